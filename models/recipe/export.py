@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Export a checkpoint to ONNX per the model contract, check it against PyTorch, write config.json.
+
+Outputs: logits [b, seq, vocab]; attentions.{i} [b, heads, seq, seq]; queries.{i}, keys.{i}
+[b, heads, seq, head_dim]. Input: input_ids int64 [b, seq], seq dynamic up to max_tokens.
+"""
+import argparse, json, os, shutil
+import numpy as np
+import onnx
+import torch
+from model import GPT
+
+
+class Export(torch.nn.Module):
+    def __init__(self, gpt):
+        super().__init__()
+        self.gpt = gpt
+
+    def forward(self, input_ids):
+        logits, atts, qs, ks = self.gpt(input_ids, with_attention=True)
+        return (logits, *atts, *qs, *ks)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--name", default="attention-lens-default")
+    a = ap.parse_args()
+    ck = torch.load(os.path.join(a.work, "ckpt.pt"))
+    cfg = ck["cfg"]
+    gpt = GPT(**cfg)
+    gpt.load_state_dict(ck["model"])
+    gpt.eval()
+    L = cfg["n_layer"]
+    names = ["logits"] + [f"attentions.{i}" for i in range(L)] + [f"queries.{i}" for i in range(L)] + [f"keys.{i}" for i in range(L)]
+    os.makedirs(a.out, exist_ok=True)
+    path = os.path.join(a.out, "model.onnx")
+    dummy = torch.randint(0, cfg["vocab_size"], (1, 16))
+    dyn = {"input_ids": {0: "batch", 1: "seq"}}
+    for n in names:
+        dyn[n] = {0: "batch", 1: "seq"} if n == "logits" else ({0: "batch", 2: "seq", 3: "seq"} if n.startswith("att") else {0: "batch", 2: "seq"})
+    with torch.no_grad():
+        torch.onnx.export(Export(gpt), (dummy,), path, input_names=["input_ids"], output_names=names,
+                          dynamic_axes=dyn, opset_version=14, do_constant_folding=False)  # folding would store the tied embedding twice
+    m = onnx.load(path)
+    onnx.checker.check_model(m)
+    # reference attentions from PyTorch on random inputs; check_export.js compares onnxruntime's
+    ref_dir = os.path.join(a.work, "export_ref")
+    os.makedirs(ref_dir, exist_ok=True)
+    for T in (1, 7, 64, cfg["max_tokens"]):
+        ids = torch.randint(0, cfg["vocab_size"], (1, T))
+        with torch.no_grad():
+            ref = Export(gpt)(ids)
+        json.dump(ids[0].tolist(), open(os.path.join(ref_dir, f"{T}.ids.json"), "w"))
+        np.concatenate([r.numpy().ravel() for r in ref[1:1 + L]]).astype(np.float32).tofile(os.path.join(ref_dir, f"{T}.att.f32"))
+    print(f"exported {os.path.getsize(path) / 1e6:.1f} MB to {path}")
+    shutil.copy(os.path.join(a.work, "tokenizer.json"), os.path.join(a.out, "tokenizer.json"))
+    conf_path = os.path.join(a.out, "config.json")
+    old = json.load(open(conf_path)) if os.path.exists(conf_path) else {}
+    conf = {
+        "name": a.name,
+        "architecture": "causal",
+        "num_layers": L,
+        "num_heads": cfg["n_head"],
+        "hidden_size": cfg["d_model"],
+        "head_dim": cfg["d_model"] // cfg["n_head"],
+        "vocab_size": cfg["vocab_size"],
+        "max_tokens": cfg["max_tokens"],
+        "special_tokens": {"bos": "<|endoftext|>", "eos": "<|endoftext|>"},
+        "prepend_bos": True,
+        "outputs": {"queries": True, "keys": True},
+        "heads": old.get("heads", {}),
+    }
+    json.dump(conf, open(conf_path, "w"), indent=2)
+
+
+if __name__ == "__main__":
+    main()

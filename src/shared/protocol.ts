@@ -1,0 +1,189 @@
+// The one message protocol between the extension host and the webview. Both sides import this
+// module; every message that arrives is checked with parseToWebview / parseToHost and dropped
+// (and logged) when it does not match.
+import { ModelConfig } from './modelConfig';
+import {
+  Check, ValidationError, arrayOf, bool, int, nullable, num, object, oneOf, str,
+} from './validate';
+
+export type Backend = 'webgpu' | 'wasm';
+export type BackendPreference = 'auto' | Backend;
+
+/** One token of the analysed text. start/end are UTF-16 offsets into the analysed text. */
+export interface TokenInfo {
+  id: number;
+  /** The exact source text of the token ('' for a special token such as bos). */
+  text: string;
+  start: number;
+  end: number;
+  special: boolean;
+}
+
+export interface Truncation {
+  /** Tokens the whole selection had. */
+  totalTokens: number;
+  /** The character range of the analysed window inside the selection. */
+  keptStart: number;
+  keptEnd: number;
+}
+
+// ---- host → webview --------------------------------------------------------
+
+export interface InitMessage {
+  type: 'init';
+  model: { name: string; config: ModelConfig; modelUri: string; sizeBytes: number };
+  /** Folder (webview URI, ending in '/') holding onnxruntime-web's .wasm and .mjs files. */
+  wasmBase: string;
+  backend: BackendPreference;
+}
+
+export interface RunMessage {
+  type: 'run';
+  runId: number;
+  source: { fileName: string; languageId: string };
+  tokens: TokenInfo[];
+  truncation: Truncation | null;
+  /** Token to pin when the result is shown (the token at the cursor), or null. */
+  focus: number | null;
+  /** Write the explanation for `focus` ("Explain attention here"). */
+  explain: boolean;
+}
+
+export interface PinMessage { type: 'pin'; runId: number; tokenIndex: number | null }
+export interface ExplainMessage { type: 'explain'; runId: number; tokenIndex: number }
+export interface CancelMessage { type: 'cancel'; runId: number }
+
+export type ToWebview = InitMessage | RunMessage | PinMessage | ExplainMessage | CancelMessage;
+
+// ---- webview → host --------------------------------------------------------
+
+export interface ReadyMessage { type: 'ready' }
+
+export type Phase = 'loading-model' | 'running' | 'rendering' | 'done';
+export interface ProgressMessage { type: 'progress'; runId: number | null; phase: Phase; detail: string }
+
+export interface ResultMessage {
+  type: 'result';
+  runId: number;
+  backend: Backend;
+  /** Why WebGPU was not used, when the backend is WASM. */
+  backendReason: string | null;
+  loadMs: number;
+  inferenceMs: number;
+}
+
+export interface Target { index: number; weight: number }
+
+/** What the hovered or pinned token attends to (direction 'from') or is attended by ('to'). */
+export interface HighlightMessage {
+  type: 'highlight';
+  runId: number;
+  tokenIndex: number | null;
+  direction: 'from' | 'to';
+  targets: Target[];
+}
+
+export interface ExplanationMessage {
+  type: 'explanation';
+  runId: number;
+  tokenIndex: number;
+  /** One line, e.g. "it → animal 51%, it 31%, street 19%". */
+  summary: string;
+  /** The full text: mean of heads per layer, rollout, top heads. */
+  lines: string[];
+}
+
+export interface ErrorMessage { type: 'error'; runId: number | null; message: string }
+
+export type ExportFormat = 'json' | 'png' | 'svg' | 'html';
+export interface SaveMessage {
+  type: 'save';
+  format: ExportFormat;
+  fileName: string;
+  data: string;
+  encoding: 'utf8' | 'base64';
+}
+
+export type ToHost =
+  | ReadyMessage | ProgressMessage | ResultMessage | HighlightMessage | ExplanationMessage | ErrorMessage | SaveMessage;
+
+// ---- validation ------------------------------------------------------------
+
+const MAX_TOKENS = 8192;
+const MAX_TEXT = 64 * 1024 * 1024;
+
+const token = object<TokenInfo>({ id: int, text: str, start: int, end: int, special: bool });
+const truncation = object<Truncation>({ totalTokens: int, keptStart: int, keptEnd: int });
+const backend = oneOf<Backend>('webgpu', 'wasm');
+
+// The model config inside init was already checked by the host (parseModelConfig); here it is
+// only checked to be an object with the numbers the webview indexes by.
+const configShape: Check<ModelConfig> = (v, w) => {
+  const c = object({ name: str, architecture: oneOf('causal', 'bidirectional'), num_layers: int, num_heads: int, max_tokens: int })(v, w);
+  return { ...(v as ModelConfig), ...c };
+};
+
+const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
+  init: object<InitMessage>({
+    type: oneOf('init'),
+    model: object({ name: str, config: configShape, modelUri: str, sizeBytes: int }),
+    wasmBase: str,
+    backend: oneOf<BackendPreference>('auto', 'webgpu', 'wasm'),
+  }),
+  run: object<RunMessage>({
+    type: oneOf('run'),
+    runId: int,
+    source: object({ fileName: str, languageId: str }),
+    tokens: arrayOf(token, MAX_TOKENS),
+    truncation: nullable(truncation),
+    focus: nullable(int),
+    explain: bool,
+  }),
+  pin: object<PinMessage>({ type: oneOf('pin'), runId: int, tokenIndex: nullable(int) }),
+  explain: object<ExplainMessage>({ type: oneOf('explain'), runId: int, tokenIndex: int }),
+  cancel: object<CancelMessage>({ type: oneOf('cancel'), runId: int }),
+};
+
+const toHost: Record<ToHost['type'], Check<ToHost>> = {
+  ready: object<ReadyMessage>({ type: oneOf('ready') }),
+  progress: object<ProgressMessage>({
+    type: oneOf('progress'), runId: nullable(int), phase: oneOf<Phase>('loading-model', 'running', 'rendering', 'done'), detail: str,
+  }),
+  result: object<ResultMessage>({
+    type: oneOf('result'), runId: int, backend, backendReason: nullable(str), loadMs: num, inferenceMs: num,
+  }),
+  highlight: object<HighlightMessage>({
+    type: oneOf('highlight'), runId: int, tokenIndex: nullable(int), direction: oneOf('from', 'to'),
+    targets: arrayOf(object<Target>({ index: int, weight: num }), MAX_TOKENS),
+  }),
+  explanation: object<ExplanationMessage>({
+    type: oneOf('explanation'), runId: int, tokenIndex: int, summary: str, lines: arrayOf(str, 256),
+  }),
+  error: object<ErrorMessage>({ type: oneOf('error'), runId: nullable(int), message: str }),
+  save: object<SaveMessage>({
+    type: oneOf('save'), format: oneOf<ExportFormat>('json', 'png', 'svg', 'html'), fileName: str, data: str,
+    encoding: oneOf('utf8', 'base64'),
+  }),
+};
+
+function parseWith<T extends { type: string }>(table: Record<string, Check<T>>, raw: unknown, side: string): T {
+  if (typeof raw !== 'object' || raw === null) throw new ValidationError(`${side} message must be an object`);
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(table, type)) {
+    throw new ValidationError(`unknown ${side} message type ${JSON.stringify(type)}`);
+  }
+  const msg = table[type](raw, type);
+  if (JSON.stringify(raw).length > MAX_TEXT) throw new ValidationError(`${type} message is too large`);
+  return msg;
+}
+
+/** Checks a message arriving in the webview; throws ValidationError when it is not one. */
+export function parseToWebview(raw: unknown): ToWebview {
+  return parseWith(toWebview, raw, 'host→webview');
+}
+
+/** Checks a message arriving in the host; throws ValidationError when it is not one. */
+export function parseToHost(raw: unknown): ToHost {
+  return parseWith(toHost, raw, 'webview→host');
+}
+
