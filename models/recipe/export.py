@@ -55,6 +55,8 @@ def main():
         json.dump(ids[0].tolist(), open(os.path.join(ref_dir, f"{T}.ids.json"), "w"))
         np.concatenate([r.numpy().ravel() for r in ref[1:1 + L]]).astype(np.float32).tofile(os.path.join(ref_dir, f"{T}.att.f32"))
     print(f"exported {os.path.getsize(path) / 1e6:.1f} MB to {path}")
+    state = dict(ck["state"], params=sum(p.numel() for p in gpt.parameters()), cfg=cfg)
+    json.dump(state, open(os.path.join(a.work, "train_state.json"), "w"), indent=1)
     shutil.copy(os.path.join(a.work, "tokenizer.json"), os.path.join(a.out, "tokenizer.json"))
     conf_path = os.path.join(a.out, "config.json")
     old = json.load(open(conf_path)) if os.path.exists(conf_path) else {}
