@@ -1,0 +1,16 @@
+// Entry point: wires the lens, its commands and the output channel; returns the test API.
+import * as vscode from 'vscode';
+import { AttentionLensApi } from './api';
+import { registerCommands } from './commands';
+import { AttentionLens } from './lens';
+
+export function activate(context: vscode.ExtensionContext): AttentionLensApi {
+  const log = vscode.window.createOutputChannel('Attention Lens');
+  const lens = new AttentionLens(context.extensionUri, log);
+  context.subscriptions.push(log, lens, ...registerCommands(lens));
+  return lens.api();
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

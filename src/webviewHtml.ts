@@ -1,0 +1,60 @@
+// The panel's HTML: one module script and one stylesheet, both from the extension's own folders,
+// under a strict Content-Security-Policy with a fresh nonce for every load.
+import { randomBytes } from 'crypto';
+
+export interface PageResources {
+  /** webview.cspSource */
+  cspSource: string;
+  /** asWebviewUri of dist/webview/main.js */
+  scriptUri: string;
+  /** asWebviewUri of media/panel.css */
+  styleUri: string;
+  nonce: string;
+}
+
+export function makeNonce(): string {
+  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+}
+
+/**
+ * The policy: nothing by default; images, styles, fonts and fetches (the model and the .wasm)
+ * only from the webview's resource origin; scripts only with the nonce; WebAssembly compilation
+ * allowed ('wasm-unsafe-eval', which onnxruntime-web needs) but not eval.
+ */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource} data: blob:`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
+    `connect-src ${cspSource}`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+const escapeAttr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The page. The nonce is also given to the script as data-nonce on #app, so styles it creates at
+ * run time can carry it (style-src allows only the nonce and the resource origin).
+ */
+export function webviewHtml(r: PageResources): string {
+  if (!/^[A-Za-z0-9]+$/.test(r.nonce)) throw new Error('nonce must be alphanumeric');
+  const n = r.nonce;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(r.cspSource, n))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeAttr(r.styleUri)}">
+<title>Attention Lens</title>
+</head>
+<body>
+<div id="app" data-nonce="${n}"></div>
+<script type="module" nonce="${n}" src="${escapeAttr(r.scriptUri)}"></script>
+</body>
+</html>
+`;
+}
