@@ -1,0 +1,140 @@
+// The words for "what does this token attend to": pure functions over one run's attention.
+// Layers and heads are numbered from 1 in every text here (the config and the arrays are 0-based).
+// Percentages are the weights themselves, rounded to whole percent — never renormalised.
+
+import { AttentionStack, aggregateHeads, allHeads, headMatrix, rollout as computeRollout, row, topTargets } from './attention';
+import type { ModelConfig } from './modelConfig';
+import type { Target, TokenInfo } from './protocol';
+
+/** How many targets each line names. */
+export const TARGETS_PER_LINE = 3;
+
+/** How a token is written in the explanation: its text without surrounding whitespace. */
+export function tokenLabel(t: Pick<TokenInfo, 'text' | 'special'>, index: number): string {
+  if (t.special) return index === 0 ? '<bos>' : '<special>';
+  const trimmed = t.text.trim();
+  if (trimmed) return trimmed;
+  // A whitespace-only token still needs something visible.
+  return t.text.replace(/\r/g, '').replace(/\n/g, '↵').replace(/\t/g, '⇥').replace(/ /g, '␣') || '␣';
+}
+
+/** A weight as a whole percent; a non-zero weight that rounds to 0 is "<1%". */
+export function percent(w: number): string {
+  const p = Math.round(w * 100);
+  return p === 0 && w > 0 ? '<1%' : `${p}%`;
+}
+
+export interface HeadWeight { layer: number; head: number; weight: number }
+
+export interface Explanation {
+  focus: number;
+  /** One line: "it → animal 51%, it 31%, street 19%" (rollout over all layers). */
+  summary: string;
+  lines: string[];
+  /** Top targets of the mean of heads, per layer (special tokens left out). */
+  perLayer: Target[][];
+  /** Top targets of the rollout over all layers (special tokens left out). */
+  rollout: Target[];
+  /** The token the head ranking is about, or null when there is none. */
+  topTarget: number | null;
+  /** The three heads with the most weight on topTarget (0-based layer and head). */
+  topHeads: HeadWeight[];
+}
+
+export interface ExplainInput {
+  tokens: readonly Pick<TokenInfo, 'text' | 'special'>[];
+  stack: AttentionStack;
+  config: Pick<ModelConfig, 'heads'>;
+  focus: number;
+  /** The rollout matrices (one per layer) when the caller has them already. */
+  rollout?: Float32Array[];
+}
+
+/**
+ * Explains what token `focus` attends to: (a) the mean of the heads of each layer, (b) rollout
+ * over all layers, (c) the three heads that put the most weight on the top target, and the
+ * heads the model card names (config.heads), when there are any.
+ *
+ * Special tokens (<bos>) are left out of the rankings — they soak up much of the attention in
+ * most heads and carry no source text — but their share is written after each line, so the
+ * numbers shown still add up to what the model computed.
+ *
+ * The top target is the first rollout target other than the focus token itself: rollout adds
+ * the identity at every layer, so a token's own share is inflated by construction.
+ */
+export function explain(input: ExplainInput): Explanation {
+  const { tokens, stack, config, focus } = input;
+  const { seq, heads } = stack;
+  if (tokens.length !== seq) throw new Error(`${tokens.length} tokens but attention for ${seq}`);
+  if (!Number.isInteger(focus) || focus < 0 || focus >= seq) throw new Error(`token ${focus} is outside 0..${seq - 1}`);
+  const label = (i: number): string => tokenLabel(tokens[i], i);
+  const special = (i: number): boolean => tokens[i].special;
+  const top = (w: ArrayLike<number>): Target[] => topTargets(w, { k: TARGETS_PER_LINE, exclude: special });
+  const describe = (w: ArrayLike<number>, targets: Target[]): string => {
+    const named = targets.length ? targets.map((t) => `${label(t.index)} ${percent(t.weight)}`).join(', ') : '(only special tokens)';
+    let specialShare = 0;
+    for (let i = 0; i < seq; i++) if (special(i)) specialShare += w[i];
+    const note = specialShare > 0 ? ` (<bos> ${percent(specialShare)})` : '';
+    return `${label(focus)} → ${named}${note}`;
+  };
+
+  const lines: string[] = [
+    `What "${label(focus)}" attends to. Layers and heads are numbered from 1; percentages are attention weights, rounded.`,
+  ];
+  const all = allHeads(heads);
+  const perLayer: Target[][] = [];
+  stack.layers.forEach((layer, l) => {
+    const w = row(aggregateHeads(layer, seq, all, 'mean'), seq, focus);
+    const targets = top(w);
+    perLayer.push(targets);
+    lines.push(`Layer ${l + 1}, mean of ${heads} heads: ${describe(w, targets)}`);
+  });
+
+  const rolled = input.rollout ?? computeRollout(stack);
+  const rw = row(rolled[rolled.length - 1], seq, focus);
+  const rolloutTargets = top(rw);
+  const summary = describe(rw, rolloutTargets);
+  lines.push(`Rollout over layers 1–${stack.layers.length} (Abnar & Zuidema 2020, each layer 0.5·A + 0.5·I): ${summary}`);
+
+  const named = namedHeads(config);
+  const nameOf = (l: number, h: number): string => {
+    const n = named.find((x) => x.layer === l && x.head === h);
+    return n ? ` (the model card's ${n.kind} head)` : '';
+  };
+  const candidates = topTargets(rw, { k: seq, exclude: (i) => special(i) || i === focus });
+  const topTarget = candidates.length ? candidates[0].index : null;
+  let topHeads: HeadWeight[] = [];
+  if (topTarget === null) {
+    lines.push(`No token before "${label(focus)}" other than <bos> to rank heads by.`);
+  } else {
+    topHeads = headsOnTarget(stack, focus, topTarget).slice(0, 3);
+    const list = topHeads.map((x) => `layer ${x.layer + 1} head ${x.head + 1}${nameOf(x.layer, x.head)}: ${percent(x.weight)}`);
+    lines.push(`Heads with the most weight on "${label(topTarget)}": ${list.join(', ')}`);
+  }
+  for (const n of named) {
+    const w = row(headMatrix(stack.layers[n.layer], n.head, seq), seq, focus);
+    lines.push(`The model card's ${n.kind} head, layer ${n.layer + 1} head ${n.head + 1}: ${describe(w, top(w))}`);
+  }
+  return { focus, summary, lines, perLayer, rollout: rolloutTargets, topTarget, topHeads };
+}
+
+/** Every (layer, head) by the weight it puts from `from` on `to`, largest first. */
+export function headsOnTarget(stack: AttentionStack, from: number, to: number): HeadWeight[] {
+  const { seq, heads } = stack;
+  const out: HeadWeight[] = [];
+  stack.layers.forEach((layer, l) => {
+    for (let h = 0; h < heads; h++) out.push({ layer: l, head: h, weight: layer[(h * seq + from) * seq + to] });
+  });
+  return out.sort((a, b) => b.weight - a.weight || a.layer - b.layer || a.head - b.head);
+}
+
+export interface NamedHead { kind: string; layer: number; head: number }
+
+/** The heads config.json names ("pronoun", "code"), 0-based. */
+export function namedHeads(config: Pick<ModelConfig, 'heads'>): NamedHead[] {
+  const out: NamedHead[] = [];
+  for (const [kind, lh] of Object.entries(config.heads ?? {})) {
+    if (lh) out.push({ kind, layer: lh[0], head: lh[1] });
+  }
+  return out;
+}
