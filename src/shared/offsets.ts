@@ -115,10 +115,10 @@ export function alignTokenBytes(text: string, pieces: readonly Uint8Array[]): Sp
 
 /**
  * A map from a normalized text back to the text it came from: `origin[i]` is the source range of
- * normalized UTF-16 unit i. Built by normalizing one grapheme at a time, which is exact for the
- * normalizers that act on characters (NFC/NFKC/NFD, lowercase, accent stripping); when per-grapheme
- * normalization does not reproduce the whole-text result, whitespace-delimited words are tried,
- * and if that fails too the text cannot be mapped and null is returned.
+ * normalized UTF-16 unit i. Built one whitespace-delimited word at a time: inside a word, one
+ * grapheme at a time when that reproduces the word's normalization (true for NFC/NFKC/NFD,
+ * lowercase, accent stripping), else the whole word is the unit (a rule that looks at context,
+ * such as a final sigma). Null when even that does not reproduce the whole text's normalization.
  */
 export interface NormalizedMap {
   normalized: string;
@@ -126,24 +126,28 @@ export interface NormalizedMap {
 }
 
 export function mapNormalization(text: string, normalize: (s: string) => string): NormalizedMap | null {
-  const whole = normalize(text);
-  const graphemes = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].map((s) => ({
-    start: s.index,
-    end: s.index + s.segment.length,
-  }));
-  const words: Span[] = [];
-  for (const m of text.matchAll(/\s+|\S+/g)) words.push({ start: m.index as number, end: (m.index as number) + m[0].length });
-  for (const units of [graphemes, words]) {
-    let normalized = '';
-    const origin: Span[] = [];
-    for (const g of units) {
-      const n = normalize(text.slice(g.start, g.end));
-      normalized += n;
-      for (let k = 0; k < n.length; k++) origin.push(g);
+  const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let normalized = '';
+  const origin: Span[] = [];
+  const push = (n: string, span: Span): void => {
+    normalized += n;
+    for (let k = 0; k < n.length; k++) origin.push(span);
+  };
+  for (const m of text.matchAll(/\s+|\S+/g)) {
+    const wordStart = m.index as number;
+    const word = m[0];
+    const whole = normalize(word);
+    const parts = [...graphemes.segment(word)].map((g) => ({
+      n: normalize(g.segment),
+      span: { start: wordStart + g.index, end: wordStart + g.index + g.segment.length },
+    }));
+    if (parts.map((p) => p.n).join('') === whole) {
+      for (const p of parts) push(p.n, p.span);
+    } else {
+      push(whole, { start: wordStart, end: wordStart + word.length });
     }
-    if (normalized === whole) return { normalized, origin };
   }
-  return null;
+  return normalized === normalize(text) ? { normalized, origin } : null;
 }
 
 /**
