@@ -11,6 +11,9 @@ export class Highlighter implements vscode.Disposable {
   private readonly sourceType: vscode.TextEditorDecorationType;
   private shown: { document: vscode.TextDocument; targets: WeightedRange[]; source: vscode.Range | null } | null = null;
   private live = 0;
+  /** Buckets with ranges in the last paint, and the editors painted. */
+  private readonly used = new Set<number>();
+  private painted = new Set<vscode.TextEditor>();
 
   constructor() {
     this.buckets = [];
@@ -38,16 +41,32 @@ export class Highlighter implements vscode.Disposable {
     this.paint();
   }
 
-  /** Paints the current highlight again (an editor showing the document became visible). */
-  paint(): void {
+  /**
+   * Sets the decorations. Only the decoration types that were or become non-empty are sent (a
+   * hover in the panel can repaint many times a second); `all` repaints every type, for editors
+   * that just became visible.
+   */
+  paint(all = false): void {
     const byBucket: vscode.Range[][] = this.buckets.map(() => []);
     for (const t of this.shown?.targets ?? []) byBucket[bucketOf(t.weight)].push(t.range);
     const source = this.shown?.source && !this.shown.source.isEmpty ? [this.shown.source] : [];
+    const touched = new Set<number>(this.used);
+    this.used.clear();
+    byBucket.forEach((ranges, b) => {
+      if (ranges.length > 0) this.used.add(b);
+    });
+    for (const b of this.used) touched.add(b);
+    const painted = new Set<vscode.TextEditor>();
     for (const editor of vscode.window.visibleTextEditors) {
       const mine = this.shown !== null && editor.document === this.shown.document;
-      this.buckets.forEach((type, b) => editor.setDecorations(type, mine ? byBucket[b] : []));
+      if (!mine && !all && !this.painted.has(editor)) continue;
+      this.buckets.forEach((type, b) => {
+        if (all || touched.has(b)) editor.setDecorations(type, mine ? byBucket[b] : []);
+      });
       editor.setDecorations(this.sourceType, mine ? source : []);
+      if (mine) painted.add(editor);
     }
+    this.painted = painted;
   }
 
   clear(): void {
@@ -74,6 +93,7 @@ export class Highlighter implements vscode.Disposable {
 
   dispose(): void {
     this.clear();
+    this.painted.clear();
     this.live = 0;
     for (const t of this.buckets) t.dispose();
     this.sourceType.dispose();

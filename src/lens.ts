@@ -67,15 +67,20 @@ export class AttentionLens implements vscode.Disposable {
   private cancelsSent = 0;
   private droppedBefore = 0;
   private readonly shownNotices = new Set<string>();
+  private lastEditorDocument: vscode.TextDocument | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel) {
+    this.lastEditorDocument = vscode.window.activeTextEditor?.document;
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length > 0) this.documentChanged(e.document);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.documentChanged(d)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
-      vscode.window.onDidChangeVisibleTextEditors(() => this.highlighter.paint()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.highlighter.paint(true)),
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e) this.lastEditorDocument = e.document;
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => this.configurationChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.modelSettingsChanged()),
       vscode.languages.registerHoverProvider('*', { provideHover: (d, p) => this.hover(d, p) }),
@@ -89,7 +94,7 @@ export class AttentionLens implements vscode.Disposable {
   // ---- commands ------------------------------------------------------------------------------
 
   /** "Explain attention here" (kind explain) and "Show attention for selection" (kind selection). */
-  async runCommand(kind: RunKind, editor = vscode.window.activeTextEditor): Promise<number | undefined> {
+  async runCommand(kind: RunKind, editor = this.targetEditor()): Promise<number | undefined> {
     const request = ++this.requests;
     if (!editor) {
       void vscode.window.showWarningMessage('Attention Lens: open a file and select some text first.');
@@ -110,6 +115,20 @@ export class AttentionLens implements vscode.Disposable {
       return undefined;
     }
     return this.execute({ kind, document: editor.document, version: editor.document.version, picked }, loaded);
+  }
+
+  /**
+   * The editor a command acts on. With the panel focused there is no active text editor: then the
+   * editor of the current run, or the one most recently active.
+   */
+  private targetEditor(): vscode.TextEditor | undefined {
+    // The Output panel is a text editor too, but never what the user means.
+    const visible = vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme !== 'output');
+    const active = vscode.window.activeTextEditor;
+    return (active && active.document.uri.scheme !== 'output' ? active : undefined)
+      ?? visible.find((e) => e.document === this.current?.request.document)
+      ?? visible.find((e) => e.document === this.lastEditorDocument)
+      ?? visible[0];
   }
 
   /** Pins a token of the current run in the panel, as hovering it there would (used by tests). */
@@ -369,7 +388,6 @@ export class AttentionLens implements vscode.Disposable {
 
   private highlight(run: RunRecord, msg: HighlightMessage): void {
     run.highlight = msg;
-    if (msg.tokenIndex !== null) run.pinned = msg.tokenIndex;
     if (run.stale || run.request.document.isClosed || msg.tokenIndex === null) {
       this.highlighter.clear();
       return;
