@@ -1,0 +1,43 @@
+// Command-line options of `npm run bench`.
+
+export interface BenchOptions {
+  /** The reduced set: 512 tokens of prose, WASM, native and hover only. */
+  quick: boolean;
+  /** Unmeasured runs before the measured ones. */
+  warmup: number;
+  /** Measured runs per figure (the median is reported). */
+  runs: number;
+  /** Page runs for the memory-growth check. */
+  memoryRuns: number;
+  /** Where results.json goes. */
+  out: string;
+}
+
+const USAGE = 'usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--out FILE]';
+
+function count(flag: string, v: string | undefined, min: number): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isInteger(n) || n < min) throw new Error(`${flag} needs a whole number ≥ ${min}\n${USAGE}`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[], defaultOut: string): BenchOptions {
+  const quick = argv.includes('--quick');
+  const o: BenchOptions = {
+    quick, warmup: quick ? 1 : 2, runs: quick ? 5 : 7, memoryRuns: quick ? 0 : 50, out: defaultOut,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') continue;
+    else if (a === '--runs') o.runs = count(a, argv[++i], 1);
+    else if (a === '--warmup') o.warmup = count(a, argv[++i], 0);
+    else if (a === '--memory-runs') o.memoryRuns = count(a, argv[++i], 0);
+    else if (a === '--out') {
+      const v = argv[++i];
+      if (!v) throw new Error(`--out needs a file\n${USAGE}`);
+      o.out = v;
+    } else if (a === '--help' || a === '-h') throw new Error(USAGE);
+    else throw new Error(`unknown option ${a}\n${USAGE}`);
+  }
+  return o;
+}

@@ -1,0 +1,62 @@
+// bench/results.json: one shape, kept stable so runs can be compared over time. Every
+// millisecond figure is a median; a figure that was not measured is null, never 0.
+import { Machine } from './machine';
+import { TextKind } from './texts';
+
+export interface Row {
+  text: TextKind;
+  tokens: number;
+  tokenize_ms: number | null;
+  /** Model load + session creation in the page (WASM), warm (HTTP and code caches filled). */
+  load_ms: number | null;
+  wasm_ms: number | null;
+  webgpu_ms: number | null;
+  /** onnxruntime-node, one thread (the webview's WASM is single-threaded). */
+  native_ms: number | null;
+  postprocess_ms: number | null;
+  first_overlay_ms: number | null;
+  hover_ms: number | null;
+  attention_bytes: number | null;
+
+  // ---- extra figures (beyond the fixed shape) ----
+  /** Model load + session creation in the page, first time in a fresh browser profile. */
+  load_cold_ms?: number | null;
+  webgpu_load_ms?: number | null;
+  /** onnxruntime-node with its default thread count. */
+  native_default_ms?: number | null;
+  native_load_cold_ms?: number | null;
+  native_load_warm_ms?: number | null;
+  /** wasm_ms / native_ms (same thread count) and webgpu_ms / native_ms. */
+  wasm_native_ratio?: number | null;
+  webgpu_native_ratio?: number | null;
+  postprocess_parts?: { aggregate_ms: number; rollout_ms: number; topk_ms: number; explain_ms: number } | null;
+  /** First paint of the token view and of the layers × heads grid, in the page. */
+  token_view_paint_ms?: number | null;
+  grid_paint_ms?: number | null;
+  /** Hover: the synchronous work (handler + style + layout) and to the end of the painted frame. */
+  hover_work_ms?: number | null;
+  js_heap_bytes?: number | null;
+  /** Heap growth per run over `memory_runs` runs (least-squares slope, after GC). */
+  heap_growth_bytes_per_run?: number | null;
+  memory_runs?: number | null;
+  /** Inference figures are capped at the model's context; this row's text is longer. */
+  capped_at?: number | null;
+  /** Rendering figures came from synthetic attention of the model's shape (see bench/README.md). */
+  synthetic_attention?: boolean;
+  notes?: string[];
+}
+
+export interface Results {
+  when: string;
+  machine: Machine;
+  rows: Row[];
+  [extra: string]: unknown;
+}
+
+/** A row with every fixed figure null: filled in as each part is measured. */
+export function emptyRow(text: TextKind, tokens: number): Row {
+  return {
+    text, tokens, tokenize_ms: null, load_ms: null, wasm_ms: null, webgpu_ms: null, native_ms: null,
+    postprocess_ms: null, first_overlay_ms: null, hover_ms: null, attention_bytes: null,
+  };
+}
