@@ -13,7 +13,8 @@ function copyRuntime() {
   const out = path.join(__dirname, 'dist', 'webview');
   fs.mkdirSync(out, { recursive: true });
   for (const f of ORT_FILES) {
-    fs.copyFileSync(require.resolve(`onnxruntime-web/dist/${f}`, { paths: [__dirname] }).replace(/[^/]+$/, f), path.join(out, f));
+    // the package exports each runtime file by its bare name (./dist/... is not exported)
+    fs.copyFileSync(require.resolve(`onnxruntime-web/${f}`, { paths: [__dirname] }), path.join(out, f));
   }
 }
 
