@@ -30,22 +30,27 @@ export function loadSource(root: string, kind: TextKind): string {
 }
 
 /**
- * The longest prefix of `source` that the tokenizer encodes into exactly `count` tokens (no bos).
- * A prefix cut at a token's end can re-merge differently at the cut, so the cut is re-checked
- * until the count is exact.
+ * A prefix of `source` that the tokenizer encodes into exactly `count` tokens (no bos). It ends
+ * at a token boundary of the longer text; a cut inside a word can re-merge differently, so a few
+ * neighbouring boundaries are tried until the count is exact.
  */
 export function prefixWithTokens(tok: TextTokenizer, source: string, count: number): { text: string; tokens: TokenInfo[] } {
   if (count < 1) throw new Error('a text needs at least one token');
-  let end = source.length;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const tokens = tok.encode(source.slice(0, end));
-    if (tokens.length === count) return { text: source.slice(0, end), tokens };
-    if (tokens.length < count) {
-      if (end === source.length) throw new Error(`the text has only ${tokens.length} tokens; ${count} were asked for`);
-      end = Math.min(source.length, end + 1);
-    } else {
-      end = tokens[count - 1].end;
-    }
+  // Encode a window that surely holds `count` tokens (every token is at least one character),
+  // not the whole source, which may be megabytes of code.
+  let window = Math.min(source.length, count * 8);
+  let all = tok.encode(source.slice(0, window));
+  while (all.length <= count + 8 && window < source.length) {
+    window = Math.min(source.length, window * 2);
+    all = tok.encode(source.slice(0, window));
+  }
+  if (all.length < count) throw new Error(`the text has only ${all.length} tokens; ${count} were asked for`);
+  for (const k of [0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7]) {
+    const last = count - 1 + k;
+    if (last < 0 || last >= all.length) continue;
+    const text = source.slice(0, all[last].end);
+    const tokens = tok.encode(text);
+    if (tokens.length === count) return { text, tokens };
   }
   throw new Error(`no prefix of the text has exactly ${count} tokens`);
 }
