@@ -7,14 +7,14 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-work="$here/work"; out="$root/models/default"; config=default; minutes=125; vocab=8192; tiny=(); resume=()
+work="$here/work"; out="$root/models/default"; config=default; minutes=125; vocab=8192; tiny=(); resume=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --tiny) config=tiny; minutes=0.3; vocab=1024; tiny=(--tiny) ;;
     --minutes) minutes="$2"; shift ;;
     --work) work="$2"; shift ;;
     --out) out="$2"; shift ;;
-    --resume) resume=(--resume) ;;
+    --resume) resume=--resume ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -28,8 +28,8 @@ mkdir -p "$work" "$out"
 export NODE_PATH="$root/node_modules"
 step() { echo "== $1 ($(date +%T))" >&2; }
 step corpus;    $PY "$here/gather_corpus.py" --work "$work" "${tiny[@]}"
-step tokenizer; node "$here/tokenize_corpus.js" "$work" "$vocab"
-step train;     (cd "$here" && $PY train.py --work "$work" --config "$config" --minutes "$minutes" "${resume[@]}")
+step tokenizer; node "$here/tokenize_corpus.js" "$work" "$vocab" ${resume:+--keep-tokenizer}
+step train;     (cd "$here" && $PY train.py --work "$work" --config "$config" --minutes "$minutes" $resume)
 step export;    (cd "$here" && $PY export.py --work "$work" --out "$out")
 step check;     node "$here/check_export.js" "$work" "$out"
 step probes;    $PY "$here/make_probes.py"

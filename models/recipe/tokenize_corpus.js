@@ -62,14 +62,15 @@ async function encodeSplit(tok, file, outFile) {
 }
 
 async function main() {
-  const [work, vocabArg] = process.argv.slice(2);
+  const [work, vocabArg, mode] = process.argv.slice(2);
   const vocabSize = Number(vocabArg || 8192);
   const corpus = path.join(work, 'corpus');
   const tokFile = path.join(work, 'tokenizer.json');
   // the trainer reads plain files; train on every training split so code and prose both tokenize well
   const trainFiles = fs.readdirSync(corpus).filter((f) => f.startsWith('train_') && !f.includes('synth')).map((f) => path.join(corpus, f));
   const t0 = Date.now();
-  const tok = trainTokenizer(trainFiles, vocabSize, tokFile);
+  // --keep-tokenizer re-encodes with the existing tokenizer (a resumed training run needs the same ids)
+  const tok = mode === '--keep-tokenizer' && fs.existsSync(tokFile) ? tk.Tokenizer.fromFile(tokFile) : trainTokenizer(trainFiles, vocabSize, tokFile);
   console.error(`tokenizer: ${tok.getVocabSize(true)} tokens in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   fs.mkdirSync(path.join(work, 'ids'), { recursive: true });
   const counts = {};

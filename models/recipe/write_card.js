@@ -79,6 +79,7 @@ other nouns and other sentence frames than these stories, and no annotation.
 | tokens seen | ${(st.tokens / 1e6).toFixed(1)} M |
 | optimiser | AdamW (β 0.9/0.95, weight decay 0.1), peak lr 1.5e-3, warm-up then cosine decay over the time budget |
 ${last ? `| last logged validation perplexity (PyTorch, step ${last.step}) | ${Object.entries(last.val_ppl).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} |\n` : ''}
+${fs.existsSync(path.join(work, 'notes.md')) ? fs.readFileSync(path.join(work, 'notes.md'), 'utf8') + '\n' : ''}
 ## Evaluation (on the exported ONNX, onnxruntime, this machine)
 Held-out perplexity (${Object.values(ev.perplexity)[0].tokens} next-token predictions per kind, windows of ${cfg.max_tokens}):
 ${Object.entries(ev.perplexity).map(([k, v]) => `**${k}** ${v.ppl.toFixed(1)}`).join(', ')}.
