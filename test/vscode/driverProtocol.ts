@@ -1,0 +1,38 @@
+// Requests the VS Code tests (running inside the extension host) send to the launcher, which
+// performs them in the real browser window with Playwright: a user's keyboard, mouse and eyes.
+// Shared by test/vscode/driverClient.ts (extension host side) and launcher/uiDriver.ts.
+
+export type DriverRequest =
+  /** F1, type the command's title, click its row (retried until the palette lists it). */
+  | { kind: 'runCommand'; title: string }
+  /** Move the mouse over the first element matching `selector` inside a webview. */
+  | { kind: 'hoverWebview'; selector: string }
+  /** Text of every element matching `selector` inside the webview that has one (empty if none). */
+  | { kind: 'webviewText'; selector: string }
+  /** Wait until an element matching `selector` exists in a webview; resolves to its text. */
+  | { kind: 'waitWebview'; selector: string; timeoutMs: number }
+  /** Move the mouse to the workbench's title bar, away from any webview. */
+  | { kind: 'mouseAway' }
+  /** Save a PNG under the artifacts folder: the whole window or the webview showing `selector`. */
+  | { kind: 'screenshot'; name: string; target: 'window' | { webview: string } }
+  /** A line for the launcher's console (the extension host's stdout is not the test's). */
+  | { kind: 'log'; line: string };
+
+export type DriverResponse = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** Environment variables the launcher sets for code-server, inherited by the extension host. */
+export const ENV = {
+  driver: 'ATTENTION_LENS_UI_DRIVER',
+  pass: 'ATTENTION_LENS_TEST_PASS',
+  report: 'ATTENTION_LENS_TEST_REPORT',
+  repo: 'ATTENTION_LENS_REPO',
+} as const;
+
+export type TestPass = 'webgpu' | 'wasm';
+
+/** What the in-host runner writes to ENV.report when mocha ends. */
+export interface PassReport {
+  passed: number;
+  failed: number;
+  failures: { title: string; message: string }[];
+}

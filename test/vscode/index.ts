@@ -1,0 +1,49 @@
+// Entry point VS Code's extension host loads as extensionTestsPath: runs the mocha suites in
+// suite/ inside the real extension host, streams each result to the launcher's console and writes
+// the pass's counts to the report file the launcher reads.
+import * as fs from 'fs';
+import * as path from 'path';
+import Mocha from 'mocha';
+import { ui } from './driverClient';
+import { ENV, PassReport } from './driverProtocol';
+
+export async function run(): Promise<void> {
+  const pass = process.env[ENV.pass] ?? 'unknown';
+  const mocha = new Mocha({ ui: 'bdd', timeout: 240_000, color: false, reporter: 'base' });
+  const suiteDir = path.join(__dirname, 'suite');
+  for (const f of fs.readdirSync(suiteDir).filter((n) => n.endsWith('.test.js')).sort()) {
+    mocha.addFile(path.join(suiteDir, f));
+  }
+
+  // Lines go through the driver in order; the extension host's own stdout reaches no terminal.
+  let queue: Promise<void> = Promise.resolve();
+  const say = (line: string) => { queue = queue.then(() => ui.log(`[vscode:${pass}] ${line}`)).catch(() => undefined); };
+
+  const report: PassReport = { passed: 0, failed: 0, failures: [] };
+  await new Promise<void>((resolve) => {
+    const runner = mocha.run(() => resolve());
+    const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_SUITE_BEGIN } = Mocha.Runner.constants;
+    runner.on(EVENT_SUITE_BEGIN, (s: Mocha.Suite) => { if (s.title) say(s.title); });
+    runner.on(EVENT_TEST_PASS, (t: Mocha.Test) => {
+      report.passed++;
+      say(`  ✓ ${t.title} (${t.duration ?? 0} ms)`);
+    });
+    runner.on(EVENT_TEST_FAIL, (t: Mocha.Test, err: Error) => {
+      report.failed++;
+      report.failures.push({ title: t.fullTitle(), message: err?.stack ?? String(err) });
+      say(`  ✗ ${t.title}: ${err?.message ?? err}`);
+    });
+    // A skipped test is a test that did not show anything: it counts as failed.
+    runner.on(EVENT_TEST_PENDING, (t: Mocha.Test) => {
+      report.failed++;
+      report.failures.push({ title: t.fullTitle(), message: 'skipped' });
+      say(`  - ${t.title}: skipped (counted as failed)`);
+    });
+  });
+  await queue;
+  const file = process.env[ENV.report];
+  if (file) fs.writeFileSync(file, JSON.stringify(report));
+  if (report.failed > 0 || report.passed === 0) {
+    throw new Error(`${report.failed} VS Code test(s) failed`);
+  }
+}

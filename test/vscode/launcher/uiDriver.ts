@@ -1,0 +1,144 @@
+// Serves DriverRequests from the in-host tests on a loopback HTTP port and performs them in the
+// workbench page with Playwright.
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+import type { Frame, Page } from 'playwright-core';
+import { DriverRequest, DriverResponse } from '../driverProtocol';
+
+export interface UiDriver {
+  readonly url: string;
+  attach(page: Page): void;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function findWebviewFrame(page: Page, selector: string): Promise<Frame | null> {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    try {
+      if ((await frame.locator(selector).count()) > 0) return frame;
+    } catch {
+      // a frame detached while we looked
+    }
+  }
+  return null;
+}
+
+async function waitWebviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const frame = await findWebviewFrame(page, selector);
+    if (frame) return frame;
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector} after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  const deadline = Date.now() + 60_000;
+  let lastError = '';
+  // The palette is usable some seconds after load, and a row can lag behind typing: retry.
+  while (Date.now() < deadline) {
+    try {
+      if (!(await input.isVisible())) await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+      await input.fill(`>${title}`);
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+      await row.waitFor({ state: 'visible', timeout: 3000 });
+      await row.click();
+      await input.waitFor({ state: 'hidden', timeout: 3000 });
+      return;
+    } catch (e) {
+      lastError = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      await sleep(500);
+    }
+  }
+  throw new Error(`command palette never ran "${title}": ${lastError}`);
+}
+
+export function startUiDriver(artifacts: string, log: (line: string) => void): Promise<UiDriver> {
+  let page: Page | null = null;
+
+  async function perform(req: DriverRequest): Promise<unknown> {
+    if (req.kind === 'log') {
+      log(req.line);
+      return null;
+    }
+    if (!page) throw new Error('no workbench page yet');
+    switch (req.kind) {
+      case 'runCommand':
+        await runCommand(page, req.title);
+        return null;
+      case 'hoverWebview': {
+        const frame = await waitWebviewFrame(page, req.selector, 10_000);
+        await frame.locator(req.selector).first().hover();
+        return null;
+      }
+      case 'webviewText': {
+        const frame = await findWebviewFrame(page, req.selector);
+        return frame ? await frame.locator(req.selector).allTextContents() : [];
+      }
+      case 'waitWebview': {
+        const frame = await waitWebviewFrame(page, req.selector, req.timeoutMs);
+        return await frame.locator(req.selector).first().textContent();
+      }
+      case 'mouseAway':
+        await page.mouse.move(5, 5);
+        return null;
+      case 'screenshot': {
+        fs.mkdirSync(artifacts, { recursive: true });
+        const file = path.join(artifacts, `${req.name.replace(/[^\w.-]+/g, '_')}.png`);
+        if (req.target === 'window') {
+          await page.screenshot({ path: file });
+        } else {
+          // The webview's content frame sits inside an outer frame; shoot the outer iframe element.
+          const frame = await waitWebviewFrame(page, req.target.webview, 10_000);
+          const outer = frame.parentFrame() ?? frame;
+          const element = await outer.frameElement();
+          await element.screenshot({ path: file });
+        }
+        return file;
+      }
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body: DriverResponse;
+      const reply = (r: DriverResponse) => {
+        body = r;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      let parsed: DriverRequest;
+      try {
+        parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as DriverRequest;
+      } catch (e) {
+        reply({ ok: false, error: `bad request: ${String(e)}` });
+        return;
+      }
+      perform(parsed).then(
+        (value) => reply({ ok: true, value: value ?? null }),
+        (e: unknown) => reply({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+      );
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.address();
+      if (typeof addr !== 'object' || !addr) return reject(new Error('driver has no address'));
+      resolve({
+        url: `http://127.0.0.1:${addr.port}/`,
+        attach: (p) => { page = p; },
+        close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+      });
+    });
+  });
+}

@@ -1,0 +1,154 @@
+// Runs the VS Code tests in a real VS Code: code-server (installed into .cache by
+// scripts/install-code-server.sh) opened in Debian's Chromium, the extension loaded as a development
+// extension and the mocha suite (out/test/vscode/index.js) run inside its real Node extension host.
+// Two passes: Chromium with --enable-unsafe-webgpu (WebGPU on SwiftShader) and without (WASM fallback).
+//
+// node out/test/vscode/runTests.js [--pass webgpu|wasm]... [--counts FILE]
+// Prints each pass's result and `N passed, N failed`; exits 1 when anything failed or could not run.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ENV, PassReport, TestPass } from './driverProtocol';
+import { startCodeServer } from './launcher/codeServer';
+import { startUiDriver } from './launcher/uiDriver';
+import { openWorkbench } from './launcher/workbench';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const PASS_TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS ?? 12 * 60_000);
+
+interface Args { passes: TestPass[]; counts: string | null; artifacts: string; extension: string; tests: string }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = {
+    passes: [],
+    counts: null,
+    artifacts: path.join(REPO, 'test-artifacts'),
+    extension: process.env.EXTENSION_PATH ? path.resolve(process.env.EXTENSION_PATH) : REPO,
+    tests: path.join(__dirname, 'index'),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i + 1];
+    switch (argv[i]) {
+      case '--pass':
+        if (v !== 'webgpu' && v !== 'wasm') throw new Error(`--pass takes webgpu or wasm, not ${v}`);
+        a.passes.push(v); i++; break;
+      case '--counts': a.counts = path.resolve(v); i++; break;
+      case '--artifacts': a.artifacts = path.resolve(v); i++; break;
+      case '--tests': a.tests = path.resolve(v); i++; break;
+      default: throw new Error(`unknown argument ${argv[i]}`);
+    }
+  }
+  if (a.passes.length === 0) a.passes = ['webgpu', 'wasm'];
+  return a;
+}
+
+function codeServerEntry(): string {
+  const out = execFileSync('bash', [path.join(REPO, 'scripts', 'install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const entry = out.trim().split('\n').pop() ?? '';
+  if (!fs.existsSync(entry)) throw new Error(`install-code-server.sh printed no entry point: ${out}`);
+  return entry;
+}
+
+/** Copies the committed sample folder into a fresh workspace the tests may change. */
+function makeWorkspace(home: string): string {
+  const ws = path.join(home, 'workspace');
+  fs.cpSync(path.join(REPO, 'samples'), ws, { recursive: true });
+  return ws;
+}
+
+// Quiet, deterministic workbench: no welcome page, tips, update or trust prompts.
+const SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'editor.minimap.enabled': false,
+  'chat.commandCenter.enabled': false,
+  'window.commandCenter': false,
+};
+
+async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassReport> {
+  const t0 = Date.now();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), `attention-lens-vscode-${pass}-`));
+  const reportFile = path.join(home, 'report.json');
+  const say = (line: string) => process.stdout.write(`[vscode:${pass}] ${line}\n`);
+  const driver = await startUiDriver(args.artifacts, (line) => process.stdout.write(`${line}\n`));
+  const server = await startCodeServer({
+    entry,
+    home,
+    settings: SETTINGS,
+    env: { [ENV.driver]: driver.url, [ENV.pass]: pass, [ENV.report]: reportFile, [ENV.repo]: REPO },
+  });
+  let report: PassReport;
+  let browserClose: () => Promise<void> = async () => undefined;
+  try {
+    const consoleLines: string[] = [];
+    const wb = await openWorkbench({
+      origin: server.origin,
+      port: server.port,
+      folder: makeWorkspace(home),
+      extensionPath: args.extension,
+      testsPath: args.tests,
+      webgpu: pass === 'webgpu',
+      onConsole: (t) => { consoleLines.push(t); if (consoleLines.length > 300) consoleLines.shift(); },
+    });
+    browserClose = () => wb.browser.close();
+    driver.attach(wb.page);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      wb.exitCode,
+      new Promise<number>((r) => { timer = setTimeout(() => r(-1), PASS_TIMEOUT_MS); }),
+    ]);
+    clearTimeout(timer);
+    if (code === -1) {
+      await wb.page.screenshot({ path: path.join(args.artifacts, `timeout-${pass}.png`) }).catch(() => undefined);
+      throw new Error(`no exit from the workbench after ${PASS_TIMEOUT_MS / 1000} s`);
+    }
+    if (!fs.existsSync(reportFile)) {
+      throw new Error(`exit code ${code} but no test report: the suite did not run.\n` +
+        `browser console:\n${consoleLines.slice(-40).join('\n')}\ncode-server:\n${server.tail()}`);
+    }
+    report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as PassReport;
+    if (code !== 0 && report.failed === 0) {
+      report.failed = 1;
+      report.failures.push({ title: 'extension host exit', message: `exit code ${code} with no failing test` });
+    }
+  } catch (e) {
+    report = { passed: 0, failed: 1, failures: [{ title: `VS Code ${pass} pass`, message: e instanceof Error ? e.message : String(e) }] };
+  } finally {
+    await browserClose().catch(() => undefined);
+    await server.stop();
+    await driver.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+  say(`${report.passed} passed, ${report.failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  for (const f of report.failures) say(`FAILED ${f.title}: ${f.message}`);
+  return report;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const entry = codeServerEntry();
+  let passed = 0;
+  let failed = 0;
+  for (const pass of args.passes) {
+    const r = await runPass(pass, args, entry);
+    passed += r.passed;
+    failed += r.failed;
+  }
+  if (args.counts) fs.writeFileSync(args.counts, JSON.stringify({ passed, failed }));
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 || passed === 0 ? 1 : 0;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  console.log('0 passed, 1 failed');
+  process.exitCode = 1;
+});
