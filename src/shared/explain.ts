@@ -48,6 +48,8 @@ export interface ExplainInput {
   focus: number;
   /** The rollout matrices (one per layer) when the caller has them already. */
   rollout?: Float32Array[];
+  /** The mean of all heads of a layer, when the caller keeps them. */
+  layerMean?: (layer: number) => Float32Array;
 }
 
 /**
@@ -84,7 +86,8 @@ export function explain(input: ExplainInput): Explanation {
   const all = allHeads(heads);
   const perLayer: Target[][] = [];
   stack.layers.forEach((layer, l) => {
-    const w = row(aggregateHeads(layer, seq, all, 'mean'), seq, focus);
+    const mean = input.layerMean ? input.layerMean(l) : aggregateHeads(layer, seq, all, 'mean');
+    const w = row(mean, seq, focus);
     const targets = top(w);
     perLayer.push(targets);
     lines.push(`Layer ${l + 1}, mean of ${heads} heads: ${describe(w, targets)}`);

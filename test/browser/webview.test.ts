@@ -1,0 +1,340 @@
+// The webview page in headless Chromium — the real bundle, onnxruntime-web and model — checked
+// against the same model run natively by onnxruntime-node on the same input ids, once on WASM
+// (Chromium without WebGPU) and once on WebGPU (SwiftShader, --enable-unsafe-webgpu).
+// Needs `npm run build` first (dist/webview).
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Browser } from 'playwright-core';
+import { AttentionStack, aggregateHeads, column, headMatrix, rollout, row, topTargets } from '../../src/shared/attention';
+import { explain } from '../../src/shared/explain';
+import { ModelConfig, parseModelConfig } from '../../src/shared/modelConfig';
+import type { RunMessage, TokenInfo, ToHost } from '../../src/shared/protocol';
+import { loadTokenizer, tokenizeForModel } from '../../src/tokenize';
+import { HOST_TARGETS } from '../../webview/runData';
+import {
+  PageServer, Panel, REPO_ROOT, artifactsDir, initMessage, is, launchBrowser, openPanel, startServer,
+} from './harness';
+import { nativeAttention } from './reference';
+
+const MODEL_DIR = path.join(REPO_ROOT, 'models', 'default');
+const PROSE = "The animal didn't cross the street because it was too tired.";
+const CODE = 'function area(r: number): number {\n\tconst pi = 3.14159;\n  return pi * r * r; // 🍕 面積\r\n}\n';
+
+interface ExportedJson {
+  tokens: { text: string; special: boolean }[];
+  attentions: number[][][][];
+  view: { mode: string; layer: number; head: number; heads: number[]; direction: 'from' | 'to'; matrix: number[][] };
+  backend: { used: string; reason: string | null };
+}
+
+async function tokensFor(text: string, config: ModelConfig, focusOffset: number | null): Promise<{ tokens: TokenInfo[]; focus: number | null }> {
+  const tok = await loadTokenizer(path.join(MODEL_DIR, 'tokenizer.json'));
+  const input = tokenizeForModel(tok, text, config, config.max_tokens, focusOffset);
+  return { tokens: input.tokens, focus: input.focus };
+}
+
+function runMessage(runId: number, tokens: TokenInfo[], focus: number | null, explainIt: boolean, fileName = 'story.txt'): RunMessage {
+  return { type: 'run', runId, source: { fileName, languageId: 'plaintext' }, tokens, truncation: null, focus, explain: explainIt };
+}
+
+/** The view's matrix from the native attentions, as the page should compute it. */
+function expectedView(stack: AttentionStack, v: ExportedJson['view']): Float32Array {
+  const layer = stack.layers[v.layer];
+  switch (v.mode) {
+    case 'head': return headMatrix(layer, v.head, stack.seq);
+    case 'max': return aggregateHeads(layer, stack.seq, v.heads, 'max');
+    case 'rollout': return rollout(stack)[v.layer];
+    default: return aggregateHeads(layer, stack.seq, v.heads, 'mean');
+  }
+}
+
+/** Largest |page − native| over every layer, head and weight of the JSON export. */
+function maxDiff(json: ExportedJson, stack: AttentionStack): number {
+  const S = stack.seq;
+  let worst = 0;
+  json.attentions.forEach((heads, l) => heads.forEach((rows, h) => {
+    const m = headMatrix(stack.layers[l], h, S);
+    for (let i = 0; i < S; i++) {
+      for (let j = 0; j < S; j++) worst = Math.max(worst, Math.abs((rows[i][j] ?? 0) - m[i * S + j]));
+    }
+  }));
+  return worst;
+}
+
+function percents(line: string): number[] {
+  return [...line.matchAll(/(\d+)%/g)].map((m) => Number(m[1]));
+}
+
+async function exportJson(panel: Panel): Promise<ExportedJson> {
+  const from = (await panel.posted()).length;
+  await panel.page.click('vscode-button[data-export="json"]');
+  const save = await panel.waitFor(is.save, { from });
+  assert.strictEqual(save.format, 'json');
+  assert.strictEqual(save.encoding, 'utf8');
+  return JSON.parse(save.data) as ExportedJson;
+}
+
+function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
+  describe(`webview in Chromium on ${name === 'wasm' ? 'WASM (started without WebGPU)' : 'WebGPU (SwiftShader)'}`, function () {
+    this.timeout(180_000);
+    let server: PageServer;
+    let browser: Browser;
+    let panel: Panel;
+    let config: ModelConfig;
+    let tokens: TokenInfo[];
+    let focus: number;
+    let native: AttentionStack;
+    let result: Extract<ToHost, { type: 'result' }>;
+
+    before(async () => {
+      config = parseModelConfig(fs.readFileSync(path.join(MODEL_DIR, 'config.json'), 'utf8'));
+      const t = await tokensFor(PROSE, config, PROSE.indexOf(' it ') + 2);
+      tokens = t.tokens;
+      assert.ok(t.focus !== null, 'the cursor is on "it"');
+      focus = t.focus;
+      assert.strictEqual(tokens[focus].text.trim(), 'it');
+      native = await nativeAttention(tokens.map((x) => x.id), config.num_layers, config.num_heads);
+      server = await startServer();
+      browser = await launchBrowser({ webgpu: name === 'webgpu' });
+      panel = await openPanel(browser, server);
+      await panel.waitFor(is.ready);
+      await panel.send(initMessage(server, 'auto'));
+      await panel.send(runMessage(1, tokens, focus, true));
+      result = await panel.waitFor(is.result, { timeoutMs: 150_000 });
+    });
+
+    after(async () => {
+      await panel?.close();
+      await browser?.close();
+      await server?.close();
+    });
+
+    it('reports the backend that ran, and why not WebGPU', () => {
+      assert.strictEqual(result.runId, 1);
+      assert.strictEqual(result.backend, name);
+      if (name === 'wasm') assert.match(result.backendReason ?? '', /^(no GPU adapter|navigator\.gpu missing)$/);
+      else assert.strictEqual(result.backendReason, null);
+      assert.ok(result.inferenceMs > 0 && result.loadMs > 0, JSON.stringify(result));
+      console.log(`      ${name}: load ${result.loadMs.toFixed(0)} ms, inference ${result.inferenceMs.toFixed(1)} ms for ${tokens.length} tokens`);
+    });
+
+    it('shows the backend in the header', async () => {
+      const facts = await panel.page.textContent('.facts');
+      assert.match(facts ?? '', name === 'wasm' ? /Backend: WASM \(not WebGPU: / : /Backend: WebGPU/);
+      assert.match(facts ?? '', new RegExp(`${tokens.length} tokens`));
+    });
+
+    it(`every attention weight equals onnxruntime-node's (max |diff| < ${tolerance}); rows sum to 1; no weight on later tokens`, async () => {
+      const json = await exportJson(panel);
+      assert.strictEqual(json.attentions.length, config.num_layers);
+      const worst = maxDiff(json, native);
+      console.log(`      ${name}: max |page − onnxruntime-node| over ${config.num_layers}×${config.num_heads}×${tokens.length}² weights = ${worst.toExponential(2)}`);
+      assert.ok(worst < tolerance, `max diff ${worst}`);
+      for (const heads of json.attentions) {
+        for (const rows of heads) {
+          rows.forEach((r, i) => {
+            const sum = r.reduce((a, b) => a + b, 0);
+            assert.ok(Math.abs(sum - 1) < 1e-4, `row ${i} sums to ${sum}`);
+            // rows are cut after their last non-zero weight: a causal row i has at most i + 1
+            assert.ok(r.length <= i + 1, `row ${i} has weight on a later token`);
+          });
+        }
+      }
+    });
+
+    it('the explanation names the top targets with the model\'s numbers', async () => {
+      const posted = await panel.posted();
+      const e = posted.find(is.explanation);
+      assert.ok(e, 'an explanation was posted for the focus');
+      assert.strictEqual(e.tokenIndex, focus);
+      const expected = explain({ tokens, stack: native, config, focus });
+      assert.match(e.summary, /^it → /);
+      if (name === 'wasm') {
+        assert.strictEqual(e.summary, expected.summary);
+        assert.deepStrictEqual(e.lines, expected.lines);
+      } else {
+        // WebGPU's float error can move a weight across a rounding edge: allow 1 point.
+        assert.strictEqual(e.lines.length, expected.lines.length);
+        e.lines.forEach((line, k) => {
+          const got = percents(line);
+          const want = percents(expected.lines[k]);
+          assert.strictEqual(got.length, want.length, line);
+          got.forEach((p, q) => assert.ok(Math.abs(p - want[q]) <= 1, `${line} vs ${expected.lines[k]}`));
+        });
+      }
+      const panelText = await panel.page.textContent('.explain');
+      assert.ok(panelText?.includes(e.lines[1]), 'the panel shows the explanation');
+    });
+
+    it('hovering a token posts a highlight whose targets are the model\'s row', async () => {
+      const json = await exportJson(panel);
+      const expectedMatrix = expectedView(native, json.view);
+      const target = 5;
+      const from = (await panel.posted()).length;
+      await panel.page.hover(`.tok[data-i="${target}"]`);
+      const h = await panel.waitFor((m): m is Extract<ToHost, { type: 'highlight' }> => is.highlight(m) && m.tokenIndex === target, { from });
+      assert.strictEqual(h.direction, 'from');
+      const want = topTargets(row(expectedMatrix, native.seq, target), HOST_TARGETS);
+      assert.deepStrictEqual(h.targets.map((t) => t.index), want.map((t) => t.index));
+      h.targets.forEach((t, k) => assert.ok(Math.abs(t.weight - want[k].weight) < tolerance, `${t.weight} vs ${want[k].weight}`));
+      // and the panel lights them, with the exact percentage in the tooltip
+      const title = await panel.page.getAttribute(`.tok[data-i="${want[0].index}"]`, 'title');
+      assert.ok(title?.startsWith(`${(want[0].weight * 100).toFixed(1)}%`) || name === 'webgpu', `title ${title}`);
+    });
+
+    if (name === 'webgpu') return;
+
+    it('the direction toggle shows what attends to the token (its column)', async () => {
+      const target = 2;
+      await panel.page.click('vscode-checkbox.flip');
+      const json = await exportJson(panel);
+      assert.strictEqual(json.view.direction, 'to');
+      const from = (await panel.posted()).length;
+      await panel.page.hover(`.tok[data-i="${target}"]`);
+      await panel.page.hover(`.tok[data-i="${target + 1}"]`);
+      await panel.page.hover(`.tok[data-i="${target}"]`);
+      const h = await panel.waitFor((m): m is Extract<ToHost, { type: 'highlight' }> => is.highlight(m) && m.tokenIndex === target && m.direction === 'to', { from });
+      const want = topTargets(column(expectedView(native, json.view), native.seq, target), HOST_TARGETS);
+      assert.deepStrictEqual(h.targets.map((t) => t.index), want.map((t) => t.index));
+      await panel.page.click('vscode-checkbox.flip');
+    });
+
+    it('keyboard: arrows move between tokens, Enter pins, Escape unpins', async () => {
+      await panel.page.focus('.tok[data-i="1"]');
+      await panel.page.keyboard.press('ArrowRight');
+      await panel.page.keyboard.press('ArrowRight');
+      assert.strictEqual(await panel.page.evaluate(() => (document.activeElement as HTMLElement).dataset.i), '3');
+      await panel.page.keyboard.press('Enter');
+      assert.strictEqual(await panel.page.getAttribute('.tok[data-i="3"]', 'aria-selected'), 'true');
+      assert.match(await panel.page.getAttribute('.tok[data-i="3"]', 'aria-label') ?? '', /Attends to .*\d+\.\d%/);
+      await panel.page.keyboard.press('Escape');
+      assert.strictEqual(await panel.page.getAttribute('.tok[data-i="3"]', 'aria-selected'), 'false');
+    });
+
+    it('a pin from the host (editor cursor) pins that token', async () => {
+      await panel.send({ type: 'pin', runId: 1, tokenIndex: focus });
+      await panel.page.waitForSelector(`.tok[data-i="${focus}"][aria-selected="true"]`);
+    });
+
+    it('one head, max and rollout modes show the model\'s numbers; a grid cell focuses its layer and head', async () => {
+      await panel.page.click('canvas.cell[aria-label="Layer 2 head 3"]');
+      let json = await exportJson(panel);
+      assert.deepStrictEqual([json.view.mode, json.view.layer, json.view.head], ['head', 1, 2]);
+      const same = (m: Float32Array): void => {
+        const S = native.seq;
+        for (let i = 0; i < S; i++) for (let j = 0; j < S; j++) assert.ok(Math.abs((json.view.matrix[i][j] ?? 0) - m[i * S + j]) < 1e-4);
+      };
+      same(headMatrix(native.layers[1], 2, native.seq));
+      await panel.page.click('vscode-radio[data-mode="max"]');
+      json = await exportJson(panel);
+      assert.strictEqual(json.view.mode, 'max');
+      same(aggregateHeads(native.layers[1], native.seq, json.view.heads, 'max'));
+      await panel.page.click('vscode-radio[data-mode="rollout"]');
+      json = await exportJson(panel);
+      assert.strictEqual(json.view.mode, 'rollout');
+      same(rollout(native)[1]);
+      await panel.page.click('vscode-radio[data-mode="mean"]');
+    });
+
+    it('drops malformed messages and keeps working', async () => {
+      const before = (await panel.posted()).length;
+      await panel.send({ type: 'run', runId: 'two' });
+      await panel.send({ type: 'launch-missiles' });
+      await panel.send('pin');
+      await panel.send({ type: 'pin', runId: 1, tokenIndex: 2 });
+      await panel.page.waitForSelector('.tok[data-i="2"][aria-selected="true"]');
+      const dropped = panel.console.filter((l) => l.includes('dropped a malformed message'));
+      assert.strictEqual(dropped.length, 3, dropped.join('\n'));
+      const after = (await panel.posted()).slice(before);
+      assert.ok(!after.some((m) => m.type === 'error' || m.type === 'result'), JSON.stringify(after));
+    });
+
+    it('a newer run or a cancel means an older run is not rendered', async () => {
+      const code = await tokensFor(CODE, config, null);
+      const from = (await panel.posted()).length;
+      // a burst: run 10 starts at once, the rest arrive while it runs
+      await panel.sendAll([
+        runMessage(10, tokens, null, false),
+        runMessage(11, code.tokens, null, false, 'area.ts'),
+        runMessage(12, tokens, null, false),
+        { type: 'cancel', runId: 12 },
+        runMessage(13, code.tokens, null, false, 'area.ts'),
+      ]);
+      const r = await panel.waitFor(is.result, { from });
+      assert.strictEqual(r.runId, 13);
+      await panel.page.waitForTimeout(300);
+      const results = (await panel.posted()).slice(from).filter(is.result).map((m) => m.runId);
+      assert.deepStrictEqual(results, [13]);
+      // the code keeps its shape: the token view's text is the source (bos chip aside)
+      const text = await panel.page.evaluate(() => [...document.querySelectorAll('.tok:not(.special)')].map((s) => s.textContent).join(''));
+      assert.strictEqual(text, CODE);
+    });
+
+    it('exports PNG, SVG and a standalone HTML page', async () => {
+      await panel.send({ type: 'pin', runId: 13, tokenIndex: 3 });
+      const saves: Record<string, Extract<ToHost, { type: 'save' }>> = {};
+      for (const f of ['png', 'svg', 'html'] as const) {
+        const from = (await panel.posted()).length;
+        await panel.page.click(`vscode-button[data-export="${f}"]`);
+        saves[f] = await panel.waitFor(is.save, { from });
+        assert.strictEqual(saves[f].format, f);
+      }
+      const png = Buffer.from(saves.png.data, 'base64');
+      assert.strictEqual(saves.png.encoding, 'base64');
+      assert.deepStrictEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      assert.ok(png.length > 2000);
+      assert.match(saves.svg.data, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.ok(saves.svg.data.includes('return'), 'the SVG has the code');
+      const html = saves.html.data;
+      assert.ok(!/\b(src|href)\s*=|url\(|@import/i.test(html), 'the HTML loads nothing');
+      assert.ok(!/https?:\/\//.test(html), 'the HTML names no URL');
+      const dir = artifactsDir();
+      fs.writeFileSync(path.join(dir, 'export.png'), png);
+      fs.writeFileSync(path.join(dir, 'export.svg'), saves.svg.data);
+      fs.writeFileSync(path.join(dir, 'export.html'), html);
+      // the exported page works on its own: hovering a token lights its targets
+      const page = await panel.context.newPage();
+      await page.setContent(html);
+      await page.hover('#tokens .tok:nth-child(5)');
+      assert.match(await page.textContent('#status') ?? '', /→ .*\d+%/);
+      await page.close();
+    });
+
+    it('a reloaded page restores the chosen view', async () => {
+      await panel.page.click('canvas.cell[aria-label="Layer 1 head 4"]');
+      await panel.page.reload();
+      await panel.waitFor(is.ready, { from: 0 });
+      const from = (await panel.posted()).length;
+      await panel.send(initMessage(server, 'auto'));
+      await panel.send(runMessage(20, tokens, focus, false));
+      await panel.waitFor(is.result, { from });
+      const json = await exportJson(panel);
+      assert.deepStrictEqual([json.view.mode, json.view.layer, json.view.head], ['head', 0, 3]);
+    });
+
+    it('screenshots in the light and dark theme', async () => {
+      const dir = artifactsDir();
+      await panel.send({ type: 'pin', runId: 20, tokenIndex: focus });
+      await panel.page.click('vscode-radio[data-mode="heads"]');
+      for (const theme of ['light', 'dark'] as const) {
+        await panel.setTheme(theme);
+        await panel.page.waitForTimeout(100);
+        await panel.page.hover(`.tok[data-i="${focus}"]`);
+        await panel.page.screenshot({ path: path.join(dir, `webview-${theme}.png`), fullPage: true });
+      }
+      assert.ok(fs.statSync(path.join(dir, 'webview-dark.png')).size > 10_000);
+    });
+
+    it('no CSP violations and no request leaves 127.0.0.1', async () => {
+      assert.deepStrictEqual(await panel.violations(), []);
+      const outside = panel.requests.filter((u) => !u.startsWith(`${server.origin}/`));
+      assert.deepStrictEqual(outside, []);
+      assert.ok(panel.requests.some((u) => u.endsWith('/dist/webview/ort-wasm-simd-threaded.jsep.wasm')), 'the .wasm came from the page server');
+      assert.ok(!panel.console.some((l) => l.startsWith('pageerror')), panel.console.join('\n'));
+    });
+  });
+}
+
+backendSuite('wasm', 1e-4);
+backendSuite('webgpu', 1e-3);

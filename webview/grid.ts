@@ -1,0 +1,150 @@
+// The model overview: every layer × head as a small canvas — the head's whole matrix when no token
+// is pinned, or, for a pinned token, lines from it to what it attends to (BertViz's model view).
+// Clicking a cell (or Enter on it) focuses that layer and head.
+import type { AttentionStack } from '../src/shared/attention';
+import { ThemeColors, headVar } from './colors';
+import type { Direction } from './viewState';
+
+const CELL = 72;
+
+export class HeadGrid {
+  readonly el: HTMLElement;
+  private cells: HTMLCanvasElement[][] = [];
+  private stack: AttentionStack | null = null;
+  private selected: { layer: number; head: number | null } | null = null;
+
+  constructor(private readonly colors: ThemeColors, private readonly onPick: (layer: number, head: number) => void) {
+    this.el = document.createElement('div');
+    this.el.className = 'grid';
+  }
+
+  setStack(stack: AttentionStack): void {
+    this.stack = stack;
+    this.el.replaceChildren();
+    this.cells = [];
+    const corner = document.createElement('div');
+    corner.className = 'grid-label';
+    this.el.appendChild(corner);
+    this.el.style.setProperty('--cols', String(stack.heads));
+    for (let h = 0; h < stack.heads; h++) {
+      const lab = document.createElement('div');
+      lab.className = 'grid-label';
+      lab.textContent = `H${h + 1}`;
+      lab.style.setProperty('color', `var(${headVar(h)})`);
+      this.el.appendChild(lab);
+    }
+    const dpr = Math.max(1, Math.round(window.devicePixelRatio || 1));
+    stack.layers.forEach((_, l) => {
+      const lab = document.createElement('div');
+      lab.className = 'grid-label';
+      lab.textContent = `L${l + 1}`;
+      this.el.appendChild(lab);
+      const row: HTMLCanvasElement[] = [];
+      for (let h = 0; h < stack.heads; h++) {
+        const c = document.createElement('canvas');
+        c.width = c.height = CELL * dpr;
+        c.className = 'cell';
+        c.tabIndex = 0;
+        c.setAttribute('role', 'button');
+        c.setAttribute('aria-label', `Layer ${l + 1} head ${h + 1}`);
+        c.addEventListener('click', () => this.onPick(l, h));
+        c.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            this.onPick(l, h);
+          }
+        });
+        row.push(c);
+        this.el.appendChild(c);
+      }
+      this.cells.push(row);
+    });
+  }
+
+  /** Marks the focused layer (and head, in one-head mode). */
+  select(layer: number, head: number | null): void {
+    this.selected = { layer, head };
+    this.cells.forEach((row, l) => row.forEach((c, h) => {
+      c.classList.toggle('selected', l === layer && (head === null || h === head));
+    }));
+  }
+
+  /** Redraws every cell for the pinned token (or whole matrices when null). */
+  draw(pinned: number | null, direction: Direction): void {
+    const stack = this.stack;
+    if (!stack) return;
+    const fg = this.colors.rgb('--vscode-foreground');
+    stack.layers.forEach((layer, l) => {
+      for (let h = 0; h < stack.heads; h++) {
+        const canvas = this.cells[l][h];
+        const ctx = canvas.getContext('2d');
+        if (!ctx) continue;
+        const rgb = this.colors.rgb(headVar(h));
+        const m = layer.subarray(h * stack.seq * stack.seq, (h + 1) * stack.seq * stack.seq);
+        if (pinned === null) drawMatrix(ctx, canvas.width, m, stack.seq, rgb);
+        else drawLines(ctx, canvas.width, m, stack.seq, pinned, direction, rgb, fg);
+      }
+    });
+    if (this.selected) this.select(this.selected.layer, this.selected.head);
+  }
+}
+
+/** The whole [seq, seq] matrix; each pixel shows the largest weight it covers (√ scale, so faint structure shows). */
+function drawMatrix(ctx: CanvasRenderingContext2D, px: number, m: Float32Array, seq: number, rgb: { r: number; g: number; b: number }): void {
+  const img = ctx.createImageData(px, px);
+  const best = new Float32Array(px * px);
+  const scale = px / seq;
+  for (let i = 0; i < seq; i++) {
+    const y0 = Math.floor(i * scale);
+    const y1 = Math.max(y0 + 1, Math.floor((i + 1) * scale));
+    for (let j = 0; j < seq; j++) {
+      const w = m[i * seq + j];
+      if (w === 0) continue;
+      const x0 = Math.floor(j * scale);
+      const x1 = Math.max(x0 + 1, Math.floor((j + 1) * scale));
+      for (let y = y0; y < y1 && y < px; y++) {
+        for (let x = x0; x < x1 && x < px; x++) if (w > best[y * px + x]) best[y * px + x] = w;
+      }
+    }
+  }
+  const d = img.data;
+  for (let k = 0; k < best.length; k++) {
+    d[4 * k] = rgb.r;
+    d[4 * k + 1] = rgb.g;
+    d[4 * k + 2] = rgb.b;
+    d[4 * k + 3] = Math.round(Math.sqrt(best[k]) * 255);
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+/** Lines from the pinned token (left column) to the tokens it attends to (right), alpha ∝ weight. */
+function drawLines(
+  ctx: CanvasRenderingContext2D, px: number, m: Float32Array, seq: number, pinned: number, direction: Direction,
+  rgb: { r: number; g: number; b: number }, fg: { r: number; g: number; b: number },
+): void {
+  ctx.clearRect(0, 0, px, px);
+  const y = (i: number): number => ((i + 0.5) / seq) * px;
+  const left = px * 0.12;
+  const right = px * 0.88;
+  ctx.fillStyle = `rgba(${fg.r}, ${fg.g}, ${fg.b}, 0.25)`;
+  ctx.fillRect(left - 2, 0, 2, px);
+  ctx.fillRect(right, 0, 2, px);
+  ctx.lineWidth = Math.max(1, px / 48);
+  for (let j = 0; j < seq; j++) {
+    const w = direction === 'from' ? m[pinned * seq + j] : m[j * seq + pinned];
+    if (w < 0.005) continue;
+    ctx.strokeStyle = `rgba(${rgb.r}, ${rgb.g}, ${rgb.b}, ${Math.min(1, w).toFixed(3)})`;
+    ctx.beginPath();
+    // 'from': the pinned token on the left attends to j on the right; 'to': j on the left attends to it.
+    if (direction === 'from') {
+      ctx.moveTo(left, y(pinned));
+      ctx.lineTo(right, y(j));
+    } else {
+      ctx.moveTo(left, y(j));
+      ctx.lineTo(right, y(pinned));
+    }
+    ctx.stroke();
+  }
+  ctx.fillStyle = `rgb(${rgb.r}, ${rgb.g}, ${rgb.b})`;
+  ctx.fillRect(direction === 'from' ? left - 4 : right, y(pinned) - 2, 4, 4);
+}

@@ -1,0 +1,191 @@
+// The model in the page: onnxruntime-web on WebGPU when it can, on WASM when it cannot, and what
+// actually ran (and why not WebGPU) said plainly. Only the attention tensors (and queries/keys,
+// for the three-steps view) leave a run; logits are never fetched.
+import * as ort from 'onnxruntime-web';
+import type { ModelConfig } from '../src/shared/modelConfig';
+import type { Backend, BackendPreference } from '../src/shared/protocol';
+import { errorText, webGpuUnavailable } from './backend';
+
+export interface EngineOptions {
+  modelUri: string;
+  /** Folder URI (ending in '/') that holds ort-wasm-simd-threaded.jsep.{wasm,mjs}. */
+  wasmBase: string;
+  preference: BackendPreference;
+  config: ModelConfig;
+}
+
+export interface ModelOutputs {
+  /** One [heads, seq, seq] array per layer. */
+  attentions: Float32Array[];
+  /** [heads, seq, head_dim] per layer, when the model exports them. */
+  queries: Float32Array[] | null;
+  keys: Float32Array[] | null;
+  headDim: number | null;
+}
+
+export interface RunResult {
+  outputs: ModelOutputs;
+  inferenceMs: number;
+}
+
+/** A model the page cannot use: the message names what is wrong. */
+export class ModelContractError extends Error {}
+
+let envSet = false;
+function configureRuntime(wasmBase: string): void {
+  ort.env.wasm.wasmPaths = wasmBase;
+  // Webviews are not crossOriginIsolated: no SharedArrayBuffer, so no threads and no proxy worker.
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false;
+  if (!envSet) {
+    ort.env.logLevel = 'error';
+    envSet = true;
+  }
+}
+
+function outputNames(kind: 'attentions' | 'queries' | 'keys', layers: number): string[] {
+  return Array.from({ length: layers }, (_, i) => `${kind}.${i}`);
+}
+
+export class Engine {
+  private checkedShapes = false;
+
+  private constructor(
+    private session: ort.InferenceSession,
+    public backend: Backend,
+    /** Why WebGPU is not in use (null when it is). */
+    public reason: string | null,
+    readonly loadMs: number,
+    private readonly config: ModelConfig,
+    private readonly fetches: string[],
+    readonly hasQueryKey: boolean,
+    /** Kept only while on WebGPU, to start WASM if WebGPU fails in a run. */
+    private modelBytes: Uint8Array | null,
+  ) {}
+
+  /** Fetches the model and creates a session on the best backend the preference allows. */
+  static async load(opts: EngineOptions): Promise<Engine> {
+    const t0 = performance.now();
+    configureRuntime(opts.wasmBase);
+    const response = await fetch(opts.modelUri);
+    if (!response.ok) throw new ModelContractError(`cannot read model.onnx (${response.status} ${response.statusText})`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+
+    let reason: string | null = null;
+    let session: ort.InferenceSession | null = null;
+    if (opts.preference === 'wasm') {
+      reason = 'WASM chosen in the attentionLens.backend setting';
+    } else {
+      reason = await webGpuUnavailable();
+      if (reason === null) {
+        try {
+          // One provider per attempt: a list would fall back silently and hide which one ran.
+          session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
+        } catch (e) {
+          reason = `WebGPU session failed: ${errorText(e)}`;
+        }
+      }
+    }
+    const backend: Backend = session ? 'webgpu' : 'wasm';
+    if (!session) session = await createWasm(bytes);
+
+    const fetches = checkOutputs(session, opts.config);
+    const hasQK = fetches.length > opts.config.num_layers;
+    return new Engine(session, backend, reason, performance.now() - t0, opts.config, fetches, hasQK, backend === 'webgpu' ? bytes : null);
+  }
+
+  /** Runs the model on token ids; on a WebGPU failure, moves to WASM once and runs again. */
+  async run(ids: readonly number[]): Promise<RunResult> {
+    try {
+      return await this.runOnce(ids);
+    } catch (e) {
+      if (this.backend !== 'webgpu' || !this.modelBytes || e instanceof ModelContractError) throw e;
+      const why = errorText(e);
+      await this.session.release().catch(() => undefined);
+      this.session = await createWasm(this.modelBytes);
+      this.modelBytes = null;
+      this.backend = 'wasm';
+      this.reason = `WebGPU failed during a run (${why}); fell back to WASM`;
+      return this.runOnce(ids);
+    }
+  }
+
+  private async runOnce(ids: readonly number[]): Promise<RunResult> {
+    const seq = ids.length;
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (i) => BigInt(i)), [1, seq]),
+    };
+    if (this.session.inputNames.includes('attention_mask')) {
+      feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(seq).fill(1n), [1, seq]);
+    }
+    const t0 = performance.now();
+    const out = await this.session.run(feeds, this.fetches);
+    const inferenceMs = performance.now() - t0;
+    for (const t of Object.values(feeds)) t.dispose();
+    try {
+      if (!this.checkedShapes) {
+        checkShapes(out, this.config, seq, this.hasQueryKey);
+        this.checkedShapes = true;
+      }
+      const L = this.config.num_layers;
+      const take = (name: string): Float32Array => {
+        const t = out[name];
+        if (t.type !== 'float32') throw new ModelContractError(`${name} is ${t.type}, expected float32`);
+        return t.data as Float32Array;
+      };
+      const attentions = outputNames('attentions', L).map(take);
+      const queries = this.hasQueryKey ? outputNames('queries', L).map(take) : null;
+      const keys = this.hasQueryKey ? outputNames('keys', L).map(take) : null;
+      const headDim = this.hasQueryKey ? out['queries.0'].dims[3] : null;
+      return { outputs: { attentions, queries, keys, headDim }, inferenceMs };
+    } finally {
+      // The typed arrays taken above stay valid; dispose() drops the tensors' own hold (and any GPU buffer).
+      for (const t of Object.values(out)) t.dispose();
+    }
+  }
+
+  async release(): Promise<void> {
+    this.modelBytes = null;
+    await this.session.release();
+  }
+}
+
+function createWasm(bytes: Uint8Array): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+}
+
+/** The outputs to fetch; throws ModelContractError naming the attention outputs the graph lacks. */
+function checkOutputs(session: ort.InferenceSession, config: ModelConfig): string[] {
+  const have = new Set(session.outputNames);
+  if (!session.inputNames.includes('input_ids')) {
+    throw new ModelContractError(`model.onnx has no input_ids input (its inputs: ${session.inputNames.join(', ')})`);
+  }
+  const L = config.num_layers;
+  const missing = outputNames('attentions', L).filter((n) => !have.has(n));
+  if (missing.length) {
+    throw new ModelContractError(
+      `model.onnx lacks output${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (config.json says num_layers ${L}; the graph's outputs: ${session.outputNames.join(', ')})`,
+    );
+  }
+  const qk = [...outputNames('queries', L), ...outputNames('keys', L)];
+  return [...outputNames('attentions', L), ...(qk.every((n) => have.has(n)) ? qk : [])];
+}
+
+function checkShapes(out: ort.InferenceSession.OnnxValueMapType, config: ModelConfig, seq: number, qk: boolean): void {
+  const H = config.num_heads;
+  const want = (name: string, dims: readonly number[], expected: (number | null)[], why: string): void => {
+    const ok = dims.length === expected.length && expected.every((e, i) => e === null || dims[i] === e);
+    if (!ok) {
+      const shown = expected.map((e) => (e === null ? 'd' : String(e))).join(', ');
+      throw new ModelContractError(`${name} has shape [${dims.join(', ')}], expected [${shown}] (${why})`);
+    }
+  };
+  for (let l = 0; l < config.num_layers; l++) {
+    want(`attentions.${l}`, out[`attentions.${l}`].dims, [1, H, seq, seq], `config.json num_heads ${H}, ${seq} tokens`);
+    if (qk) {
+      const d = out[`queries.${l}`].dims[3] ?? null;
+      want(`queries.${l}`, out[`queries.${l}`].dims, [1, H, seq, null], `config.json num_heads ${H}, ${seq} tokens`);
+      want(`keys.${l}`, out[`keys.${l}`].dims, [1, H, seq, d], 'the same as queries');
+    }
+  }
+}

@@ -1,0 +1,27 @@
+// The webview's entry: takes the VS Code handle, validates every message from the host (a
+// malformed one is dropped and logged), and says `ready` so the host sends init and the last run.
+import { parseToWebview } from '../src/shared/protocol';
+import { App, SavedState } from './app';
+import { vscodeApi } from './vscodeApi';
+
+const api = vscodeApi<SavedState>();
+const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
+const app = new App(api, root);
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  let msg;
+  try {
+    msg = parseToWebview(event.data);
+  } catch (e) {
+    console.warn(`[attention-lens] dropped a malformed message: ${(e as Error).message}`);
+    return;
+  }
+  try {
+    app.handle(msg);
+  } catch (e) {
+    console.error('[attention-lens] failed to handle', msg.type, e);
+    api.postMessage({ type: 'error', runId: 'runId' in msg ? msg.runId : null, message: `the panel failed on ${msg.type}: ${(e as Error).message}` });
+  }
+});
+
+api.postMessage({ type: 'ready' });
