@@ -10,6 +10,7 @@ import {
 } from './api';
 import { Highlighter } from './decorations';
 import { PickedText, pickText } from './editorText';
+import { EXPORT_LABELS, exportBytes, exportFileName } from './exportFile';
 import { LoadedModel, ModelChoice, chooseModelFolder, loadWithFallback } from './modelFolder';
 import { LensPanel } from './panel';
 import { RunLedger } from './runs';
@@ -435,23 +436,24 @@ export class AttentionLens implements vscode.Disposable {
   }
 
   private async save(msg: SaveMessage): Promise<void> {
-    const ext = msg.format;
-    let name = path.basename(msg.fileName.replace(/\\/g, '/')).replace(/[^\w.\- ]/g, '_');
-    if (!name || name.startsWith('.')) name = `attention.${ext}`;
-    if (!name.toLowerCase().endsWith(`.${ext}`)) name += `.${ext}`;
+    let bytes: Buffer;
+    try {
+      bytes = exportBytes(msg);
+    } catch (e) {
+      this.fail(`Attention Lens could not export: ${(e as Error).message}`);
+      return;
+    }
     const doc = this.current?.request.document;
     const folder = (doc && vscode.workspace.getWorkspaceFolder(doc.uri)) ?? vscode.workspace.workspaceFolders?.[0];
     const base = folder?.uri ?? vscode.Uri.file(os.homedir());
-    const labels: Record<SaveMessage['format'], string> = { json: 'JSON', png: 'PNG image', svg: 'SVG image', html: 'HTML page' };
     const uri = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.joinPath(base, name),
-      filters: { [labels[ext]]: [ext] },
+      defaultUri: vscode.Uri.joinPath(base, exportFileName(msg.fileName, msg.format)),
+      filters: { [EXPORT_LABELS[msg.format]]: [msg.format] },
       saveLabel: 'Export',
       title: 'Attention Lens: export',
     });
     if (!uri) return;
     try {
-      const bytes = msg.encoding === 'base64' ? Buffer.from(msg.data, 'base64') : Buffer.from(msg.data, 'utf8');
       await vscode.workspace.fs.writeFile(uri, bytes);
       this.log.appendLine(`[export] wrote ${bytes.length} bytes to ${uri.toString()}`);
       void vscode.window.showInformationMessage(`Attention Lens: saved ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}`);

@@ -1,0 +1,27 @@
+// What an export from the panel becomes on disk: a safe default file name and the bytes.
+import * as path from 'path';
+import type { SaveMessage } from './shared/protocol';
+
+/**
+ * The file name to offer in the save dialog: only the base name the webview suggested (never a
+ * path), with characters outside letters, digits, space, dot, dash and underscore replaced, and
+ * the format's extension.
+ */
+export function exportFileName(suggested: string, format: SaveMessage['format']): string {
+  let name = path.posix.basename(suggested.replace(/\\/g, '/')).replace(/[^\w.\- ]/g, '_').trim();
+  if (!name || name.startsWith('.')) name = `attention.${format}`;
+  if (!name.toLowerCase().endsWith(`.${format}`)) name += `.${format}`;
+  return name;
+}
+
+/** The bytes to write; throws when base64 data is not base64 (Buffer would silently skip junk). */
+export function exportBytes(msg: Pick<SaveMessage, 'data' | 'encoding'>): Buffer {
+  if (msg.encoding === 'utf8') return Buffer.from(msg.data, 'utf8');
+  const clean = msg.data.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) throw new Error('the exported data is not valid base64');
+  return Buffer.from(clean, 'base64');
+}
+
+export const EXPORT_LABELS: Record<SaveMessage['format'], string> = {
+  json: 'JSON', png: 'PNG image', svg: 'SVG image', html: 'HTML page',
+};
