@@ -63,7 +63,7 @@ export class App {
     this.colors = new ThemeColors(document.body);
     this.controls = new Controls({
       change: (v) => this.setView(v),
-      export: (f) => this.export(f),
+      export: (f) => void this.export(f),
     });
     this.tokens = new TokenView({
       hover: (i) => {
@@ -90,11 +90,14 @@ export class App {
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.pinned !== null) this.pin(null, false);
     });
-    // VS Code switches themes by changing body classes and the --vscode-* variables.
-    new MutationObserver(() => {
+    // VS Code switches themes by changing the body's classes and the --vscode-* variables in the
+    // html element's style; canvases then need their colours resolved again.
+    const themeChanged = new MutationObserver(() => {
       this.colors.reset();
       if (this.current) this.grid.draw(this.pinned, this.view?.direction ?? 'from');
-    }).observe(document.body, { attributes: true, attributeFilter: ['class', 'style'] });
+    });
+    themeChanged.observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    themeChanged.observe(document.documentElement, { attributes: true, attributeFilter: ['style'] });
     this.header.idle('Waiting for text: select some and run "Attention Lens: Show attention for selection".');
   }
 
@@ -404,16 +407,25 @@ export class App {
 
   // ---- exports --------------------------------------------------------------------------------
 
-  private export(format: ExportFormat): void {
+  private async export(format: ExportFormat): Promise<void> {
     const cur = this.current;
     const v = this.view;
     if (!cur || !v) return;
+    // The JSON of a long run is tens of megabytes: say so, and let the page paint first.
+    this.header.busy(`Preparing ${format.toUpperCase()}…`);
+    await new Promise((resolve) => setTimeout(resolve, 16));
+    if (this.current !== cur) return;
+    if (this.makeExport(format, cur, v)) this.header.idle(`Sent the ${format.toUpperCase()} export to VS Code to save.`);
+  }
+
+  /** Builds the file and posts `save`; false (and an error shown) when it could not. */
+  private makeExport(format: ExportFormat, cur: Matrices, v: ViewState): boolean {
     const matrix = cur.forView(v);
     const base = `attention-${cur.run.message.source.fileName.replace(/\.[^.]*$/, '') || 'text'}-${v.mode}-L${v.layer + 1}`;
     try {
       if (format === 'json') {
         this.post({ type: 'save', format, fileName: `${base}.json`, data: exportJson(cur.run, v, matrix, this.pinned), encoding: 'utf8' });
-        return;
+        return true;
       }
       const fontFamily = getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family').trim() || 'monospace';
       const rgb = (name: string, fallback?: string) => this.colors.rgb(name, fallback);
@@ -436,7 +448,7 @@ export class App {
           colors: { background, foreground, muted, accent }, fontFamily,
         });
         this.post({ type: 'save', format, fileName: `${base}.html`, data: html, encoding: 'utf8' });
-        return;
+        return true;
       }
       const lit = active === null ? [] : this.lit(active);
       const max = lit.reduce((a, t) => Math.max(a, t.weight, ...(t.perHead ?? []).map((p) => p[1])), 0) || 1;
@@ -455,8 +467,10 @@ export class App {
         ctx.font = `13px ${fontFamily}`;
         this.post({ type: 'save', format, fileName: `${base}.svg`, data: renderSvg(picture, (s) => ctx.measureText(s).width), encoding: 'utf8' });
       }
+      return true;
     } catch (e) {
       this.fail(cur.run.runId, `export as ${format.toUpperCase()} failed: ${errorText(e)}`);
+      return false;
     }
   }
 }

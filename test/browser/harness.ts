@@ -43,6 +43,9 @@ export interface ServeOptions {
 /** Starts the page server on 127.0.0.1 (a free port). The page is at `${origin}/`. */
 export async function startServer(opts: ServeOptions = {}): Promise<PageServer> {
   const root = opts.repoRoot ?? REPO_ROOT;
+  for (const f of ['dist/webview/main.js', 'dist/webview/ort-wasm-simd-threaded.jsep.wasm']) {
+    if (!fs.existsSync(path.join(root, f))) throw new Error(`${f} is missing: run \`npm run build\` first`);
+  }
   const mounts = [...MOUNTS.map(([p, d]): [string, string] => [p, path.join(root, d)]), ...(opts.extraMounts ?? [])];
   const requests: string[] = [];
   let origin = '';
@@ -205,8 +208,10 @@ export interface Panel {
   send(msg: ToWebview | unknown): Promise<void>;
   /** Sends several messages in one go (one task of the page), as a burst from the host would arrive. */
   sendAll(msgs: (ToWebview | unknown)[]): Promise<void>;
-  /** What the webview has posted so far. */
-  posted(): Promise<ToHost[]>;
+  /** What the webview has posted so far (from index `from` on). */
+  posted(from?: number): Promise<ToHost[]>;
+  /** How many messages the webview has posted so far. */
+  count(): Promise<number>;
   /** Waits for a posted message matching `pred`, after `from` messages (index into posted()). */
   waitFor<T extends ToHost>(pred: (m: ToHost) => m is T, opts?: { from?: number; timeoutMs?: number }): Promise<T>;
   violations(): Promise<{ directive: string; blocked: string }[]>;
@@ -230,16 +235,20 @@ export async function openPanel(browser: Browser, server: PageServer, viewport =
     console: consoleLines,
     send: (msg) => page.evaluate((m) => window.postMessage(m, '*'), msg as object),
     sendAll: (msgs) => page.evaluate((ms) => ms.forEach((m) => window.postMessage(m, '*')), msgs as object[]),
-    posted: () => page.evaluate(() => (window as unknown as { __driver: { posted: ToHost[] } }).__driver.posted),
+    posted: (from = 0) => page.evaluate((f) => (window as unknown as { __driver: { posted: ToHost[] } }).__driver.posted.slice(f), from),
+    count: () => page.evaluate(() => (window as unknown as { __driver: { posted: ToHost[] } }).__driver.posted.length),
     waitFor: async <T extends ToHost>(pred: (m: ToHost) => m is T, o: { from?: number; timeoutMs?: number } = {}) => {
       const deadline = Date.now() + (o.timeoutMs ?? 90_000);
+      let from = o.from ?? 0;
       for (;;) {
-        const all = await panel.posted();
-        const hit = all.slice(o.from ?? 0).find(pred);
+        // only the messages not looked at yet cross over (an export can be megabytes)
+        const fresh = await panel.posted(from);
+        from += fresh.length;
+        const hit = fresh.find(pred);
         if (hit) return hit;
-        const err = all.slice(o.from ?? 0).find((m) => m.type === 'error');
+        const err = fresh.find((m) => m.type === 'error');
         if (err) throw new Error(`the webview posted an error: ${JSON.stringify(err)}`);
-        if (Date.now() > deadline) throw new Error(`timed out; posted: ${JSON.stringify(all.map((m) => m.type))}; console: ${consoleLines.slice(-10).join(' | ')}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for a message; console: ${consoleLines.slice(-10).join(' | ')}`);
         await page.waitForTimeout(100);
       }
     },
