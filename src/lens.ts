@@ -11,7 +11,9 @@ import {
 import { Highlighter } from './decorations';
 import { PickedText, pickText } from './editorText';
 import { EXPORT_LABELS, exportBytes, exportFileName } from './exportFile';
-import { LoadedModel, ModelChoice, chooseModelFolder, loadWithFallback } from './modelFolder';
+import {
+  LoadedModel, ModelChoice, chooseModelFolder, loadWithFallback, settingsFilesMention, untrustedNotice,
+} from './modelFolder';
 import { LensPanel } from './panel';
 import { RunLedger } from './runs';
 import { BackendPreference, ExplanationMessage, HighlightMessage, ResultMessage, RunMessage, SaveMessage, ToHost, ToWebview } from './shared/protocol';
@@ -218,6 +220,7 @@ export class AttentionLens implements vscode.Disposable {
   private async loadModel(document: vscode.TextDocument | undefined): Promise<LoadedModel> {
     const choice = this.choice(document);
     if (choice.notice) this.noticeOnce(choice.notice);
+    else if (!vscode.workspace.isTrusted && !this.model) void this.noticeIfWorkspaceSetsModel(choice);
     const key = `${choice.bundled}:${choice.dir}`;
     if (this.model?.key !== key) {
       const promise = loadWithFallback(choice, this.bundledDir);
@@ -240,6 +243,16 @@ export class AttentionLens implements vscode.Disposable {
       );
     }
     return this.model.promise;
+  }
+
+  /** VS Code hides a restricted setting in an untrusted workspace: look for it in the files. */
+  private async noticeIfWorkspaceSetsModel(choice: ModelChoice): Promise<void> {
+    const files = (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json').fsPath);
+    const wsFile = vscode.workspace.workspaceFile;
+    if (wsFile?.scheme === 'file') files.push(wsFile.fsPath);
+    if (await settingsFilesMention(files)) this.noticeOnce(untrustedNotice(!choice.bundled));
   }
 
   private noticeOnce(text: string): void {

@@ -128,13 +128,32 @@ export function chooseModelFolder(levels: SettingLevels, trusted: boolean, works
   if (fromWorkspace !== undefined && trusted) {
     chosen = fromWorkspace;
   } else {
-    if (fromWorkspace !== undefined) {
-      notice = `This workspace is not trusted, so its attentionLens.modelPath (${fromWorkspace}) is not used; ${fromUser ? 'the path from your user settings is' : 'the bundled model is'} used instead. Trust the workspace to use its model.`;
-    }
+    if (fromWorkspace !== undefined) notice = untrustedNotice(fromUser !== undefined);
     chosen = fromUser;
   }
   if (chosen === undefined) return { dir: bundledDir, bundled: true, notice };
   return { dir: resolveUserPath(chosen, workspaceRoot), bundled: false, notice };
+}
+
+/**
+ * Whether any of these settings files (a folder's .vscode/settings.json, a .code-workspace file)
+ * mentions attentionLens.modelPath. In an untrusted workspace VS Code hides restricted settings
+ * from the extension altogether, so this is how the user can be told that the workspace's
+ * setting is ignored. The value itself is never read.
+ */
+export async function settingsFilesMention(files: readonly string[], key = 'attentionLens.modelPath'): Promise<boolean> {
+  for (const f of files) {
+    try {
+      if ((await fs.readFile(f, 'utf8')).includes(`"${key}"`)) return true;
+    } catch {
+      // no such file: nothing set there
+    }
+  }
+  return false;
+}
+
+export function untrustedNotice(hasUserPath: boolean): string {
+  return `This workspace is not trusted, so its attentionLens.modelPath setting is not used; ${hasUserPath ? 'the path from your user settings is' : 'the bundled model is'} used instead. Trust the workspace to use its model.`;
 }
 
 /** Expands ~ and resolves a relative path against the workspace root (or the home folder). */

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  ModelFolderError, chooseModelFolder, loadModelFolder, loadWithFallback, resolveUserPath,
+  ModelFolderError, chooseModelFolder, loadModelFolder, loadWithFallback, resolveUserPath, settingsFilesMention,
 } from '../../src/modelFolder';
 import { checkOnnxBytes } from '../../src/onnxCheck';
 
@@ -184,10 +184,20 @@ describe('model folder: which folder is used', () => {
     const c = chooseModelFolder({ workspaceValue: '/evil/model' }, false, '/ws', B);
     assert.strictEqual(c.dir, B);
     assert.strictEqual(c.bundled, true);
-    assert.match(c.notice ?? '', /not trusted, so its attentionLens\.modelPath \(\/evil\/model\) is not used; the bundled model is used/);
+    assert.match(c.notice ?? '', /not trusted, so its attentionLens\.modelPath setting is not used; the bundled model is used/);
     const u = chooseModelFolder({ workspaceValue: '/evil/model', globalValue: '/m/user' }, false, '/ws', B);
     assert.strictEqual(u.dir, '/m/user');
     assert.match(u.notice ?? '', /the path from your user settings is used/);
+  });
+
+  it('finds a workspace modelPath in settings files VS Code hides it from (untrusted)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lens-ws-'));
+    const settings = path.join(dir, 'settings.json');
+    fs.writeFileSync(settings, '{\n  // a comment\n  "editor.tabSize": 2,\n}');
+    assert.strictEqual(await settingsFilesMention([path.join(dir, 'missing.json'), settings]), false);
+    fs.writeFileSync(settings, '{ "attentionLens.modelPath": "../../evil", }');
+    assert.strictEqual(await settingsFilesMention([path.join(dir, 'missing.json'), settings]), true);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('resolves ~ and relative paths', () => {
