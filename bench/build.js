@@ -1,22 +1,54 @@
-// Bundles the benchmark runner (Node) into out/bench/. esbuild rather than tsc: it takes a
-// second, which matters for `npm run bench -- --quick` (under 60 s in all). Types are checked by
+// Compiles the benchmark runner into out/ with the same layout tsc gives (out/bench/run.js,
+// out/src/..., out/test/browser/...), so modules that find the repository from their own folder
+// (the browser test harness) work unchanged. esbuild rather than tsc: it takes a second, which
+// matters for `npm run bench -- --quick` (under 60 s in all); types are checked by
 // `npm run typecheck` (tsconfig.json includes bench/).
 const esbuild = require('esbuild');
+const fs = require('fs');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
 
-esbuild
-  .build({
-    entryPoints: [path.join(root, 'bench', 'run.ts')],
-    outfile: path.join(root, 'out', 'bench', 'run.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    sourcemap: true,
-    // onnxruntime-node's native binding, playwright-core and the tokenizer load from node_modules.
-    packages: 'external',
-    logLevel: 'warning',
-  })
+function tsFiles(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...tsFiles(rel));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(rel);
+  }
+  return out;
+}
+
+const entryPoints = [...tsFiles('bench'), ...tsFiles('src'), ...tsFiles('test/browser')]
+  // bench/page/ holds browser code, bundled by the runner when it needs it
+  .filter((f) => !f.startsWith(path.join('bench', 'page') + path.sep));
+
+const node = esbuild.build({
+  entryPoints: entryPoints.map((f) => path.join(root, f)),
+  outdir: path.join(root, 'out'),
+  outbase: root,
+  bundle: false,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
+// The rendering bench page: the webview's components bundled for the browser, as esbuild.js
+// bundles the webview itself (onnxruntime-web's .mjs glue is loaded from dist/webview/).
+const page = esbuild.build({
+  entryPoints: [path.join(root, 'bench', 'page', 'render.ts')],
+  outfile: path.join(root, 'out', 'bench', 'page', 'render.js'),
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'chrome120',
+  sourcemap: true,
+  external: ['./ort-wasm-simd-threaded.jsep.mjs'],
+  logLevel: 'warning',
+});
+
+Promise.all([node, page])
+  .then(() => fs.copyFileSync(path.join(root, 'bench', 'page', 'render.html'), path.join(root, 'out', 'bench', 'page', 'render.html')))
   .catch(() => process.exit(1));

@@ -16,6 +16,8 @@ export interface BenchCase {
   modelTokens: TokenInfo[];
   /** The model's context when the text is longer than it (inference runs on the window), else null. */
   cappedAt: number | null;
+  /** Every token of the text (bos first when the model wants one): what the views would show. */
+  viewTokens: TokenInfo[];
 }
 
 export function makeCase(root: string, tok: TextTokenizer, config: ModelConfig, kind: TextKind, tokens: number): BenchCase {
@@ -26,5 +28,7 @@ export function makeCase(root: string, tok: TextTokenizer, config: ModelConfig, 
   if (cappedAt === null && input.tokens.length !== tokens) {
     throw new Error(`${kind} at ${tokens} tokens: the host made ${input.tokens.length} tokens`);
   }
-  return { kind, tokens, text, modelTokens: input.tokens, cappedAt };
+  const viewTokens = cappedAt === null ? input.tokens : [...input.tokens.slice(0, bos), ...tok.encode(text)];
+  if (viewTokens.length !== tokens) throw new Error(`${kind} at ${tokens} tokens: the text has ${viewTokens.length}`);
+  return { kind, tokens, text, modelTokens: input.tokens, cappedAt, viewTokens };
 }

@@ -1,4 +1,5 @@
 // Command-line options of `npm run bench`.
+import type { TextKind } from './texts';
 
 export interface BenchOptions {
   /** The reduced set: 512 tokens of prose, WASM, native and hover only. */
@@ -7,13 +8,18 @@ export interface BenchOptions {
   warmup: number;
   /** Measured runs per figure (the median is reported). */
   runs: number;
-  /** Page runs for the memory-growth check. */
+  /** Page runs for the memory-growth check (0: no check). */
   memoryRuns: number;
+  /** Token counts (bos included); null: the defaults. */
+  sizes: number[] | null;
+  texts: TextKind[] | null;
+  /** Run the WebGPU part (a second Chromium, started with --enable-unsafe-webgpu). */
+  webgpu: boolean;
   /** Where results.json goes. */
   out: string;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--out FILE]';
 
 function count(flag: string, v: string | undefined, min: number): number {
   const n = Number(v);
@@ -24,14 +30,25 @@ function count(flag: string, v: string | undefined, min: number): number {
 export function parseOptions(argv: readonly string[], defaultOut: string): BenchOptions {
   const quick = argv.includes('--quick');
   const o: BenchOptions = {
-    quick, warmup: quick ? 1 : 2, runs: quick ? 5 : 7, memoryRuns: quick ? 0 : 50, out: defaultOut,
+    quick, warmup: quick ? 1 : 2, runs: quick ? 5 : 7, memoryRuns: quick ? 0 : 50, sizes: null, texts: null, webgpu: !quick, out: defaultOut,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') continue;
     else if (a === '--runs') o.runs = count(a, argv[++i], 1);
     else if (a === '--warmup') o.warmup = count(a, argv[++i], 0);
-    else if (a === '--memory-runs') o.memoryRuns = count(a, argv[++i], 0);
+    else if (a === '--memory-runs') {
+      o.memoryRuns = count(a, argv[++i], 0);
+      if (o.memoryRuns === 1) throw new Error('--memory-runs needs 0 (no check) or at least 2 runs');
+    } else if (a === '--sizes') {
+      const v = argv[++i] ?? '';
+      o.sizes = v.split(',').map((s) => count(a, s, 2));
+    } else if (a === '--texts') {
+      const v = (argv[++i] ?? '').split(',');
+      if (!v.every((t): t is TextKind => t === 'prose' || t === 'code')) throw new Error(`--texts takes prose and/or code\n${USAGE}`);
+      o.texts = v;
+    } else if (a === '--no-webgpu') o.webgpu = false;
+    else if (a === '--webgpu') o.webgpu = true;
     else if (a === '--out') {
       const v = argv[++i];
       if (!v) throw new Error(`--out needs a file\n${USAGE}`);

@@ -33,8 +33,14 @@ export interface Row {
   /** First paint of the token view and of the layers × heads grid, in the page. */
   token_view_paint_ms?: number | null;
   grid_paint_ms?: number | null;
-  /** Hover: the synchronous work (handler + style + layout) and to the end of the painted frame. */
+  /** The panel's first paint of a finished run (App.render: header, controls, tokens, grid). */
+  panel_paint_ms?: number | null;
+  /** Hover: the webview's own measure of its hover work (JS only). */
   hover_work_ms?: number | null;
+  /** Hover through real mouse moves (input pipeline and hit testing included). */
+  hover_mouse_ms?: number | null;
+  /** Bytes of queries and keys kept beside the attention (the three-steps view). */
+  query_key_bytes?: number | null;
   js_heap_bytes?: number | null;
   /** Heap growth per run over `memory_runs` runs (least-squares slope, after GC). */
   heap_growth_bytes_per_run?: number | null;

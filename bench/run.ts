@@ -2,15 +2,18 @@
 // issue's targets. Prints a table and writes bench/results.json (see bench/README.md).
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadModelFolder } from '../src/modelFolder';
-import { makeStack } from '../src/shared/attention';
+import type { Browser } from 'playwright-core';
+import { ModelFolder, loadModelFolder } from '../src/modelFolder';
+import { PageServer, launchBrowser, startServer } from '../test/browser/harness';
 import { BenchCase, FULL_SIZES, makeCase } from './inputs';
 import { describeMachine, finishMachine } from './machine';
 import { NativeModel, measureNativeLoad } from './native';
-import { parseOptions } from './options';
+import { BenchOptions, parseOptions } from './options';
+import { PanelBench } from './panelPage';
 import { measurePostprocess } from './postprocess';
+import { RENDER_MOUNT, RenderBench, allHeadsView, spreadIndices } from './renderPage';
 import { Results, Row, emptyRow } from './results';
-import { median, ratio, round } from './stats';
+import { median, medianOrNull, ratio, round, slope } from './stats';
 import { formatTable, formatTargets } from './table';
 import { checkTargets } from './targets';
 import { TextKind, describeSource } from './texts';
@@ -23,6 +26,204 @@ function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
 
+const med = (xs: number[]): number | null => round(medianOrNull(xs));
+
+interface Context {
+  opts: BenchOptions;
+  model: ModelFolder;
+  cases: BenchCase[];
+  rows: Map<BenchCase, Row>;
+  /** Figures about the whole run rather than one row. */
+  summary: Record<string, unknown>;
+}
+
+/** Host: tokenization with offsets, exactly as the extension tokenizes a selection. */
+async function hostPhase(x: Context): Promise<void> {
+  for (const c of x.cases) {
+    x.rows.get(c)!.tokenize_ms = med(await measureTokenize(x.model.tokenizer, c.text, x.model.config, x.opts.warmup, x.opts.runs));
+  }
+  log('tokenization done');
+}
+
+/** The native peer, and post-processing on its attention. */
+async function nativePhase(x: Context): Promise<void> {
+  const { opts, model } = x;
+  const { config } = model;
+  const load = await measureNativeLoad(model.modelFile, opts.quick ? 2 : 4);
+  x.summary.native_load = { cold_ms: round(load.coldMs), warm_ms: med(load.warmMs) };
+  const one = await NativeModel.open(model.modelFile, 'one');
+  const dflt = await NativeModel.open(model.modelFile, 'default');
+  try {
+    for (const c of x.cases) {
+      const r = x.rows.get(c)!;
+      r.native_load_cold_ms = round(load.coldMs);
+      r.native_load_warm_ms = med(load.warmMs);
+      if (c.cappedAt !== null) continue;
+      const ids = c.modelTokens.map((t) => t.id);
+      r.native_ms = med(await one.time(ids, opts.warmup, opts.runs));
+      r.native_default_ms = med(await dflt.time(ids, opts.warmup, opts.runs));
+      const stack = await one.attention(ids, config.num_layers, config.num_heads);
+      const pp = await measurePostprocess(stack, c.modelTokens, config, opts.warmup, opts.runs);
+      r.postprocess_ms = round(pp.totalMs);
+      r.postprocess_parts = { aggregate_ms: round(pp.aggregateMs)!, rollout_ms: round(pp.rolloutMs)!, topk_ms: round(pp.topkMs)!, explain_ms: round(pp.explainMs)! };
+      log(`native ${c.kind} ${c.tokens}: 1 thread ${r.native_ms} ms, default threads ${r.native_default_ms} ms; post-processing ${r.postprocess_ms} ms`);
+    }
+  } finally {
+    await one.release();
+    await dflt.release();
+  }
+}
+
+/** The real webview on WASM: load cold and warm, inference, tokens in → first overlay, memory. */
+async function wasmPanelPhase(x: Context, browser: Browser, server: PageServer): Promise<void> {
+  const { opts } = x;
+  const real = x.cases.filter((c) => c.cappedAt === null);
+  if (real.length === 0) return;
+  const panel = await PanelBench.open(browser, server);
+  try {
+    await panel.init('wasm');
+    const first = await panel.run(real[0]);
+    if (first.result.backend !== 'wasm') throw new Error(`asked for WASM, the webview ran ${first.result.backend}`);
+    const coldMs = first.result.loadMs > 0 ? first.result.loadMs : null;
+    const warm: number[] = [];
+    const smallest = real.reduce((a, b) => (b.tokens < a.tokens ? b : a));
+    for (let k = 1; k <= (opts.quick ? 2 : 4); k++) {
+      await panel.init('wasm', k);
+      const r = await panel.run(smallest);
+      if (r.result.loadMs > 0) warm.push(r.result.loadMs);
+    }
+    x.summary.page_load_wasm = { cold_ms: round(coldMs), warm_ms: med(warm) };
+    log(`page load (WASM): cold ${coldMs?.toFixed(0)} ms, warm ${medianOrNull(warm)?.toFixed(0)} ms`);
+    for (const c of x.cases) {
+      const r = x.rows.get(c)!;
+      r.load_cold_ms = round(coldMs);
+      r.load_ms = med(warm);
+    }
+    for (const c of real) {
+      const r = x.rows.get(c)!;
+      for (let k = 0; k < opts.warmup; k++) await panel.run(c);
+      const inf: number[] = [];
+      const overlay: number[] = [];
+      for (let k = 0; k < opts.runs; k++) {
+        const t = await panel.run(c);
+        inf.push(t.result.inferenceMs);
+        overlay.push(t.overlayMs);
+      }
+      r.wasm_ms = med(inf);
+      r.first_overlay_ms = med(overlay);
+      r.js_heap_bytes = (await panel.memory()).usedBytes;
+      log(`page WASM ${c.kind} ${c.tokens}: inference ${r.wasm_ms} ms, tokens in → first overlay ${r.first_overlay_ms} ms`);
+    }
+    if (opts.memoryRuns > 0) await memoryPhase(x, panel, real);
+  } finally {
+    await panel.close();
+  }
+}
+
+/** Runs the largest prose case many times, reading the page's memory after each (after GC). */
+async function memoryPhase(x: Context, panel: PanelBench, real: BenchCase[]): Promise<void> {
+  const c = real.filter((k) => k.kind === 'prose').reduce((a, b) => (b.tokens > a.tokens ? b : a), real[0]);
+  const readings = [];
+  for (let k = 0; k < x.opts.memoryRuns; k++) {
+    await panel.run(c);
+    readings.push(await panel.memory());
+  }
+  // The first runs settle the allocators (WASM memory grows to its peak once); growth is what
+  // continues after them.
+  const settled = readings.slice(Math.min(5, readings.length - 2));
+  const total = settled.map((m) => m.usedBytes + m.backingBytes);
+  const growth = slope(total);
+  const r = x.rows.get(c)!;
+  r.heap_growth_bytes_per_run = round(growth, 0);
+  r.memory_runs = readings.length;
+  x.summary.memory = {
+    case: `${c.kind} ${c.tokens}`,
+    runs: readings.length,
+    js_heap_bytes: readings.map((m) => m.usedBytes),
+    backing_store_bytes: readings.map((m) => m.backingBytes),
+    dom_nodes: readings.map((m) => m.domNodes),
+    listeners: readings.map((m) => m.listeners),
+    growth_bytes_per_run: round(growth, 0),
+    dom_nodes_growth_per_run: round(slope(settled.map((m) => m.domNodes)), 2),
+    listeners_growth_per_run: round(slope(settled.map((m) => m.listeners)), 2),
+  };
+  log(`memory over ${readings.length} runs of ${c.kind} ${c.tokens}: ${(growth / 1024).toFixed(1)} KiB/run (heap ${(readings.at(-1)!.usedBytes / 2 ** 20).toFixed(1)} MiB, backing stores ${(readings.at(-1)!.backingBytes / 2 ** 20).toFixed(1)} MiB)`);
+}
+
+/** Rendering on the webview's components: first paints, the panel, hover with all heads selected. */
+async function renderPhase(x: Context, browser: Browser, server: PageServer): Promise<void> {
+  const { opts, model } = x;
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  try {
+    const page = await RenderBench.open(context, server);
+    const view = allHeadsView(model.config);
+    for (const c of x.cases) {
+      const r = x.rows.get(c)!;
+      const synthetic = c.cappedAt !== null;
+      const prep = await page.prepare(synthetic ? c.viewTokens : c.modelTokens, model.config, synthetic);
+      r.attention_bytes = synthetic ? null : prep.attentionBytes;
+      if (!synthetic) r.query_key_bytes = prep.queryKeyBytes;
+      r.synthetic_attention = synthetic;
+      r.token_view_paint_ms = med((await page.paintTokens(opts.warmup + opts.runs)).slice(opts.warmup));
+      r.grid_paint_ms = med((await page.paintGrid(opts.warmup + opts.runs)).slice(opts.warmup));
+      r.panel_paint_ms = round(await page.showInApp(view));
+      const targets = spreadIndices(prep.seq, opts.warmup + 2 * opts.runs);
+      const hovers = (await page.hover(targets)).slice(opts.warmup);
+      r.hover_ms = med(hovers.map((h) => h.frameMs));
+      r.hover_work_ms = med(hovers.filter((h) => h.workMs !== null).map((h) => h.workMs!));
+      r.hover_mouse_ms = med((await page.hoverWithMouse(targets)).slice(opts.warmup));
+      log(`render ${c.kind} ${c.viewTokens.length}${synthetic ? ' (synthetic attention)' : ''}: tokens ${r.token_view_paint_ms ?? '—'} ms, grid ${r.grid_paint_ms ?? '—'} ms, panel ${r.panel_paint_ms} ms, hover ${r.hover_ms} ms (work ${r.hover_work_ms} ms, real mouse ${r.hover_mouse_ms} ms)`);
+    }
+    await page.close();
+  } finally {
+    await context.close();
+  }
+}
+
+/** The real webview on WebGPU (SwiftShader here): inference and its load. */
+async function webgpuPhase(x: Context, browser: Browser, server: PageServer): Promise<void> {
+  const real = x.cases.filter((c) => c.cappedAt === null);
+  const panel = await PanelBench.open(browser, server);
+  try {
+    await panel.init('webgpu');
+    const first = await panel.run(real[0], 300_000);
+    x.summary.webgpu = { backend: first.result.backend, reason: first.result.backendReason, load_ms: round(first.result.loadMs) };
+    if (first.result.backend !== 'webgpu') {
+      log(`WebGPU did not run: ${first.result.backendReason}`);
+      return;
+    }
+    // SwiftShader runs WebGPU on the CPU and is slow: fewer runs.
+    const runs = Math.min(x.opts.runs, 3);
+    for (const c of real) {
+      const r = x.rows.get(c)!;
+      r.webgpu_load_ms = round(first.result.loadMs);
+      await panel.run(c, 300_000);
+      const inf: number[] = [];
+      for (let k = 0; k < runs; k++) {
+        const t = await panel.run(c, 300_000);
+        if (t.result.backend !== 'webgpu') throw new Error(`WebGPU fell back to WASM: ${t.result.backendReason}`);
+        inf.push(t.result.inferenceMs);
+      }
+      r.webgpu_ms = med(inf);
+      log(`page WebGPU ${c.kind} ${c.tokens}: ${r.webgpu_ms} ms`);
+    }
+  } finally {
+    await panel.close();
+  }
+}
+
+/** Runs one phase; a failure is recorded (its figures stay null) and the others still run. */
+async function phase(name: string, failures: string[], fn: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  try {
+    await fn();
+  } catch (e) {
+    failures.push(`${name}: ${(e as Error).message}`);
+    log(`${name} FAILED: ${(e as Error).stack ?? e}`);
+  }
+  log(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2), path.join(ROOT, 'bench', 'results.json'));
   const started = performance.now();
@@ -30,85 +231,95 @@ async function main(): Promise<number> {
   log(`${machine.cpus} × ${machine.model}, load average ${machine.loadavgStart.join(' ')}${opts.quick ? ' (quick)' : ''}`);
 
   const model = await loadModelFolder(MODEL_DIR, true);
-  const { config, tokenizer } = model;
-  const kinds: TextKind[] = opts.quick ? ['prose'] : ['prose', 'code'];
-  const sizes = opts.quick ? [512, 1024] : [...FULL_SIZES];
+  const { config } = model;
+  const kinds: TextKind[] = opts.texts ?? (opts.quick ? ['prose'] : ['prose', 'code']);
+  const sizes = opts.sizes ?? (opts.quick ? [config.max_tokens, 1024] : [...FULL_SIZES]);
   const cases: BenchCase[] = [];
-  for (const kind of kinds) for (const n of sizes) cases.push(makeCase(ROOT, tokenizer, config, kind, n));
-  const rows = new Map<BenchCase, Row>(cases.map((c) => [c, { ...emptyRow(c.kind, c.tokens), capped_at: c.cappedAt, notes: [] }]));
+  for (const kind of kinds) {
+    for (const n of sizes) if (!cases.some((c) => c.kind === kind && c.tokens === n)) cases.push(makeCase(ROOT, model.tokenizer, config, kind, n));
+  }
+  const rows = new Map<BenchCase, Row>(cases.map((c) => [c, { ...emptyRow(c.kind, c.tokens), capped_at: c.cappedAt }]));
+  const x: Context = { opts, model, cases, rows, summary: {} };
   const failures: string[] = [];
 
-  // ---- host: tokenization with offsets --------------------------------------------------
-  for (const c of cases) {
-    rows.get(c)!.tokenize_ms = round(median(await measureTokenize(tokenizer, c.text, config, opts.warmup, opts.runs)));
+  await phase('host', failures, () => hostPhase(x));
+  await phase('native', failures, () => nativePhase(x));
+  // One browser without WebGPU (WASM, rendering, memory), then one with it: few launches, since
+  // the cores are shared.
+  const server = await startServer({ extraMounts: [RENDER_MOUNT] });
+  try {
+    let browser = await launchBrowser({ webgpu: false });
+    x.summary.chromium = browser.version();
+    try {
+      await phase('page WASM', failures, () => wasmPanelPhase(x, browser, server));
+      await phase('rendering', failures, () => renderPhase(x, browser, server));
+    } finally {
+      await browser.close();
+    }
+    if (opts.webgpu) {
+      browser = await launchBrowser({ webgpu: true });
+      try {
+        await phase('page WebGPU', failures, () => webgpuPhase(x, browser, server));
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    await server.close();
   }
-  log('tokenization done');
 
-  // ---- native peer: onnxruntime-node --------------------------------------------------
-  const nativeLoad = await measureNativeLoad(model.modelFile, opts.quick ? 2 : 4);
-  const one = await NativeModel.open(model.modelFile, 'one');
-  const dflt = await NativeModel.open(model.modelFile, 'default');
-  for (const c of cases) {
-    const r = rows.get(c)!;
-    r.native_load_cold_ms = round(nativeLoad.coldMs);
-    r.native_load_warm_ms = round(median(nativeLoad.warmMs));
-    if (c.cappedAt !== null) continue;
-    const ids = c.modelTokens.map((t) => t.id);
-    r.native_ms = round(median(await one.time(ids, opts.warmup, opts.runs)));
-    r.native_default_ms = round(median(await dflt.time(ids, opts.warmup, opts.runs)));
-    // Post-processing on the model's real attention for this input.
-    const stack = await one.attention(ids, config.num_layers, config.num_heads);
-    const pp = await measurePostprocess(makeStack(stack.layers, stack.heads, stack.seq), c.modelTokens, config, opts.warmup, opts.runs);
-    r.postprocess_ms = round(pp.totalMs);
-    r.postprocess_parts = {
-      aggregate_ms: round(pp.aggregateMs)!, rollout_ms: round(pp.rolloutMs)!, topk_ms: round(pp.topkMs)!, explain_ms: round(pp.explainMs)!,
-    };
-    log(`native ${c.kind} ${c.tokens}: 1 thread ${r.native_ms} ms, default ${r.native_default_ms} ms, post-processing ${r.postprocess_ms} ms`);
-  }
-  await one.release();
-  await dflt.release();
-
-  // ---- ratios, output ---------------------------------------------------------------
   for (const r of rows.values()) {
     r.wasm_native_ratio = round(ratio(r.wasm_ms, r.native_ms));
     r.webgpu_native_ratio = round(ratio(r.webgpu_ms, r.native_ms));
   }
   const list = [...rows.values()];
+  const targets = checkTargets(list);
   const results: Results = {
     when: new Date().toISOString(),
     machine: finishMachine(machine),
     rows: list,
     model: { name: config.name, layers: config.num_layers, heads: config.num_heads, max_tokens: config.max_tokens, bytes: model.sizeBytes },
     texts: { prose: describeSource('prose'), code: describeSource('code') },
-    runs: { warmup: opts.warmup, measured: opts.runs, quick: opts.quick },
-    targets: checkTargets(list),
+    runs: { warmup: opts.warmup, measured: opts.runs, memory_runs: opts.memoryRuns, quick: opts.quick },
+    ...x.summary,
+    targets,
     failures,
     wall_s: round((performance.now() - started) / 1000, 1),
   };
   fs.mkdirSync(path.dirname(opts.out), { recursive: true });
   fs.writeFileSync(opts.out, JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(report(results, list, targets, opts) + '\n');
+  return failures.length ? 1 : 0;
+}
 
+function report(results: Results, list: Row[], targets: ReturnType<typeof checkTargets>, opts: BenchOptions): string {
+  const m = results.machine;
   const out: string[] = [];
-  out.push(`Attention Lens benchmark — ${results.when}`);
-  out.push(`${machine.cpus} × ${machine.model}, ${machine.memGiB} GiB, Node ${machine.node}, ${machine.chromium ?? 'no Chromium'}`);
-  out.push(`load average at start ${machine.loadavgStart.join(' ')}, at end ${results.machine.loadavgEnd!.join(' ')} (other work on these cores moves the numbers)`);
-  out.push(`model ${config.name}: ${config.num_layers} layers × ${config.num_heads} heads, context ${config.max_tokens}; medians of ${opts.runs} runs after ${opts.warmup} warm-up`);
+  out.push(`Attention Lens benchmark — ${results.when}${opts.quick ? ' (quick)' : ''}`);
+  out.push(`${m.cpus} × ${m.model}, ${m.memGiB} GiB, Node ${m.node}, ${m.chromium ?? 'no Chromium'}`);
+  out.push(`load average at start ${m.loadavgStart.join(' ')}, at end ${m.loadavgEnd!.join(' ')} (other work on these cores moves the numbers)`);
+  const model = results.model as { name: string; layers: number; heads: number; max_tokens: number };
+  out.push(`model ${model.name}: ${model.layers} layers × ${model.heads} heads, context ${model.max_tokens}; medians of ${opts.runs} runs after ${opts.warmup} warm-up`);
   out.push('');
   out.push(formatTable(list));
   out.push('');
-  out.push('ms unless said; — not measured.');
+  out.push('ms unless said; — not measured; ×native: over onnxruntime-node with one thread (as the webview\'s WASM).');
   const capped = list.find((r) => r.capped_at);
-  if (capped) out.push(`* ${capped.tokens} tokens is more than the model's context (${capped.capped_at}): no inference at that size; tokenize is the host cutting the text to the ${capped.capped_at}-token window.`);
-  if (list.some((r) => r.synthetic_attention)) out.push('† hover/paint at this size ran on SYNTHETIC attention of the model\'s shape (layers × heads × seq × seq), fed to the real renderer; inference figures are real.');
-  out.push(`native load: cold ${nativeLoad.coldMs.toFixed(1)} ms, warm ${median(nativeLoad.warmMs).toFixed(1)} ms`);
+  if (capped) out.push(`* ${capped.tokens} tokens is more than the model's context (${capped.capped_at}): no inference at that size; tokenize is the host cutting the text to its ${capped.capped_at}-token window.`);
+  if (list.some((r) => r.synthetic_attention)) out.push('† SYNTHETIC attention of the model\'s shape (layers × heads × seq × seq), fed to the real renderer for paint and hover only; every inference figure is real.');
+  const load = results.page_load_wasm as { cold_ms: number | null; warm_ms: number | null } | undefined;
+  const nload = results.native_load as { cold_ms: number | null; warm_ms: number | null } | undefined;
+  if (load) out.push(`model load + session in the page (WASM): cold ${load.cold_ms ?? '—'} ms, warm ${load.warm_ms ?? '—'} ms`);
+  if (nload) out.push(`session creation, onnxruntime-node: cold ${nload.cold_ms ?? '—'} ms, warm ${nload.warm_ms ?? '—'} ms`);
+  const gpu = results.webgpu as { backend: string; reason: string | null } | undefined;
+  if (gpu && gpu.backend !== 'webgpu') out.push(`WebGPU did not run: ${gpu.reason}`);
   out.push('');
   out.push('Targets:');
-  out.push(formatTargets(results.targets as ReturnType<typeof checkTargets>));
-  for (const f of failures) out.push(`FAILED: ${f}`);
+  out.push(formatTargets(targets));
+  for (const f of results.failures as string[]) out.push(`FAILED: ${f}`);
   out.push('');
-  out.push(`wrote ${path.relative(process.cwd(), opts.out)} in ${results.wall_s} s`);
-  process.stdout.write(out.join('\n') + '\n');
-  return failures.length ? 1 : 0;
+  out.push(`wrote ${path.relative(process.cwd(), opts.out) || opts.out} in ${results.wall_s} s`);
+  return out.join('\n');
 }
 
 main().then((code) => process.exit(code), (e) => {
