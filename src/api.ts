@@ -14,7 +14,12 @@ export interface RunSnapshot {
   range: PlainRange;
   /** The run message sent to the webview (tokens, truncation, focus, explain). */
   message: RunMessage;
-  /** Each token's range in the document, index for index with message.tokens (bos: empty, at range.start). */
+  /**
+   * Each token's range in the document, index for index with message.tokens (bos: empty, at
+   * range.start). The document text of a range equals the token's text, except that a token
+   * boundary between the \r and \n of a CRLF moves after the \n (an editor has no position
+   * inside a line break): the token holding \r covers the whole line break, the \n token is empty.
+   */
   documentRanges: PlainRange[];
   /** True once the document was edited or closed: the ranges no longer hold. */
   stale: boolean;

@@ -17,6 +17,7 @@ import {
 import { LensPanel } from './panel';
 import { RunLedger } from './runs';
 import { BackendPreference, ExplanationMessage, HighlightMessage, ResultMessage, RunMessage, SaveMessage, ToHost, ToWebview } from './shared/protocol';
+import { editorOffset } from './textSelection';
 import { tokenAtOffset, tokenizeForModel } from './tokenize';
 import { percent } from './weights';
 
@@ -177,7 +178,9 @@ export class AttentionLens implements vscode.Disposable {
     };
     const doc = req.document;
     const base = req.picked.baseOffset;
-    const ranges = input.tokens.map((t) => new vscode.Range(doc.positionAt(base + t.start), doc.positionAt(base + t.end)));
+    const text = req.picked.text;
+    const at = (offset: number): vscode.Position => doc.positionAt(base + editorOffset(text, offset));
+    const ranges = input.tokens.map((t) => new vscode.Range(at(t.start), at(t.end)));
     this.current = {
       request: req, message, ranges, stale: false, pinned: focus, explanationShown: false,
       explanations: new Map(), highlight: null, lastPhase: null,

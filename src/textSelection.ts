@@ -82,3 +82,15 @@ export function looksBinary(text: string): boolean {
   }
   return sample.length > 0 && odd / sample.length > 0.1;
 }
+
+/**
+ * The offset to place in the editor for a token boundary at `offset` of `text`. An editor has no
+ * position between the \r and \n of a CRLF line break, so a boundary there moves after the \n:
+ * the token holding the \r gets the whole line break, the one holding the \n an empty range (the
+ * same rule as for a character split across tokens).
+ */
+export function editorOffset(text: string, offset: number): number {
+  return offset > 0 && offset < text.length && text.charCodeAt(offset - 1) === 0x0d && text.charCodeAt(offset) === 0x0a
+    ? offset + 1
+    : offset;
+}

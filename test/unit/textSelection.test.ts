@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { LineSource, blockAround, capAround, looksBinary, textProblem } from '../../src/textSelection';
+import { LineSource, blockAround, capAround, editorOffset, looksBinary, textProblem } from '../../src/textSelection';
 
 /** A document of lines that counts how many lines were read. */
 function doc(lines: string[] | ((i: number) => string), count?: number): LineSource & { reads: number } {
@@ -80,5 +80,12 @@ describe('textSelection: text that cannot be analysed', () => {
 
   it('accepts text with a few stray control characters', () => {
     assert.strictEqual(looksBinary(`${'normal prose. '.repeat(20)}\u0007`), false);
+  });
+});
+
+describe('textSelection: token boundaries in the editor', () => {
+  it('leaves every boundary alone except one inside a CRLF', () => {
+    const text = 'a\r\nb\nc\r';
+    assert.deepStrictEqual([0, 1, 2, 3, 4, 5, 6, 7].map((o) => editorOffset(text, o)), [0, 1, 3, 3, 4, 5, 6, 7]);
   });
 });
