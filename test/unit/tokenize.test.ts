@@ -2,6 +2,7 @@
 // the native Rust `tokenizers` binding (a devDependency used only here), which reports offsets.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { parseModelConfig } from '../../src/shared/modelConfig';
@@ -197,7 +198,7 @@ describe('tokenize: loading', () => {
   });
 
   it('names the file when it is not JSON', async () => {
-    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'lens-tok-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lens-tok-'));
     const f = path.join(dir, 'tokenizer.json');
     fs.writeFileSync(f, '{"model": ');
     await assert.rejects(loadTokenizer(f), (e: Error) => e.message.startsWith(`${f} is not valid JSON`));
