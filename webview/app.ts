@@ -14,7 +14,7 @@ import { Fill, Picture, renderPng, renderSvg } from './exportImage';
 import { ExplainPanel } from './explainPanel';
 import { HeadGrid } from './grid';
 import { Header } from './header';
-import { Engine } from './inference';
+import { Engine, RuntimeStuckError, fellBackReason } from './inference';
 import { HOST_TARGETS, Matrices, PANEL_TARGETS, RunData } from './runData';
 import { RunQueue } from './runQueue';
 import { LitToken, TokenView } from './tokenView';
@@ -24,6 +24,8 @@ import type { VsCodeApi } from './vscodeApi';
 /** What survives a reload of the page (vscode.setState). */
 export interface SavedState {
   view?: ViewState;
+  /** WebGPU failed during a run on this panel: why. The page then starts on WASM. */
+  webGpuFailed?: string;
 }
 
 interface Lit {
@@ -140,7 +142,10 @@ export class App {
       if (old) void this.queue.enqueue(() => old.then((e) => e.release()).catch(() => undefined));
       this.header.busy(`Loading ${msg.model.name} (${(msg.model.sizeBytes / 1e6).toFixed(1)} MB)…`);
       this.post({ type: 'progress', runId: null, phase: 'loading-model', detail: `loading ${msg.model.name}` });
-      const loading = Engine.load({ modelUri: msg.model.modelUri, wasmBase: msg.wasmBase, preference: msg.backend, config: msg.model.config });
+      const loading = Engine.load({
+        modelUri: msg.model.modelUri, wasmBase: msg.wasmBase, preference: msg.backend, config: msg.model.config,
+        webGpuFailed: this.api.getState()?.webGpuFailed,
+      });
       this.engine = loading;
       loading.then(
         (e) => {
@@ -199,6 +204,13 @@ export class App {
     try {
       result = await engine.run(msg.tokens.map((t) => t.id));
     } catch (e) {
+      if (e instanceof RuntimeStuckError) {
+        // Only a new page can run again: remember why, so it starts on WASM and says so.
+        this.api.setState({ ...this.api.getState(), webGpuFailed: e.message });
+        this.header.busy(`${fellBackReason(e.message)}: reloading the panel…`);
+        this.post({ type: 'reload', reason: fellBackReason(e.message) });
+        return;
+      }
       this.fail(runId, `the model failed on this input: ${errorText(e)}`);
       return;
     }

@@ -4,6 +4,7 @@
 import * as ort from 'onnxruntime-web';
 import type { ModelConfig } from '../src/shared/modelConfig';
 import type { Backend, BackendPreference } from '../src/shared/protocol';
+import { isAttentionOutput, pruneOnnx } from '../src/shared/onnxPrune';
 import { errorText, webGpuUnavailable } from './backend';
 
 export interface EngineOptions {
@@ -12,6 +13,8 @@ export interface EngineOptions {
   wasmBase: string;
   preference: BackendPreference;
   config: ModelConfig;
+  /** WebGPU failed during a run on an earlier page: why (then WASM is used without trying WebGPU). */
+  webGpuFailed?: string;
 }
 
 export interface ModelOutputs {
@@ -31,6 +34,19 @@ export interface RunResult {
 /** A model the page cannot use: the message names what is wrong. */
 export class ModelContractError extends Error {}
 
+/**
+ * WebGPU failed while a run was in flight and that run never settled: onnxruntime-web's WebAssembly
+ * runtime (shared by its WebGPU and WASM backends) is now stuck, so only a new page can run again.
+ */
+export class RuntimeStuckError extends Error {}
+
+/** How long a run may take to settle after its GPU device is lost before the runtime counts as stuck. */
+const SETTLE_AFTER_LOSS_MS = 2000;
+
+export function fellBackReason(why: string): string {
+  return `WebGPU failed during a run (${why}); fell back to WASM`;
+}
+
 let envSet = false;
 function configureRuntime(wasmBase: string): void {
   ort.env.wasm.wasmPaths = wasmBase;
@@ -47,8 +63,15 @@ function outputNames(kind: 'attentions' | 'queries' | 'keys', layers: number): s
   return Array.from({ length: layers }, (_, i) => `${kind}.${i}`);
 }
 
+interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+}
+
 export class Engine {
   private checkedShapes = false;
+  /** Settles with the reason when the WebGPU device is lost (never, on WASM). */
+  private deviceLost: Promise<string> = new Promise(() => undefined);
+  private lostReason: string | null = null;
 
   private constructor(
     private session: ort.InferenceSession,
@@ -69,11 +92,15 @@ export class Engine {
     configureRuntime(opts.wasmBase);
     const response = await fetch(opts.modelUri);
     if (!response.ok) throw new ModelContractError(`cannot read model.onnx (${response.status} ${response.statusText})`);
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    // Only what the panel reads is computed: onnxruntime runs every node of a graph, fetched or
+    // not, and the logits and the last layer's MLP cost ~40% of a run (bench/README.md).
+    const bytes = attentionOnlyModel(new Uint8Array(await response.arrayBuffer()));
 
     let reason: string | null = null;
     let session: ort.InferenceSession | null = null;
-    if (opts.preference === 'wasm') {
+    if (opts.webGpuFailed) {
+      reason = fellBackReason(opts.webGpuFailed);
+    } else if (opts.preference === 'wasm') {
       reason = 'WASM chosen in the attentionLens.backend setting';
     } else {
       reason = await webGpuUnavailable();
@@ -91,21 +118,47 @@ export class Engine {
 
     const fetches = checkOutputs(session, opts.config);
     const hasQK = fetches.length > opts.config.num_layers;
-    return new Engine(session, backend, reason, performance.now() - t0, opts.config, fetches, hasQK, backend === 'webgpu' ? bytes : null);
+    const engine = new Engine(session, backend, reason, performance.now() - t0, opts.config, fetches, hasQK, backend === 'webgpu' ? bytes : null);
+    if (backend === 'webgpu') engine.watch((await ort.env.webgpu.device) as unknown as GpuDeviceLike | undefined);
+    return engine;
+  }
+
+  // A lost device does not fail session.run: onnxruntime's pending buffer map rejects where no one
+  // listens and the run never settles. So the loss is watched here and ends the run instead.
+  private watch(device: GpuDeviceLike | undefined): void {
+    if (!device?.lost) return;
+    this.deviceLost = device.lost.then((info) => {
+      this.lostReason = `GPU device lost (${[info.reason, info.message].filter(Boolean).join(': ') || 'no reason given'})`;
+      return this.lostReason;
+    });
+  }
+
+  private runOnGpu(ids: readonly number[]): Promise<RunResult> {
+    if (this.lostReason) return Promise.reject(new Error(this.lostReason));
+    const run = this.runOnce(ids);
+    const settled = run.then(() => true, () => true);
+    const lost = this.deviceLost.then(async (why): Promise<never> => {
+      const sleep = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SETTLE_AFTER_LOSS_MS));
+      if (await Promise.race([settled, sleep])) throw new Error(why);
+      throw new RuntimeStuckError(why);
+    });
+    return Promise.race([run, lost]);
   }
 
   /** Runs the model on token ids; on a WebGPU failure, moves to WASM once and runs again. */
   async run(ids: readonly number[]): Promise<RunResult> {
+    if (this.backend === 'wasm') return this.runOnce(ids);
     try {
-      return await this.runOnce(ids);
+      return await this.runOnGpu(ids);
     } catch (e) {
-      if (this.backend !== 'webgpu' || !this.modelBytes || e instanceof ModelContractError) throw e;
+      if (!this.modelBytes || e instanceof ModelContractError || e instanceof RuntimeStuckError) throw e;
       const why = errorText(e);
-      await this.session.release().catch(() => undefined);
+      // not awaited: on a lost device the release may never settle either
+      void this.session.release().catch(() => undefined);
       this.session = await createWasm(this.modelBytes);
       this.modelBytes = null;
       this.backend = 'wasm';
-      this.reason = `WebGPU failed during a run (${why}); fell back to WASM`;
+      this.reason = fellBackReason(why);
       return this.runOnce(ids);
     }
   }
@@ -147,6 +200,16 @@ export class Engine {
   async release(): Promise<void> {
     this.modelBytes = null;
     await this.session.release();
+  }
+}
+
+/** The model cut down to its attention, query and key outputs (src/shared/onnxPrune.ts). */
+function attentionOnlyModel(bytes: Uint8Array): Uint8Array {
+  try {
+    return pruneOnnx(bytes, isAttentionOutput).bytes;
+  } catch {
+    // Bytes the pruner cannot read, or no attention outputs: onnxruntime and checkOutputs say what is wrong.
+    return bytes;
   }
 }
 

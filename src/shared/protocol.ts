@@ -68,6 +68,7 @@ export interface ResultMessage {
   backend: Backend;
   /** Why WebGPU was not used, when the backend is WASM. */
   backendReason: string | null;
+  /** Fetching the model and creating the session, as far as this run waited for it (0 when it was ready). */
   loadMs: number;
   inferenceMs: number;
 }
@@ -104,8 +105,16 @@ export interface SaveMessage {
   encoding: 'utf8' | 'base64';
 }
 
+/**
+ * The page cannot go on and asks to be loaded again (set webview.html anew; it then sends ready).
+ * Sent when WebGPU failed in the middle of a run: onnxruntime-web's WebAssembly runtime stays
+ * stuck after that, and VS Code webviews cannot reload themselves. The new page starts on WASM.
+ */
+export interface ReloadMessage { type: 'reload'; reason: string }
+
 export type ToHost =
-  | ReadyMessage | ProgressMessage | ResultMessage | HighlightMessage | ExplanationMessage | ErrorMessage | SaveMessage;
+  | ReadyMessage | ProgressMessage | ResultMessage | HighlightMessage | ExplanationMessage | ErrorMessage | SaveMessage
+  | ReloadMessage;
 
 // ---- validation ------------------------------------------------------------
 
@@ -160,6 +169,7 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
     type: oneOf('explanation'), runId: int, tokenIndex: int, summary: str, lines: arrayOf(str, 256),
   }),
   error: object<ErrorMessage>({ type: oneOf('error'), runId: nullable(int), message: str }),
+  reload: object<ReloadMessage>({ type: oneOf('reload'), reason: str }),
   save: object<SaveMessage>({
     type: oneOf('save'), format: oneOf<ExportFormat>('json', 'png', 'svg', 'html'), fileName: str, data: str,
     encoding: oneOf('utf8', 'base64'),

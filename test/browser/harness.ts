@@ -110,6 +110,15 @@ const DRIVER = `
   document.addEventListener('securitypolicyviolation', function (e) {
     d.violations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
   });
+  // Fault injection for tests: keep the GPUDevices the page creates, so a test can destroy one
+  // (a real device loss) and watch the webview fall back to WASM.
+  d.gpuDevices = [];
+  if (window.GPUAdapter) {
+    var requestDevice = GPUAdapter.prototype.requestDevice;
+    GPUAdapter.prototype.requestDevice = function () {
+      return requestDevice.apply(this, arguments).then(function (dev) { d.gpuDevices.push(dev); return dev; });
+    };
+  }
   var acquired = false;
   window.acquireVsCodeApi = function () {
     if (acquired) throw new Error('acquireVsCodeApi may be called once');
@@ -216,6 +225,8 @@ export interface Panel {
   waitFor<T extends ToHost>(pred: (m: ToHost) => m is T, opts?: { from?: number; timeoutMs?: number }): Promise<T>;
   violations(): Promise<{ directive: string; blocked: string }[]>;
   setTheme(name: 'light' | 'dark'): Promise<void>;
+  /** Destroys every GPUDevice the page made (a device loss); returns how many. */
+  loseGpu(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -254,6 +265,11 @@ export async function openPanel(browser: Browser, server: PageServer, viewport =
     },
     violations: () => page.evaluate(() => (window as unknown as { __driver: { violations: { directive: string; blocked: string }[] } }).__driver.violations),
     setTheme: (name) => page.evaluate((n) => (window as unknown as { __driver: { setTheme(n: string): void } }).__driver.setTheme(n), name),
+    loseGpu: () => page.evaluate(() => {
+      const devices = (window as unknown as { __driver: { gpuDevices: { destroy(): void }[] } }).__driver.gpuDevices;
+      devices.forEach((dev) => dev.destroy());
+      return devices.length;
+    }),
     close: () => context.close(),
   };
   return panel;

@@ -182,7 +182,53 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
       assert.ok(title?.startsWith(`${(want[0].weight * 100).toFixed(1)}%`) || name === 'webgpu', `title ${title}`);
     });
 
-    if (name === 'webgpu') return;
+    if (name === 'webgpu') {
+      it('when the GPU device is lost between runs, the next run falls back to WASM in the page and says so', async () => {
+        assert.ok(await panel.loseGpu() >= 1, 'the page made a GPUDevice');
+        const from = await panel.count();
+        await panel.send(runMessage(2, tokens, focus, false));
+        const r = await panel.waitFor(is.result, { from, timeoutMs: 120_000 });
+        assert.strictEqual(r.backend, 'wasm');
+        assert.match(r.backendReason ?? '', /^WebGPU failed during a run \(GPU device lost .+\); fell back to WASM$/);
+        assert.ok(maxDiff(await exportJson(panel), native) < tolerance);
+        assert.ok(!(await panel.posted(from)).some((m) => m.type === 'reload'));
+      });
+
+      it('when the GPU device is lost during a run, the page asks to be reloaded and comes back on WASM', async () => {
+        // a fresh page (and webview state) on WebGPU
+        await panel.close();
+        panel = await openPanel(browser, server);
+        await panel.waitFor(is.ready);
+        await panel.send(initMessage(server, 'auto'));
+        await panel.send(runMessage(1, tokens, focus, false));
+        assert.strictEqual((await panel.waitFor(is.result, { timeoutMs: 150_000 })).backend, 'webgpu');
+        const from = await panel.count();
+        // the device goes while the run is on the GPU (SwiftShader takes well over 50 ms per run)
+        await panel.send(runMessage(2, tokens, focus, false));
+        await panel.page.waitForTimeout(50);
+        assert.ok(await panel.loseGpu() >= 1, 'the page made a GPUDevice');
+        // onnxruntime-web's runtime is stuck after that; the page asks the host for a new page
+        const reload = await panel.waitFor((m): m is Extract<ToHost, { type: 'reload' }> => m.type === 'reload', { from, timeoutMs: 120_000 });
+        assert.match(reload.reason, /^WebGPU failed during a run \(GPU device lost .+\); fell back to WASM$/);
+        assert.ok(!(await panel.posted(from)).some(is.result), 'the stuck run rendered nothing');
+        // what the host does on reload: load the page again (VS Code keeps the webview state), init, run
+        await panel.page.reload();
+        await panel.waitFor(is.ready, { from: 0 });
+        await panel.send(initMessage(server, 'auto'));
+        await panel.send(runMessage(2, tokens, focus, false));
+        const r = await panel.waitFor(is.result, { timeoutMs: 120_000 });
+        assert.strictEqual(r.backend, 'wasm');
+        assert.strictEqual(r.backendReason, reload.reason);
+        console.log(`      after device loss: ${r.backendReason}`);
+        assert.ok(maxDiff(await exportJson(panel), native) < tolerance);
+        assert.match(await panel.page.textContent('.facts') ?? '', /Backend: WASM \(not WebGPU: WebGPU failed during a run/);
+        const from2 = await panel.count();
+        await panel.send(runMessage(3, tokens, focus, false));
+        const r2 = await panel.waitFor(is.result, { from: from2 });
+        assert.strictEqual(r2.backend, 'wasm');
+      });
+      return;
+    }
 
     it('the direction toggle shows what attends to the token (its column)', async () => {
       const target = 2;
