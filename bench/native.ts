@@ -38,15 +38,19 @@ export async function measureNativeLoad(modelPath: string, warmRuns: number): Pr
 export class NativeModel {
   private constructor(private readonly session: ort.InferenceSession, readonly threads: NativeThreads) {}
 
-  static async open(modelPath: string, threads: NativeThreads): Promise<NativeModel> {
-    return new NativeModel(await ort.InferenceSession.create(modelPath, sessionOptions(threads)), threads);
+  /** A session on a model file or on model bytes (the pruned graph the page runs). */
+  static async open(model: string | Uint8Array, threads: NativeThreads): Promise<NativeModel> {
+    const session = typeof model === 'string'
+      ? await ort.InferenceSession.create(model, sessionOptions(threads))
+      : await ort.InferenceSession.create(model, sessionOptions(threads));
+    return new NativeModel(session, threads);
   }
 
   private feeds(ids: readonly number[]): Record<string, ort.Tensor> {
     return { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [1, ids.length]) };
   }
 
-  /** Inference times (ms) for `ids`, every output fetched, as the webview fetches them. */
+  /** Inference times (ms) for `ids`, every output of the session fetched. */
   async time(ids: readonly number[], warmup: number, runs: number): Promise<number[]> {
     const feeds = this.feeds(ids);
     return sample(() => this.session.run(feeds), warmup, runs);

@@ -11,7 +11,7 @@ export interface Row {
   load_ms: number | null;
   wasm_ms: number | null;
   webgpu_ms: number | null;
-  /** onnxruntime-node, one thread (the webview's WASM is single-threaded). */
+  /** onnxruntime-node, one thread (the webview's WASM is single-threaded), on the same graph as the page. */
   native_ms: number | null;
   postprocess_ms: number | null;
   first_overlay_ms: number | null;
@@ -24,6 +24,10 @@ export interface Row {
   webgpu_load_ms?: number | null;
   /** onnxruntime-node with its default thread count. */
   native_default_ms?: number | null;
+  /** onnxruntime-node, one thread, on model.onnx as shipped (every output, logits included). */
+  native_whole_model_ms?: number | null;
+  /** native_ms was taken interleaved with the page's runs (one native run after each page run). */
+  native_interleaved?: boolean;
   native_load_cold_ms?: number | null;
   native_load_warm_ms?: number | null;
   /** wasm_ms / native_ms (same thread count) and webgpu_ms / native_ms. */
@@ -41,7 +45,10 @@ export interface Row {
   hover_mouse_ms?: number | null;
   /** Bytes of queries and keys kept beside the attention (the three-steps view). */
   query_key_bytes?: number | null;
+  /** V8 heap in use after a run, after GC (Runtime.getHeapUsage usedSize). */
   js_heap_bytes?: number | null;
+  /** ArrayBuffer backing stores after a run, after GC: attention tensors and the WASM memory. */
+  backing_store_bytes?: number | null;
   /** Heap growth per run over `memory_runs` runs (least-squares slope, after GC). */
   heap_growth_bytes_per_run?: number | null;
   memory_runs?: number | null;

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { ModelFolder, loadModelFolder } from '../src/modelFolder';
+import { Pruned, isAttentionOutput, pruneOnnx } from '../src/shared/onnxPrune';
 import { PageServer, launchBrowser, startServer } from '../test/browser/harness';
 import { BenchCase, FULL_SIZES, makeCase } from './inputs';
 import { describeMachine, finishMachine } from './machine';
@@ -28,6 +29,18 @@ function log(msg: string): void {
 
 const med = (xs: number[]): number | null => round(medianOrNull(xs));
 
+/** The native peer on the graph the page runs (see nativePhase). */
+interface Natives {
+  one: NativeModel;
+  dflt: NativeModel;
+  pruned: Pruned;
+}
+
+async function openNatives(model: ModelFolder): Promise<Natives> {
+  const pruned = pruneOnnx(new Uint8Array(fs.readFileSync(model.modelFile)), isAttentionOutput);
+  return { one: await NativeModel.open(pruned.bytes, 'one'), dflt: await NativeModel.open(pruned.bytes, 'default'), pruned };
+}
+
 interface Context {
   opts: BenchOptions;
   model: ModelFolder;
@@ -45,14 +58,17 @@ async function hostPhase(x: Context): Promise<void> {
   log('tokenization done');
 }
 
-/** The native peer, and post-processing on its attention. */
-async function nativePhase(x: Context): Promise<void> {
+/**
+ * The native peer: onnxruntime-node on the graph the page runs (the model cut to its attention
+ * outputs, as webview/inference.ts cuts it), with one thread and with its default threads, and on
+ * model.onnx as shipped; and post-processing on its attention.
+ */
+async function nativePhase(x: Context, natives: Natives): Promise<void> {
   const { opts, model } = x;
   const { config } = model;
-  const load = await measureNativeLoad(model.modelFile, opts.quick ? 2 : 4);
+  const load = await measureNativeLoad(model.modelFile, opts.quick ? 1 : 4);
   x.summary.native_load = { cold_ms: round(load.coldMs), warm_ms: med(load.warmMs) };
-  const one = await NativeModel.open(model.modelFile, 'one');
-  const dflt = await NativeModel.open(model.modelFile, 'default');
+  const whole = await NativeModel.open(model.modelFile, 'one');
   try {
     for (const c of x.cases) {
       const r = x.rows.get(c)!;
@@ -60,22 +76,27 @@ async function nativePhase(x: Context): Promise<void> {
       r.native_load_warm_ms = med(load.warmMs);
       if (c.cappedAt !== null) continue;
       const ids = c.modelTokens.map((t) => t.id);
-      r.native_ms = med(await one.time(ids, opts.warmup, opts.runs));
-      r.native_default_ms = med(await dflt.time(ids, opts.warmup, opts.runs));
-      const stack = await one.attention(ids, config.num_layers, config.num_heads);
+      r.native_ms = med(await natives.one.time(ids, opts.warmup, opts.runs));
+      r.native_default_ms = med(await natives.dflt.time(ids, opts.warmup, opts.runs));
+      // --quick: inference and hover only (the issue's reduced set), so under a minute.
+      if (opts.quick) {
+        log(`native ${c.kind} ${c.tokens}: 1 thread ${r.native_ms} ms, default threads ${r.native_default_ms} ms`);
+        continue;
+      }
+      r.native_whole_model_ms = med(await whole.time(ids, opts.warmup, opts.runs));
+      const stack = await natives.one.attention(ids, config.num_layers, config.num_heads);
       const pp = await measurePostprocess(stack, c.modelTokens, config, opts.warmup, opts.runs);
       r.postprocess_ms = round(pp.totalMs);
       r.postprocess_parts = { aggregate_ms: round(pp.aggregateMs)!, rollout_ms: round(pp.rolloutMs)!, topk_ms: round(pp.topkMs)!, explain_ms: round(pp.explainMs)! };
-      log(`native ${c.kind} ${c.tokens}: 1 thread ${r.native_ms} ms, default threads ${r.native_default_ms} ms; post-processing ${r.postprocess_ms} ms`);
+      log(`native ${c.kind} ${c.tokens}: 1 thread ${r.native_ms} ms, default threads ${r.native_default_ms} ms, whole model.onnx ${r.native_whole_model_ms ?? '—'} ms; post-processing ${r.postprocess_ms ?? '—'} ms`);
     }
   } finally {
-    await one.release();
-    await dflt.release();
+    await whole.release();
   }
 }
 
 /** The real webview on WASM: load cold and warm, inference, tokens in → first overlay, memory. */
-async function wasmPanelPhase(x: Context, browser: Browser, server: PageServer): Promise<void> {
+async function wasmPanelPhase(x: Context, browser: Browser, server: PageServer, natives: Natives): Promise<void> {
   const { opts } = x;
   const real = x.cases.filter((c) => c.cappedAt === null);
   if (real.length === 0) return;
@@ -87,7 +108,7 @@ async function wasmPanelPhase(x: Context, browser: Browser, server: PageServer):
     const coldMs = first.result.loadMs > 0 ? first.result.loadMs : null;
     const warm: number[] = [];
     const smallest = real.reduce((a, b) => (b.tokens < a.tokens ? b : a));
-    for (let k = 1; k <= (opts.quick ? 2 : 4); k++) {
+    for (let k = 1; k <= (opts.quick ? 1 : 4); k++) {
       await panel.init('wasm', k);
       const r = await panel.run(smallest);
       if (r.result.loadMs > 0) warm.push(r.result.loadMs);
@@ -104,14 +125,23 @@ async function wasmPanelPhase(x: Context, browser: Browser, server: PageServer):
       for (let k = 0; k < opts.warmup; k++) await panel.run(c);
       const inf: number[] = [];
       const overlay: number[] = [];
+      const native: number[] = [];
+      const ids = c.modelTokens.map((t) => t.id);
       for (let k = 0; k < opts.runs; k++) {
         const t = await panel.run(c);
         inf.push(t.result.inferenceMs);
         overlay.push(t.overlayMs);
+        // The native peer's run right after the page's: both meet the same load from other work
+        // on these cores, so their ratio holds even when the absolute numbers move.
+        native.push(...(await natives.one.time(ids, 0, 1)));
       }
       r.wasm_ms = med(inf);
       r.first_overlay_ms = med(overlay);
-      r.js_heap_bytes = (await panel.memory()).usedBytes;
+      r.native_ms = med(native);
+      r.native_interleaved = true;
+      const mem = await panel.memory();
+      r.js_heap_bytes = mem.usedBytes;
+      r.backing_store_bytes = mem.backingBytes;
       log(`page WASM ${c.kind} ${c.tokens}: inference ${r.wasm_ms} ms, tokens in → first overlay ${r.first_overlay_ms} ms`);
     }
     if (opts.memoryRuns > 0) await memoryPhase(x, panel, real);
@@ -164,8 +194,10 @@ async function renderPhase(x: Context, browser: Browser, server: PageServer): Pr
       r.attention_bytes = synthetic ? null : prep.attentionBytes;
       if (!synthetic) r.query_key_bytes = prep.queryKeyBytes;
       r.synthetic_attention = synthetic;
-      r.token_view_paint_ms = med((await page.paintTokens(opts.warmup + opts.runs)).slice(opts.warmup));
-      r.grid_paint_ms = med((await page.paintGrid(opts.warmup + opts.runs)).slice(opts.warmup));
+      if (!opts.quick) {
+        r.token_view_paint_ms = med((await page.paintTokens(opts.warmup + opts.runs)).slice(opts.warmup));
+        r.grid_paint_ms = med((await page.paintGrid(opts.warmup + opts.runs)).slice(opts.warmup));
+      }
       r.panel_paint_ms = round(await page.showInApp(view));
       const targets = spreadIndices(prep.seq, opts.warmup + 2 * opts.runs);
       const hovers = (await page.hover(targets)).slice(opts.warmup);
@@ -243,7 +275,12 @@ async function main(): Promise<number> {
   const failures: string[] = [];
 
   await phase('host', failures, () => hostPhase(x));
-  await phase('native', failures, () => nativePhase(x));
+  const natives = await openNatives(model);
+  x.summary.graph_in_page = {
+    note: 'webview/inference.ts runs model.onnx cut to its attention, query and key outputs; native_ms runs the same cut graph',
+    removed_outputs: natives.pruned.removedOutputs, removed_nodes: natives.pruned.removedNodes,
+  };
+  await phase('native', failures, () => nativePhase(x, natives));
   // One browser without WebGPU (WASM, rendering, memory), then one with it: few launches, since
   // the cores are shared.
   const server = await startServer({ extraMounts: [RENDER_MOUNT] });
@@ -251,7 +288,7 @@ async function main(): Promise<number> {
     let browser = await launchBrowser({ webgpu: false });
     x.summary.chromium = browser.version();
     try {
-      await phase('page WASM', failures, () => wasmPanelPhase(x, browser, server));
+      await phase('page WASM', failures, () => wasmPanelPhase(x, browser, server, natives));
       await phase('rendering', failures, () => renderPhase(x, browser, server));
     } finally {
       await browser.close();
@@ -266,6 +303,8 @@ async function main(): Promise<number> {
     }
   } finally {
     await server.close();
+    await natives.one.release();
+    await natives.dflt.release();
   }
 
   for (const r of rows.values()) {

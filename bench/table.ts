@@ -17,6 +17,7 @@ const COLUMNS: Column[] = [
   { head: 'webgpu (×native)', cell: (r) => ms(r.webgpu_ms) + times(r.webgpu_native_ratio) },
   { head: 'native 1t', cell: (r) => ms(r.native_ms) },
   { head: 'native dflt', cell: (r) => ms(r.native_default_ms) },
+  { head: 'native whole', cell: (r) => ms(r.native_whole_model_ms) },
   { head: 'postproc', cell: (r) => ms(r.postprocess_ms) },
   { head: 'tokens paint', cell: (r) => ms(r.token_view_paint_ms) },
   { head: 'grid paint', cell: (r) => ms(r.grid_paint_ms) },
