@@ -92,21 +92,7 @@ export class HeadGrid {
 /** The whole [seq, seq] matrix; each pixel shows the largest weight it covers (√ scale, so faint structure shows). */
 function drawMatrix(ctx: CanvasRenderingContext2D, px: number, m: Float32Array, seq: number, rgb: { r: number; g: number; b: number }): void {
   const img = ctx.createImageData(px, px);
-  const best = new Float32Array(px * px);
-  const scale = px / seq;
-  for (let i = 0; i < seq; i++) {
-    const y0 = Math.floor(i * scale);
-    const y1 = Math.max(y0 + 1, Math.floor((i + 1) * scale));
-    for (let j = 0; j < seq; j++) {
-      const w = m[i * seq + j];
-      if (w === 0) continue;
-      const x0 = Math.floor(j * scale);
-      const x1 = Math.max(x0 + 1, Math.floor((j + 1) * scale));
-      for (let y = y0; y < y1 && y < px; y++) {
-        for (let x = x0; x < x1 && x < px; x++) if (w > best[y * px + x]) best[y * px + x] = w;
-      }
-    }
-  }
+  const best = maxPool(m, seq, px);
   const d = img.data;
   for (let k = 0; k < best.length; k++) {
     d[4 * k] = rgb.r;
@@ -115,6 +101,34 @@ function drawMatrix(ctx: CanvasRenderingContext2D, px: number, m: Float32Array, 
     d[4 * k + 3] = Math.round(Math.sqrt(best[k]) * 255);
   }
   ctx.putImageData(img, 0, 0);
+}
+
+/**
+ * A [seq, seq] matrix shrunk (or grown) to [px, px]: each pixel holds the largest weight of the
+ * cells it covers. Token k covers pixels [lo[k], hi[k]) on each axis, computed once rather than
+ * per cell: the grid draws layers × heads × seq² cells on every paint (bench/README.md).
+ */
+export function maxPool(m: Float32Array, seq: number, px: number): Float32Array {
+  const best = new Float32Array(px * px);
+  const scale = px / seq;
+  const lo = new Int32Array(seq);
+  const hi = new Int32Array(seq);
+  for (let k = 0; k < seq; k++) {
+    lo[k] = Math.min(px, Math.floor(k * scale));
+    hi[k] = Math.min(px, Math.max(lo[k] + 1, Math.floor((k + 1) * scale)));
+  }
+  for (let i = 0; i < seq; i++) {
+    const rowAt = i * seq;
+    for (let y = lo[i]; y < hi[i]; y++) {
+      const at = y * px;
+      for (let j = 0; j < seq; j++) {
+        const w = m[rowAt + j];
+        if (w === 0) continue;
+        for (let x = at + lo[j], end = at + hi[j]; x < end; x++) if (w > best[x]) best[x] = w;
+      }
+    }
+  }
+  return best;
 }
 
 /** Lines from the pinned token (left column) to the tokens it attends to (right), alpha ∝ weight. */
