@@ -400,6 +400,15 @@ export class AttentionLens implements vscode.Disposable {
       case 'save':
         void this.save(msg);
         return;
+      case 'reload':
+        // The page cannot recover by itself (WebGPU failed mid-run): load it anew; it sends
+        // ready, gets init and the current run again, and starts on WASM.
+        this.log.appendLine(`[webview] reload requested: ${msg.reason}`);
+        if (this.panel) {
+          this.ready = false;
+          this.panel.load();
+        }
+        return;
     }
   }
 
