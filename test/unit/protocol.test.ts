@@ -19,6 +19,7 @@ const validToHost: ToHost[] = [
   { type: 'explanation', runId: 3, tokenIndex: 7, summary: 'it → animal 51%, it 31%, street 19%', lines: ['layer 1 mean: …'] },
   { type: 'error', runId: null, message: 'attentions.3 is missing from the graph' },
   { type: 'save', format: 'png', fileName: 'attention.png', data: 'iVBORw0KGgo=', encoding: 'base64' },
+  { type: 'reload', reason: 'WebGPU device lost' },
 ];
 
 describe('protocol: webview → host', () => {
