@@ -232,7 +232,11 @@ export class App {
       inferenceMs: result.inferenceMs,
     };
     this.post({ type: 'progress', runId, phase: 'rendering', detail: '' });
+    const r0 = performance.now();
     this.render(data);
+    // for benchmarks: the last render's duration (DOM built, grid drawn), one entry kept
+    performance.clearMeasures('attention-lens:render');
+    performance.measure('attention-lens:render', { start: r0, end: performance.now() });
     this.post({ type: 'result', runId, backend: data.backend, backendReason: data.backendReason, loadMs, inferenceMs: data.inferenceMs });
     this.post({ type: 'progress', runId, phase: 'done', detail: '' });
 

@@ -39,7 +39,8 @@ export function layout(tokens: readonly TokenInfo[], measure: (s: string) => num
         x = 0;
       }
       if (!piece && pieces.length > 1) return;
-      const w = Math.max(measure(piece), 3);
+      // a special token is a chip: room around its label
+      const w = t.special ? measure(piece) + 8 : Math.max(measure(piece), 3);
       if (x > 0 && x + w > maxWidth) {
         line++;
         x = 0;
@@ -84,8 +85,14 @@ export function renderPng(p: Picture): string {
       ctx.lineWidth = 2;
       ctx.strokeRect(x, y + 1, b.w, LINE - 2);
     }
-    ctx.fillStyle = css(p.tokens[b.index].special ? p.muted : p.foreground);
-    ctx.fillText(b.text, x, y + LINE / 2);
+    const special = p.tokens[b.index].special;
+    if (special) {
+      ctx.strokeStyle = css(p.muted);
+      ctx.lineWidth = 1;
+      ctx.strokeRect(x + 1.5, y + 3.5, b.w - 3, LINE - 7);
+    }
+    ctx.fillStyle = css(special ? p.muted : p.foreground);
+    ctx.fillText(b.text, special ? x + 4 : x, y + LINE / 2);
   }
   return canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
 }
@@ -113,7 +120,11 @@ export function renderSvg(p: Picture, measure: (s: string) => number): string {
     if (b.index === p.active) {
       out.push(`<rect x="${x.toFixed(2)}" y="${y + 1}" width="${b.w.toFixed(2)}" height="${LINE - 2}" fill="none" stroke="${css(p.accent)}" stroke-width="2"/>`);
     }
-    out.push(`<text x="${x.toFixed(2)}" y="${y + LINE / 2}" dominant-baseline="middle" xml:space="preserve" fill="${css(p.tokens[b.index].special ? p.muted : p.foreground)}">${esc(b.text)}</text>`);
+    const special = p.tokens[b.index].special;
+    if (special) {
+      out.push(`<rect x="${(x + 1.5).toFixed(2)}" y="${y + 3.5}" width="${(b.w - 3).toFixed(2)}" height="${LINE - 7}" fill="none" stroke="${css(p.muted)}"/>`);
+    }
+    out.push(`<text x="${(special ? x + 4 : x).toFixed(2)}" y="${y + LINE / 2}" dominant-baseline="middle" xml:space="preserve" fill="${css(special ? p.muted : p.foreground)}">${esc(b.text)}</text>`);
   }
   out.push('</svg>');
   return out.join('\n');

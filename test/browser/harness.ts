@@ -52,6 +52,10 @@ export async function startServer(opts: ServeOptions = {}): Promise<PageServer> 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(url.pathname);
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end(); // browsers ask for it; VS Code webviews have none
+      return;
+    }
     if (url.pathname === '/' || url.pathname === '/index.html') {
       const nonce = makeNonce();
       res.writeHead(200, {

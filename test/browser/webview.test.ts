@@ -177,6 +177,9 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
       const want = topTargets(row(expectedMatrix, native.seq, target), HOST_TARGETS);
       assert.deepStrictEqual(h.targets.map((t) => t.index), want.map((t) => t.index));
       h.targets.forEach((t, k) => assert.ok(Math.abs(t.weight - want[k].weight) < tolerance, `${t.weight} vs ${want[k].weight}`));
+      // highlight weights travel unrounded: the true float difference, on this row
+      const exact = Math.max(...h.targets.map((t, k) => Math.abs(t.weight - want[k].weight)));
+      console.log(`      ${name}: unrounded max |diff| on the hovered row's targets = ${exact.toExponential(2)}`);
       // and the panel lights them, with the exact percentage in the tooltip
       const title = await panel.page.getAttribute(`.tok[data-i="${want[0].index}"]`, 'title');
       assert.ok(title?.startsWith(`${(want[0].weight * 100).toFixed(1)}%`) || name === 'webgpu', `title ${title}`);
@@ -304,7 +307,7 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
         runMessage(11, code.tokens, null, false, 'area.ts'),
         runMessage(12, tokens, null, false),
         { type: 'cancel', runId: 12 },
-        runMessage(13, code.tokens, null, false, 'area.ts'),
+        { ...runMessage(13, code.tokens, null, false, 'area.ts'), truncation: { totalTokens: 900, keptStart: 0, keptEnd: CODE.length } },
       ]);
       const r = await panel.waitFor(is.result, { from });
       assert.strictEqual(r.runId, 13);
@@ -314,6 +317,7 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
       // the code keeps its shape: the token view's text is the source (bos chip aside)
       const text = await panel.page.evaluate(() => [...document.querySelectorAll('.tok:not(.special)')].map((s) => s.textContent).join(''));
       assert.strictEqual(text, CODE);
+      assert.match(await panel.page.textContent('.notice') ?? '', new RegExp(`has 900 tokens.*characters 0–${CODE.length}`));
     });
 
     it('exports PNG, SVG and a standalone HTML page', async () => {
