@@ -3,12 +3,19 @@
 # cache folder. Its own postinstall downloads ripgrep from GitHub and cannot run here, so this does
 # what that script does, step by step, with Debian's ripgrep. A stamp file makes a second run instant.
 #
+# The cache lives outside the repository on purpose: the repository is the extension under
+# development, and with code-server inside it (say in .cache/) VS Code never applies its built-in
+# extensions' contributions (themes and icons stay unset: measured). CODE_SERVER_PREFIX overrides it.
+#
 # Usage: scripts/install-code-server.sh        prints the path of the code-server launcher last
 set -euo pipefail
 
 VERSION=4.100.3
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PREFIX="${CODE_SERVER_PREFIX:-$ROOT/.cache/code-server}"
+PREFIX="${CODE_SERVER_PREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/attention-lens/code-server-$VERSION}"
+case "$PREFIX/" in
+  "$ROOT"/*) echo "[install-code-server] ERROR: $PREFIX is inside the extension's folder $ROOT; VS Code then fails to load its built-in themes" >&2; exit 1 ;;
+esac
 PKG="$PREFIX/node_modules/code-server"
 BIN="$PKG/out/node/entry.js"
 # The stamp holds the version and a hash of this script, so editing the recipe reinstalls.
@@ -44,8 +51,10 @@ mkdir -p "$PREFIX"
 
 log "building argon2 (password hashing; loaded at start even with --auth none)"
 # argon2 is hoisted to the prefix; build from source (its prebuilt binaries come from GitHub).
-(cd "$PREFIX" && npm_config_build_from_source=true "${NICE[@]}" npm rebuild argon2 "${NPM_QUIET[@]}") \
-  || die "argon2 rebuild failed"
+# Retried once: its node-gyp build failed here once with its build folder gone mid-compile.
+build_argon2() { (cd "$PREFIX" && rm -rf node_modules/argon2/build node_modules/argon2/build-tmp-* \
+  && npm_config_build_from_source=true "${NICE[@]}" npm rebuild argon2 "${NPM_QUIET[@]}"); }
+build_argon2 || { log "argon2 build failed; trying once more"; build_argon2; } || die "argon2 rebuild failed"
 (cd "$PKG" && node -e "require('argon2')") || die "argon2 does not load"
 
 log "installing VS Code's own dependencies"

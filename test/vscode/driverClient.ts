@@ -36,6 +36,7 @@ export const ui = {
   webviewText: async (selector: string) => (await drive({ kind: 'webviewText', selector })) as string[],
   waitWebview: async (selector: string, timeoutMs = 60_000) =>
     (await drive({ kind: 'waitWebview', selector, timeoutMs })) as string | null,
+  webviewEval: (selector: string, expression: string) => drive({ kind: 'webviewEval', selector, expression }),
   mouseAway: () => drive({ kind: 'mouseAway' }).then(() => undefined),
   screenshot: async (name: string, target: 'window' | { webview: string }) =>
     (await drive({ kind: 'screenshot', name, target })) as string,

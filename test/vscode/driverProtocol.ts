@@ -11,6 +11,8 @@ export type DriverRequest =
   | { kind: 'webviewText'; selector: string }
   /** Wait until an element matching `selector` exists in a webview; resolves to its text. */
   | { kind: 'waitWebview'; selector: string; timeoutMs: number }
+  /** Value of a JavaScript expression evaluated in the webview frame that has `selector`. */
+  | { kind: 'webviewEval'; selector: string; expression: string }
   /** Move the mouse to the workbench's title bar, away from any webview. */
   | { kind: 'mouseAway' }
   /** Save a PNG under the artifacts folder: the whole window or the webview showing `selector`. */
@@ -26,6 +28,8 @@ export const ENV = {
   pass: 'ATTENTION_LENS_TEST_PASS',
   report: 'ATTENTION_LENS_TEST_REPORT',
   repo: 'ATTENTION_LENS_REPO',
+  /** Only the tests whose title matches (mocha --grep), for working on one test. */
+  grep: 'ATTENTION_LENS_TEST_GREP',
 } as const;
 
 export type TestPass = 'webgpu' | 'wasm';

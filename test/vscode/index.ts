@@ -9,7 +9,8 @@ import { ENV, PassReport } from './driverProtocol';
 
 export async function run(): Promise<void> {
   const pass = process.env[ENV.pass] ?? 'unknown';
-  const mocha = new Mocha({ ui: 'bdd', timeout: 240_000, color: false, reporter: 'base' });
+  const grep = process.env[ENV.grep];
+  const mocha = new Mocha({ ui: 'bdd', timeout: 240_000, color: false, reporter: 'base', ...(grep ? { grep } : {}) });
   const suiteDir = path.join(__dirname, 'suite');
   for (const f of fs.readdirSync(suiteDir).filter((n) => n.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(suiteDir, f));

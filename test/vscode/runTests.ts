@@ -3,7 +3,7 @@
 // extension and the mocha suite (out/test/vscode/index.js) run inside its real Node extension host.
 // Two passes: Chromium with --enable-unsafe-webgpu (WebGPU on SwiftShader) and without (WASM fallback).
 //
-// node out/test/vscode/runTests.js [--pass webgpu|wasm]... [--counts FILE]
+// node out/test/vscode/runTests.js [--pass webgpu|wasm]... [--counts FILE] [--grep TITLE]
 // Prints each pass's result and `N passed, N failed`; exits 1 when anything failed or could not run.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -17,7 +17,7 @@ import { openWorkbench } from './launcher/workbench';
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const PASS_TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS ?? 12 * 60_000);
 
-interface Args { passes: TestPass[]; counts: string | null; artifacts: string; extension: string; tests: string }
+interface Args { passes: TestPass[]; counts: string | null; artifacts: string; extension: string; tests: string; grep: string | null }
 
 function parseArgs(argv: string[]): Args {
   const a: Args = {
@@ -26,6 +26,7 @@ function parseArgs(argv: string[]): Args {
     artifacts: path.join(REPO, 'test-artifacts'),
     extension: process.env.EXTENSION_PATH ? path.resolve(process.env.EXTENSION_PATH) : REPO,
     tests: path.join(__dirname, 'index'),
+    grep: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
@@ -36,6 +37,7 @@ function parseArgs(argv: string[]): Args {
       case '--counts': a.counts = path.resolve(v); i++; break;
       case '--artifacts': a.artifacts = path.resolve(v); i++; break;
       case '--tests': a.tests = path.resolve(v); i++; break;
+      case '--grep': a.grep = v; i++; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
@@ -83,7 +85,10 @@ async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassR
     entry,
     home,
     settings: SETTINGS,
-    env: { [ENV.driver]: driver.url, [ENV.pass]: pass, [ENV.report]: reportFile, [ENV.repo]: REPO },
+    env: {
+      [ENV.driver]: driver.url, [ENV.pass]: pass, [ENV.report]: reportFile, [ENV.repo]: REPO,
+      ...(args.grep ? { [ENV.grep]: args.grep } : {}),
+    },
   });
   let report: PassReport;
   let browserClose: () => Promise<void> = async () => undefined;
@@ -96,7 +101,11 @@ async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassR
       extensionPath: args.extension,
       testsPath: args.tests,
       webgpu: pass === 'webgpu',
-      onConsole: (t) => { consoleLines.push(t); if (consoleLines.length > 300) consoleLines.shift(); },
+      onConsole: (t) => {
+        if (process.env.VSCODE_TEST_CONSOLE) say(`[console] ${t}`);
+        consoleLines.push(t);
+        if (consoleLines.length > 300) consoleLines.shift();
+      },
     });
     browserClose = () => wb.browser.close();
     driver.attach(wb.page);

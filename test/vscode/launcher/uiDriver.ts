@@ -85,6 +85,10 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
         const frame = await waitWebviewFrame(page, req.selector, req.timeoutMs);
         return await frame.locator(req.selector).first().textContent();
       }
+      case 'webviewEval': {
+        const frame = await waitWebviewFrame(page, req.selector, 10_000);
+        return await frame.evaluate(req.expression);
+      }
       case 'mouseAway':
         await page.mouse.move(5, 5);
         return null;

@@ -1,0 +1,80 @@
+// Issue 4, steps 1 and 3: "Explain attention here" from the command palette on the pronoun of the
+// seeds' sentence. Runs in both passes: WebGPU must run where Chromium has an adapter, WASM
+// (and the panel saying so) where it has none.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { ExplanationMessage, ResultMessage, ToHost } from '../../../src/shared/protocol';
+import { explain } from '../../../src/shared/explain';
+import { ui } from '../driverClient';
+import {
+  assertBackend, assertSameLine, lensApi, modelFiles, nativeAttention, nextMessage, openSample, testPass, toRange,
+} from './helpers';
+
+const SENTENCE = "The animal didn't cross the street because it was too tired.";
+
+describe(`Explain attention here (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
+  it('activates in the real extension host with the bundled model', async () => {
+    const api = await lensApi();
+    const stats = api.stats();
+    assert.strictEqual(stats.panels, 0);
+    assert.strictEqual(stats.decoratedRanges, 0);
+  });
+
+  it('explains "it" from the palette with the model\'s own numbers and names the backend', async () => {
+    const api = await lensApi();
+    const editor = await openSample('story.md');
+    const doc = editor.document;
+    const at = doc.getText().indexOf(SENTENCE);
+    assert.ok(at >= 0, 'story.md lost the seeds\' sentence');
+    const itStart = at + SENTENCE.indexOf(' it ') + 1;
+    const cursor = doc.positionAt(itStart + 1); // between "i" and "t"
+    editor.selection = new vscode.Selection(cursor, cursor);
+
+    const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
+    const explanation = nextMessage(api, 'an explanation', (m: ToHost): m is ExplanationMessage => m.type === 'explanation');
+    await ui.runCommand('Attention Lens: Explain attention here');
+    const [res, exp] = await Promise.all([result, explanation]);
+
+    // The panel opened, for this run.
+    const run = api.lastRun();
+    assert.ok(run, 'no run was started');
+    assert.strictEqual(res.runId, run.runId);
+    assert.strictEqual(exp.runId, run.runId);
+    assert.strictEqual(api.stats().panels, 1);
+    assert.ok(vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview)), 'no panel tab');
+
+    // With nothing selected the paragraph around the cursor is analysed: the sentence, "it" focused.
+    assert.strictEqual(doc.getText(toRange(run.range)).trim(), SENTENCE);
+    const focus = run.message.focus;
+    assert.ok(focus !== null, 'the run has no focus token');
+    assert.strictEqual(exp.tokenIndex, focus);
+    assert.strictEqual(run.message.tokens[focus].text.trim(), 'it');
+    assert.ok(toRange(run.documentRanges[focus]).contains(cursor));
+    assert.strictEqual(doc.getText(toRange(run.documentRanges[focus])), run.message.tokens[focus].text);
+
+    // The backend that ran, in the result and in the panel's header.
+    assertBackend(res.backend, res.backendReason);
+    const facts = await ui.waitWebview('.facts[data-backend]');
+    if (testPass() === 'webgpu') assert.match(facts ?? '', /Backend: WebGPU/);
+    else assert.match(facts ?? '', /Backend: WASM \(not WebGPU: [^)]+\)/);
+
+    // The explanation equals the one computed from the same model run natively on the same ids.
+    const { dir, config } = modelFiles(api);
+    const ids = run.message.tokens.map((t) => t.id);
+    const stack = await nativeAttention(dir, ids, config);
+    const reference = explain({ tokens: run.message.tokens, stack, config, focus });
+    assert.match(exp.summary, /^it → \S+ (<1|\d+)%, /, `the summary names the top targets: ${exp.summary}`);
+    assertSameLine(exp.summary, reference.summary);
+    assert.strictEqual(exp.lines.length, reference.lines.length);
+    exp.lines.forEach((line, i) => assertSameLine(line, reference.lines[i]));
+    // Mean of heads per layer, rollout, and the three heads on the top target are all there.
+    assert.strictEqual(exp.lines.filter((l) => /^Layer \d+, mean of \d+ heads: it → /.test(l)).length, config.num_layers);
+    assert.ok(exp.lines.some((l) => /^Rollout over layers/.test(l)));
+    assert.match(exp.lines.find((l) => l.startsWith('Heads with the most weight')) ?? '', /(layer \d+ head \d+[^,]*: (<1|\d+)%(, )?){3}/);
+
+    // The panel shows those same lines to the user.
+    const shown = await ui.webviewText('.explain li');
+    assert.deepStrictEqual(shown, exp.lines);
+    await ui.log(`      ${exp.summary}`);
+  });
+});

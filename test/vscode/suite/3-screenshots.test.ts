@@ -1,0 +1,61 @@
+// Issue 4, step 4: screenshots of the panel (and the window, editor decorations included) in a
+// dark and a light theme, written to test-artifacts/ for the README.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as vscode from 'vscode';
+import type { ExplanationMessage, ToHost } from '../../../src/shared/protocol';
+import { ui } from '../driverClient';
+import { lensApi, nextMessage, openSample, testPass, until } from './helpers';
+
+const THEMES = [
+  { name: 'dark', theme: 'Default Dark Modern', bodyClass: 'vscode-dark' },
+  { name: 'light', theme: 'Default Light Modern', bodyClass: 'vscode-light' },
+] as const;
+
+function isPng(file: string): boolean {
+  const head = fs.readFileSync(file).subarray(0, 8);
+  return head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+}
+
+describe(`Screenshots (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
+  it('writes the panel in a dark and a light theme as test artifacts', async () => {
+    const api = await lensApi();
+    const editor = await openSample('story.md');
+    const doc = editor.document;
+    const offset = doc.getText().indexOf(' it was too tired') + 2;
+    assert.ok(offset > 1);
+    const cursor = doc.positionAt(offset);
+    editor.selection = new vscode.Selection(cursor, cursor);
+    const explained = nextMessage(api, 'an explanation', (m: ToHost): m is ExplanationMessage => m.type === 'explanation');
+    await ui.runCommand('Attention Lens: Explain attention here');
+    await explained;
+    // The pinned token's targets, not whatever the pointer happens to rest on.
+    await ui.mouseAway();
+    await until('the pinned token\'s decorations', () => api.decorations()?.source ?? null);
+
+    const files: Record<string, string> = {};
+    const config = vscode.workspace.getConfiguration('workbench');
+    try {
+      for (const t of THEMES) {
+        await config.update('colorTheme', t.theme, vscode.ConfigurationTarget.Global);
+        await until(`the panel in ${t.theme}`, async () => {
+          const classes = String(await ui.webviewEval('.tok', 'document.body.className'));
+          return classes.split(/\s+/).includes(t.bodyClass);
+        });
+        // No toast over the panel, and time for the canvases to repaint in the new colours.
+        await vscode.commands.executeCommand('notifications.clearAll');
+        await new Promise((r) => setTimeout(r, 500));
+        files[`panel-${t.name}`] = await ui.screenshot(`panel-${t.name}-${testPass()}`, { webview: '.tok' });
+        files[`window-${t.name}`] = await ui.screenshot(`window-${t.name}-${testPass()}`, 'window');
+      }
+    } finally {
+      await config.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+    }
+    for (const [name, file] of Object.entries(files)) {
+      assert.ok(fs.existsSync(file), `${name}: ${file} was not written`);
+      assert.ok(isPng(file), `${name}: ${file} is not a PNG`);
+      assert.ok(fs.statSync(file).size > 10_000, `${name}: ${file} is too small to show anything`);
+    }
+    assert.ok(!fs.readFileSync(files['panel-dark']).equals(fs.readFileSync(files['panel-light'])), 'the light and dark panels are the same picture');
+  });
+});

@@ -1,0 +1,129 @@
+// What the VS Code suites share: the extension's test API, the sample files, the expected backend
+// of this pass, the same model run natively (onnxruntime-node) as the reference, and waits.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ort from 'onnxruntime-node';
+import * as vscode from 'vscode';
+import type { AttentionLensApi, PlainRange } from '../../../src/api';
+import { AttentionStack, makeStack } from '../../../src/shared/attention';
+import { ModelConfig, parseModelConfig } from '../../../src/shared/modelConfig';
+import type { ToHost } from '../../../src/shared/protocol';
+import { ENV, TestPass } from '../driverProtocol';
+
+export const EXTENSION_ID = 'attention-lens.attention-lens';
+
+/** Which browser this pass runs in: with a WebGPU adapter (webgpu) or without (wasm). */
+export function testPass(): TestPass {
+  const p = process.env[ENV.pass];
+  if (p !== 'webgpu' && p !== 'wasm') throw new Error(`${ENV.pass} is ${String(p)}: run through runTests.js`);
+  return p;
+}
+
+export async function lensApi(): Promise<AttentionLensApi> {
+  const ext = vscode.extensions.getExtension<AttentionLensApi>(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not loaded in this VS Code`);
+  const api = await ext.activate();
+  assert.ok(api && typeof api.lastRun === 'function', 'activate() did not return the test API');
+  return api;
+}
+
+export async function openSample(name: string): Promise<vscode.TextEditor> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder is open');
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, name));
+  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+}
+
+export const plain = (r: vscode.Range): PlainRange => ({
+  start: { line: r.start.line, character: r.start.character },
+  end: { line: r.end.line, character: r.end.character },
+});
+export const toRange = (r: PlainRange): vscode.Range =>
+  new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a value that is not undefined/null/false. */
+export async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** The next webview message that satisfies `match`, from now on (subscribe before acting). */
+export function nextMessage<T extends ToHost>(api: AttentionLensApi, what: string, match: (m: ToHost) => m is T, timeoutMs = 240_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { off(); reject(new Error(`no ${what} within ${timeoutMs} ms (last error: ${api.lastError() ?? 'none'})`)); }, timeoutMs);
+    const off = api.onDidReceive((m) => {
+      if (m.type === 'error') {
+        clearTimeout(timer); off();
+        reject(new Error(`the webview reported an error while waiting for ${what}: ${m.message}`));
+      } else if (match(m)) {
+        clearTimeout(timer); off();
+        resolve(m);
+      }
+    });
+  });
+}
+
+export function modelFiles(api: AttentionLensApi): { dir: string; config: ModelConfig } {
+  const model = api.model();
+  assert.ok(model, 'the extension reports no model');
+  return { dir: model.dir, config: parseModelConfig(fs.readFileSync(path.join(model.dir, 'config.json'), 'utf8')) };
+}
+
+/** The model run natively by onnxruntime-node on the same token ids: the reference the panel must match. */
+export async function nativeAttention(modelDir: string, ids: readonly number[], config: ModelConfig): Promise<AttentionStack> {
+  const session = await ort.InferenceSession.create(path.join(modelDir, 'model.onnx'));
+  try {
+    const input = new ort.Tensor('int64', BigInt64Array.from(ids, (i) => BigInt(i)), [1, ids.length]);
+    const names = Array.from({ length: config.num_layers }, (_, l) => `attentions.${l}`);
+    const out = await session.run({ input_ids: input }, names);
+    return makeStack(names.map((n) => Float32Array.from(out[n].data as Float32Array)), config.num_heads, ids.length);
+  } finally {
+    await session.release();
+  }
+}
+
+/** Backend checks for this pass: WebGPU where Chromium has an adapter, else WASM with a reason. */
+export function assertBackend(backend: string, reason: string | null): void {
+  if (testPass() === 'webgpu') {
+    assert.strictEqual(backend, 'webgpu', `expected WebGPU with --enable-unsafe-webgpu, got ${backend} (${reason})`);
+    assert.strictEqual(reason, null);
+  } else {
+    assert.strictEqual(backend, 'wasm', 'without a WebGPU adapter the panel must fall back to WASM');
+    assert.ok(reason && /adapter|navigator\.gpu|WebGPU/i.test(reason), `the fallback must say why WebGPU was not used, got ${reason}`);
+  }
+}
+
+const PCT = /(<1|\d+)%/g;
+
+/**
+ * An explanation line as shown equals the reference line computed from the native model's
+ * numbers: the same words and token names in the same order, and each percentage the same up to
+ * rounding (WebGPU/WASM and the CPU differ in the last float bits, which can move a value that
+ * sits on a .5% boundary by one).
+ */
+export function assertSameLine(shown: string, reference: string): void {
+  assert.strictEqual(shown.replace(PCT, '#%'), reference.replace(PCT, '#%'), 'token names or order differ from the model run natively');
+  const a = [...shown.matchAll(PCT)].map((m) => m[1]);
+  const b = [...reference.matchAll(PCT)].map((m) => m[1]);
+  a.forEach((p, i) => {
+    if (p === b[i]) return;
+    const x = p === '<1' ? 0.5 : Number(p);
+    const y = b[i] === '<1' ? 0.5 : Number(b[i]);
+    assert.ok(Math.abs(x - y) <= 1, `"${shown}": ${p}% where the native model gives ${b[i]}% ("${reference}")`);
+  });
+}
+
+/** Closes the Attention Lens panel the way a user does: its editor tab. */
+export async function closePanelTab(): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
+  assert.ok(tabs.length > 0, 'no webview tab is open');
+  await vscode.window.tabGroups.close(tabs);
+}
