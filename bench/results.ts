@@ -52,6 +52,8 @@ export interface Row {
   /** Heap growth per run over `memory_runs` runs (least-squares slope, after GC). */
   heap_growth_bytes_per_run?: number | null;
   memory_runs?: number | null;
+  dom_nodes_growth_per_run?: number | null;
+  listeners_growth_per_run?: number | null;
   /** Inference figures are capped at the model's context; this row's text is longer. */
   capped_at?: number | null;
   /** Rendering figures came from synthetic attention of the model's shape (see bench/README.md). */

@@ -166,6 +166,8 @@ async function memoryPhase(x: Context, panel: PanelBench, real: BenchCase[]): Pr
   const r = x.rows.get(c)!;
   r.heap_growth_bytes_per_run = round(growth, 0);
   r.memory_runs = readings.length;
+  r.dom_nodes_growth_per_run = round(slope(settled.map((m) => m.domNodes)), 3);
+  r.listeners_growth_per_run = round(slope(settled.map((m) => m.listeners)), 3);
   x.summary.memory = {
     case: `${c.kind} ${c.tokens}`,
     runs: readings.length,

@@ -23,6 +23,8 @@ export const LIMITS = {
    * Per run, in bytes.
    */
   heapGrowthPerRun: 16 * 1024,
+  /** DOM nodes or listeners per run (least-squares slope; exactly 0 when the counts stay flat). */
+  domGrowthPerRun: 0.05,
 } as const;
 
 function check(target: string, picked: Row[], value: (r: Row) => number | null, ok: (v: number) => boolean, show: (v: number) => string): TargetResult {
@@ -43,7 +45,14 @@ export function checkTargets(rows: readonly Row[]): TargetResult[] {
       (r) => r.hover_ms, (v) => v < LIMITS.hoverMs, (v) => `${v.toFixed(2)} ms`),
     check(`tokens in → first overlay < ${LIMITS.firstOverlayMs} ms at 512 tokens, WASM, warm`, real512,
       (r) => r.first_overlay_ms, (v) => v < LIMITS.firstOverlayMs, (v) => `${v.toFixed(0)} ms`),
-    check(`no per-run memory growth over ${withMemory[0]?.memory_runs ?? 50} runs (< ${LIMITS.heapGrowthPerRun / 1024} KiB/run)`, withMemory,
-      (r) => r.heap_growth_bytes_per_run ?? null, (v) => v < LIMITS.heapGrowthPerRun, (v) => `${(v / 1024).toFixed(1)} KiB/run`),
+    check(`no per-run memory growth over ${withMemory[0]?.memory_runs ?? 50} runs (heap + buffers < ${LIMITS.heapGrowthPerRun / 1024} KiB/run, DOM nodes and listeners flat)`, withMemory,
+      (r) => r.heap_growth_bytes_per_run ?? null,
+      (v) => v < LIMITS.heapGrowthPerRun,
+      (v) => `${(v / 1024).toFixed(1)} KiB/run`),
+    // A DOM node or listener kept per run is a leak whatever its size.
+    check('DOM nodes and event listeners flat over the same runs', withMemory,
+      (r) => (r.dom_nodes_growth_per_run === undefined || r.listeners_growth_per_run === undefined ? null
+        : Math.max(r.dom_nodes_growth_per_run ?? 0, r.listeners_growth_per_run ?? 0)),
+      (v) => v <= LIMITS.domGrowthPerRun, (v) => `${v.toFixed(2)} per run`),
   ];
 }

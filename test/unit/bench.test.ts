@@ -4,6 +4,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { makeCase } from '../../bench/inputs';
+import { syntheticAttention } from '../../bench/page/synthetic';
+import { spreadIndices } from '../../bench/renderPage';
 import { Row, emptyRow } from '../../bench/results';
 import { median, medianOrNull, ratio, slope } from '../../bench/stats';
 import { formatTable } from '../../bench/table';
@@ -79,15 +81,21 @@ describe('bench targets and table', () => {
 
   it('each target passes at its limit side and misses beyond it', () => {
     const pass = checkTargets([
-      row({ wasm_native_ratio: LIMITS.wasmOverNative, first_overlay_ms: LIMITS.firstOverlayMs - 1, memory_runs: 50, heap_growth_bytes_per_run: 0 }),
+      row({
+        wasm_native_ratio: LIMITS.wasmOverNative, first_overlay_ms: LIMITS.firstOverlayMs - 1, memory_runs: 50, heap_growth_bytes_per_run: 0,
+        dom_nodes_growth_per_run: 0, listeners_growth_per_run: LIMITS.domGrowthPerRun,
+      }),
       { ...row({ hover_ms: LIMITS.hoverMs - 0.1 }), tokens: 1024 },
     ]);
-    assert.deepStrictEqual(pass.map((t) => t.verdict), ['PASS', 'PASS', 'PASS', 'PASS']);
+    assert.deepStrictEqual(pass.map((t) => t.verdict), ['PASS', 'PASS', 'PASS', 'PASS', 'PASS']);
     const miss = checkTargets([
-      row({ wasm_native_ratio: LIMITS.wasmOverNative + 0.01, first_overlay_ms: LIMITS.firstOverlayMs, memory_runs: 50, heap_growth_bytes_per_run: LIMITS.heapGrowthPerRun }),
+      row({
+        wasm_native_ratio: LIMITS.wasmOverNative + 0.01, first_overlay_ms: LIMITS.firstOverlayMs, memory_runs: 50, heap_growth_bytes_per_run: LIMITS.heapGrowthPerRun,
+        dom_nodes_growth_per_run: 1, listeners_growth_per_run: 0,
+      }),
       { ...row({ hover_ms: LIMITS.hoverMs }), tokens: 1024 },
     ]);
-    assert.deepStrictEqual(miss.map((t) => t.verdict), ['MISS', 'MISS', 'MISS', 'MISS']);
+    assert.deepStrictEqual(miss.map((t) => t.verdict), ['MISS', 'MISS', 'MISS', 'MISS', 'MISS']);
   });
 
   it('one text missing a target makes the target a MISS', () => {
@@ -104,5 +112,35 @@ describe('bench targets and table', () => {
     assert.match(lines[2], /—/);
     assert.match(lines[3], /^prose\s+1024\*/);
     assert.match(lines[3], /3\.00†/);
+  });
+});
+
+describe('bench synthetic attention (rendering beyond the model\'s context)', () => {
+  it('has the model\'s shape, causal rows that sum to 1, and is the same on every call', () => {
+    const layers = syntheticAttention(2, 3, 40);
+    assert.strictEqual(layers.length, 2);
+    for (const l of layers) {
+      assert.strictEqual(l.length, 3 * 40 * 40);
+      for (let h = 0; h < 3; h++) {
+        for (let i = 0; i < 40; i++) {
+          let sum = 0;
+          for (let j = 0; j < 40; j++) {
+            const w = l[(h * 40 + i) * 40 + j];
+            if (j > i) assert.strictEqual(w, 0);
+            else assert.ok(w > 0);
+            sum += w;
+          }
+          assert.ok(Math.abs(sum - 1) < 1e-5, `row sums to ${sum}`);
+        }
+      }
+    }
+    assert.deepStrictEqual(syntheticAttention(2, 3, 40), layers);
+  });
+
+  it('hover targets are spread over the text, never bos, the last token included', () => {
+    const xs = spreadIndices(1024, 16);
+    assert.strictEqual(xs.length, 16);
+    assert.ok(xs.every((i) => i >= 1 && i < 1024));
+    assert.strictEqual(xs[xs.length - 1], 1023);
   });
 });
