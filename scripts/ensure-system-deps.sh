@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Makes sure the Debian packages the tests need are present: chromium (the browser the webview and
-# code-server tests drive), ripgrep (VS Code's search binary; code-server's own download of it
-# cannot run here) and PyTorch for the model recipe's smoke test. Installs what is missing with apt-get when run as root; otherwise fails loudly.
+# Makes sure the Debian packages `npm test` needs are present, for CI on a fresh Debian machine:
+#   chromium, fonts    the browser the webview and VS Code tests drive (fonts: screenshots are read)
+#   ripgrep            VS Code's search binary (code-server's own download of it cannot run here)
+#   python3-torch, python3-onnx, libopenblas0-openmp
+#                      the model recipe's smoke test (test/model) trains and exports a tiny model
+# Installs what is missing with apt-get (non-interactive) when run as root; otherwise fails loudly.
 set -euo pipefail
 
-# package → a path it installs. Fonts: without recommends, chromium would render screenshots with
-# whatever fonts happen to be there.
-declare -A NEED=([chromium]=/usr/bin/chromium [ripgrep]=/usr/bin/rg
-  [fonts-liberation]=/usr/share/fonts/truetype/liberation [fonts-dejavu-core]=/usr/share/fonts/truetype/dejavu
-  # the model recipe's smoke test: Debian's PyTorch and onnx, with OpenBLAS (the reference BLAS is ~17x slower)
-  [python3-torch]=/usr/lib/python3/dist-packages/torch [python3-onnx]=/usr/lib/python3/dist-packages/onnx
-  [libopenblas0-openmp]=/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3)
+# package → a command that succeeds when it is installed and usable
+declare -A CHECK=(
+  [chromium]='test -x /usr/bin/chromium'
+  [ripgrep]='test -x /usr/bin/rg'
+  [fonts-liberation]='test -d /usr/share/fonts/truetype/liberation'
+  [fonts-dejavu-core]='test -d /usr/share/fonts/truetype/dejavu'
+  [python3-torch]='/usr/bin/python3 -c "import torch"'
+  [python3-onnx]='/usr/bin/python3 -c "import onnx"'
+  [libopenblas0-openmp]='dpkg -s libopenblas0-openmp'
+)
+
 missing=()
-for pkg in "${!NEED[@]}"; do
-  [[ -e "${NEED[$pkg]}" ]] || missing+=("$pkg")
+for pkg in "${!CHECK[@]}"; do
+  bash -c "${CHECK[$pkg]}" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
@@ -25,9 +32,10 @@ if [[ "$(id -u)" != 0 ]]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+t0=$SECONDS
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 for pkg in "${missing[@]}"; do
-  [[ -e "${NEED[$pkg]}" ]] || { echo "[ensure-system-deps] ERROR: $pkg installed but ${NEED[$pkg]} is missing" >&2; exit 1; }
+  bash -c "${CHECK[$pkg]}" >/dev/null 2>&1 || { echo "[ensure-system-deps] ERROR: $pkg installed but not usable (${CHECK[$pkg]})" >&2; exit 1; }
 done
-echo "[ensure-system-deps] installed: ${missing[*]}" >&2
+echo "[ensure-system-deps] installed ${missing[*]} in $((SECONDS - t0)) s" >&2
