@@ -385,7 +385,7 @@ export class App {
     if (!cur) return null;
     const e = explain({
       tokens: cur.run.tokens, stack: cur.run.stack, config: cur.run.config, focus: index,
-      rollout: cur.rollout(), layerMean: (l) => cur.layerMean(l),
+      layerMean: (l) => cur.layerMean(l),
     });
     this.explainPanel.show(cur.run, e);
     this.showSteps(index, e);
@@ -408,7 +408,7 @@ export class App {
   private explanationQuiet(index: number): Explanation | null {
     const cur = this.current;
     if (!cur) return null;
-    return explain({ tokens: cur.run.tokens, stack: cur.run.stack, config: cur.run.config, focus: index, rollout: cur.rollout(), layerMean: (l) => cur.layerMean(l) });
+    return explain({ tokens: cur.run.tokens, stack: cur.run.stack, config: cur.run.config, focus: index, layerMean: (l) => cur.layerMean(l) });
   }
 
   /** "Explain attention here": pins the token, shows the text and sends it to the host. */

@@ -93,6 +93,54 @@ export function rollout(stack: AttentionStack, residual = ROLLOUT_RESIDUAL): Flo
   return out;
 }
 
+/**
+ * One row of the rollout over all layers: what token i's representation after the last layer
+ * draws from each input token — row i of rollout(stack)'s last matrix, without building it.
+ * Row i of Â_L·…·Â_0 is ((e_i·Â_L)·Â_{L−1})·…·Â_0: one vector–matrix product per layer, O(L·seq²)
+ * instead of the full products' O(L·seq³/6). The explanation needs only this row; the full
+ * matrices are for the rollout view. `layerMean` reuses means the caller keeps.
+ */
+export function rolloutRow(
+  stack: AttentionStack, i: number, residual = ROLLOUT_RESIDUAL, layerMean?: (layer: number) => Float32Array,
+): Float32Array {
+  const { seq, heads, layers } = stack;
+  const all = allHeads(heads);
+  const mean = (l: number): Float32Array => (layerMean ? layerMean(l) : aggregateHeads(layers[l], seq, all, 'mean'));
+  const last = layers.length - 1;
+  // v = row i of Â_last
+  let v: Float64Array = new Float64Array(seq);
+  const a = mean(last);
+  let sum = 0;
+  for (let j = 0; j < seq; j++) {
+    v[j] = (1 - residual) * a[i * seq + j] + (i === j ? residual : 0);
+    sum += v[j];
+  }
+  if (sum > 0) for (let j = 0; j < seq; j++) v[j] /= sum;
+  for (let l = last - 1; l >= 0; l--) v = timesWithResidual(v, mean(l), seq, residual);
+  return Float32Array.from(v);
+}
+
+/**
+ * v · Â for Â = (1 − r)·A + r·I with rows renormalised (as withResidual), without forming Â:
+ * with w_k = v_k / (row k's sum), (v·Â)_j = (1 − r)·Σ_k w_k·A_kj + r·w_j.
+ */
+function timesWithResidual(v: Float64Array, a: Float32Array, seq: number, residual: number): Float64Array {
+  const out: Float64Array = new Float64Array(seq);
+  for (let k = 0; k < seq; k++) {
+    if (v[k] === 0) continue;
+    const at = k * seq;
+    let sum = 0;
+    for (let j = 0; j < seq; j++) sum += (1 - residual) * a[at + j];
+    sum += residual;
+    if (sum <= 0) continue;
+    const w = v[k] / sum;
+    out[k] += residual * w;
+    const wa = (1 - residual) * w;
+    for (let j = 0; j < seq; j++) out[j] += wa * a[at + j];
+  }
+  return out;
+}
+
 /** (1 − r)·A + r·I with every row renormalised to sum to 1, in float64. */
 export function withResidual(a: Float32Array, seq: number, residual: number): Float64Array {
   const out = new Float64Array(seq * seq);

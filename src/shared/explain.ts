@@ -2,7 +2,7 @@
 // Layers and heads are numbered from 1 in every text here (the config and the arrays are 0-based).
 // Percentages are the weights themselves, rounded to whole percent — never renormalised.
 
-import { AttentionStack, aggregateHeads, allHeads, headMatrix, rollout as computeRollout, row, topTargets } from './attention';
+import { AttentionStack, aggregateHeads, allHeads, headMatrix, rolloutRow, row, topTargets } from './attention';
 import type { ModelConfig } from './modelConfig';
 import type { Target, TokenInfo } from './protocol';
 
@@ -93,8 +93,9 @@ export function explain(input: ExplainInput): Explanation {
     lines.push(`Layer ${l + 1}, mean of ${heads} heads: ${describe(w, targets)}`);
   });
 
-  const rolled = input.rollout ?? computeRollout(stack);
-  const rw = row(rolled[rolled.length - 1], seq, focus);
+  // Only the focus token's row of the rollout is needed: rolloutRow computes it without the
+  // full matrix products (which cost most of a first overlay at 512 tokens, bench/README.md).
+  const rw = input.rollout ? row(input.rollout[input.rollout.length - 1], seq, focus) : rolloutRow(stack, focus, undefined, input.layerMean);
   const rolloutTargets = top(rw);
   const summary = describe(rw, rolloutTargets);
   lines.push(`Rollout over layers 1–${stack.layers.length} (Abnar & Zuidema 2020, each layer 0.5·A + 0.5·I): ${summary}`);
