@@ -12,6 +12,8 @@ export interface RunTiming {
   result: ResultMessage;
   /** From posting the run message into the page to the end of the frame that shows the focus token's targets. */
   overlayMs: number;
+  /** The webview's own measure of its render of the result (attention-lens:render: DOM built, grid drawn), JS only. */
+  renderMs: number | null;
 }
 
 /** Installs, in the page, a listener on what the webview posts, and `__benchPanel.run`. */
@@ -33,10 +35,10 @@ function installProbe(): void {
     });
   });
   w.__benchPanel = {
-    run(msg: { runId: number; focus: number | null }, timeoutMs: number): Promise<{ result: Msg; overlayMs: number }> {
+    run(msg: { runId: number; focus: number | null }, timeoutMs: number): Promise<{ result: Msg; overlayMs: number; renderMs: number | null }> {
       return new Promise((resolve, reject) => {
         let result: Msg | null = null;
-        const done = (e: Error | null, value?: { result: Msg; overlayMs: number }): void => {
+        const done = (e: Error | null, value?: { result: Msg; overlayMs: number; renderMs: number | null }): void => {
           listeners.delete(on);
           clearTimeout(timer);
           // The driver's record of messages would grow with every run; the bench reads its own.
@@ -50,7 +52,8 @@ function installProbe(): void {
           if (m.type === 'result') result = m;
           else if (result && m.type === 'highlight' && m.tokenIndex === msg.focus) {
             const r = result;
-            void afterFrame().then((t1) => done(null, { result: r, overlayMs: t1 - t0 }));
+            const render = performance.getEntriesByName('attention-lens:render', 'measure').at(-1);
+            void afterFrame().then((t1) => done(null, { result: r, overlayMs: t1 - t0, renderMs: render ? render.duration : null }));
           }
         };
         const timer = setTimeout(() => done(new Error(`run ${msg.runId}: no result and overlay in ${timeoutMs} ms`)), timeoutMs);

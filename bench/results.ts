@@ -33,10 +33,18 @@ export interface Row {
   /** wasm_ms / native_ms (same thread count) and webgpu_ms / native_ms. */
   wasm_native_ratio?: number | null;
   webgpu_native_ratio?: number | null;
-  postprocess_parts?: { aggregate_ms: number; rollout_ms: number; topk_ms: number; explain_ms: number } | null;
+  /**
+   * postprocess_ms is what pinning a token costs after inference (means, top-k, explanation with
+   * its rollout row); rollout_full_ms is the rollout view's full matrices, computed only when chosen.
+   */
+  postprocess_parts?: {
+    aggregate_ms: number; rollout_row_ms: number; topk_ms: number; explain_ms: number; rollout_full_ms: number;
+  } | null;
   /** First paint of the token view and of the layers × heads grid, in the page. */
   token_view_paint_ms?: number | null;
   grid_paint_ms?: number | null;
+  /** In the real page: the webview's own measure of rendering a result (attention-lens:render), JS only. */
+  page_render_ms?: number | null;
   /** The panel's first paint of a finished run (App.render: header, controls, tokens, grid). */
   panel_paint_ms?: number | null;
   /** Hover: the webview's own measure of its hover work (JS only). */
