@@ -21,8 +21,21 @@ export async function run(): Promise<void> {
   const say = (line: string) => { queue = queue.then(() => ui.log(`[vscode:${pass}] ${line}`)).catch(() => undefined); };
 
   const report: PassReport = { passed: 0, failed: 0, failures: [] };
+  const writeReport = () => {
+    const file = process.env[ENV.report];
+    if (file) fs.writeFileSync(file, JSON.stringify(report));
+  };
   await new Promise<void>((resolve) => {
-    const runner = mocha.run(() => resolve());
+    let runner: Mocha.Runner;
+    try {
+      runner = mocha.run(() => resolve());
+    } catch (e) {
+      // A suite that cannot even load (a missing module, a syntax error) is one failure, said why.
+      report.failed++;
+      report.failures.push({ title: 'loading the VS Code suites', message: e instanceof Error ? e.stack ?? e.message : String(e) });
+      resolve();
+      return;
+    }
     const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_SUITE_BEGIN } = Mocha.Runner.constants;
     runner.on(EVENT_SUITE_BEGIN, (s: Mocha.Suite) => { if (s.title) say(s.title); });
     runner.on(EVENT_TEST_PASS, (t: Mocha.Test) => {
@@ -42,8 +55,7 @@ export async function run(): Promise<void> {
     });
   });
   await queue;
-  const file = process.env[ENV.report];
-  if (file) fs.writeFileSync(file, JSON.stringify(report));
+  writeReport();
   if (report.failed > 0 || report.passed === 0) {
     throw new Error(`${report.failed} VS Code test(s) failed`);
   }

@@ -134,8 +134,16 @@ async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassR
     await browserClose().catch(() => undefined);
     await server.stop();
     await driver.close();
-    fs.rmSync(home, { recursive: true, force: true });
   }
+  if (report.failed > 0) {
+    // VS Code's own logs (extension host, server, window) show what the test output cannot.
+    const logs = path.join(args.artifacts, `vscode-logs-${pass}`);
+    fs.rmSync(logs, { recursive: true, force: true });
+    const src = path.join(home, 'user-data', 'logs');
+    if (fs.existsSync(src)) fs.cpSync(src, logs, { recursive: true });
+    say(`VS Code's logs: ${logs}`);
+  }
+  fs.rmSync(home, { recursive: true, force: true });
   say(`${report.passed} passed, ${report.failed} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   for (const f of report.failures) say(`FAILED ${f.title}: ${f.message}`);
   return report;
