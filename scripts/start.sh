@@ -18,7 +18,7 @@ log() { echo "[start] $*" >&2; }
 
 if [[ ! -d node_modules ]]; then
   log "installing dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  npm ci --ignore-scripts --no-audit --no-fund  # as scripts/test-all.sh does, for the same reason
 fi
 log "building"
 npm run --silent build

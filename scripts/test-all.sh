@@ -67,7 +67,9 @@ npm_ci_if_needed() {
     echo "node_modules matches package-lock.json" >&2
     return 0
   fi
-  npm ci --no-audit --no-fund && lock_hash > "$stamp"
+  # --ignore-scripts: what npm 11 does by default here; on npm 10 it keeps @vscode/vsce-sign and
+  # onnxruntime-node from downloading at install time (nothing needs their scripts to run).
+  npm ci --ignore-scripts --no-audit --no-fund && lock_hash > "$stamp"
 }
 
 run_mocha() {
