@@ -33,12 +33,18 @@ export interface DecorationSnapshot {
   documentUri: string;
 }
 
+/** A message the user was shown (a notification). */
+export interface ShownMessage { severity: 'info' | 'warning' | 'error'; text: string }
+
 export interface LensStats {
   /** Editor decoration types alive: fixed (10 weight buckets + 1 outline) while active. */
   decorationTypes: number;
   /** Ranges decorated now. */
   decoratedRanges: number;
-  /** Event listeners the extension holds: fixed while active, none per run. */
+  /**
+   * Event listeners the extension holds: its own (fixed while active), the open panel's and its
+   * own on that panel (released when the panel closes), and the test API's; none per run.
+   */
   listeners: number;
   /** 1 while the panel is open. */
   panels: number;
@@ -62,6 +68,8 @@ export interface AttentionLensApi {
   lastExplanation(): ExplanationMessage | undefined;
   /** The latest error message (any run), with the text the user was shown. */
   lastError(): string | undefined;
+  /** The messages the user was shown, oldest first (the last 100). */
+  messages(): ShownMessage[];
   /** What is decorated in the editor now, or null. */
   decorations(): DecorationSnapshot | null;
   /** The model in use: its folder, whether it is the bundled one, and its config's name. */

@@ -6,7 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
-  AttentionLensApi, DecorationSnapshot, HostMessageOf, HostMessageType, LensStats, PlainRange, RunSnapshot,
+  AttentionLensApi, DecorationSnapshot, HostMessageOf, HostMessageType, LensStats, PlainRange, RunSnapshot, ShownMessage,
 } from './api';
 import { Highlighter } from './decorations';
 import { PickedText, pickText } from './editorText';
@@ -44,6 +44,8 @@ interface RunRecord {
   lastPhase: string | null;
 }
 
+const MAX_KEPT_MESSAGES = 100;
+
 const toPlain = (r: vscode.Range): PlainRange => ({
   start: { line: r.start.line, character: r.start.character },
   end: { line: r.end.line, character: r.end.character },
@@ -53,6 +55,8 @@ export class AttentionLens implements vscode.Disposable {
   private readonly highlighter = new Highlighter();
   private readonly ledger = new RunLedger();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** The lens's listeners on the open panel, released when it closes. */
+  private readonly panelSubscriptions: vscode.Disposable[] = [];
   private readonly apiListeners = new Set<(m: ToHost) => void>();
   private panel: LensPanel | null = null;
   private panelModelDir: string | null = null;
@@ -71,6 +75,7 @@ export class AttentionLens implements vscode.Disposable {
   private cancelsSent = 0;
   private droppedBefore = 0;
   private readonly shownNotices = new Set<string>();
+  private readonly shownMessages: ShownMessage[] = [];
   private lastEditorDocument: vscode.TextDocument | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel) {
@@ -101,7 +106,7 @@ export class AttentionLens implements vscode.Disposable {
   async runCommand(kind: RunKind, editor = this.targetEditor()): Promise<number | undefined> {
     const request = ++this.requests;
     if (!editor) {
-      void vscode.window.showWarningMessage('Attention Lens: open a file and select some text first.');
+      this.tell('warning', 'Attention Lens: open a file and select some text first.');
       return undefined;
     }
     let loaded: LoadedModel;
@@ -115,7 +120,7 @@ export class AttentionLens implements vscode.Disposable {
     if (request !== this.requests) return undefined;
     const picked = pickText(editor, undefined);
     if ('problem' in picked) {
-      void vscode.window.showWarningMessage(`Attention Lens: ${picked.problem}`);
+      this.tell('warning', `Attention Lens: ${picked.problem}`);
       return undefined;
     }
     return this.execute({ kind, document: editor.document, version: editor.document.version, picked }, loaded);
@@ -165,7 +170,7 @@ export class AttentionLens implements vscode.Disposable {
     }
     const focus = req.kind === 'explain' ? input.focus : null;
     if (req.kind === 'explain' && focus === null) {
-      void vscode.window.showWarningMessage('Attention Lens: there is no token at the cursor to explain; showing the whole text.');
+      this.tell('warning', 'Attention Lens: there is no token at the cursor to explain; showing the whole text.');
     }
     const message: RunMessage = {
       type: 'run',
@@ -193,13 +198,14 @@ export class AttentionLens implements vscode.Disposable {
     this.ensurePanel(loaded);
     if (this.ready) void this.post(message);
 
-    if (req.picked.notice) void vscode.window.showInformationMessage(`Attention Lens: ${req.picked.notice}`);
+    if (req.picked.notice) this.tell('info', `Attention Lens: ${req.picked.notice}`);
     if (input.truncation) {
       const t = input.truncation;
       const from = doc.positionAt(base + t.keptStart).line + 1;
       const to = doc.positionAt(base + t.keptEnd).line + 1;
       const kept = input.tokens.length - (model.config.prepend_bos ? 1 : 0);
-      void vscode.window.showInformationMessage(
+      this.tell(
+        'info',
         `Attention Lens: the text has ${t.totalTokens} tokens and the limit is ${maxTokens}; analysing the ${kept} tokens around the cursor (lines ${from}–${to}).`,
       );
     }
@@ -236,7 +242,7 @@ export class AttentionLens implements vscode.Disposable {
           this.log.appendLine(`[model] ${l.model.config.name} from ${l.model.dir} (${l.model.sizeBytes} bytes)`);
           if (l.warning) {
             this.log.appendLine(`[model] ${l.warning}`);
-            void vscode.window.showWarningMessage(`Attention Lens: ${l.warning}`);
+            this.tell('warning', `Attention Lens: ${l.warning}`);
           }
         },
         (e: Error) => {
@@ -262,7 +268,7 @@ export class AttentionLens implements vscode.Disposable {
     if (this.shownNotices.has(text)) return;
     this.shownNotices.add(text);
     this.log.appendLine(`[notice] ${text}`);
-    void vscode.window.showWarningMessage(`Attention Lens: ${text}`);
+    this.tell('warning', `Attention Lens: ${text}`);
   }
 
   /** modelPath or trust changed: reload the model and, with the panel open, run the last request again. */
@@ -313,16 +319,20 @@ export class AttentionLens implements vscode.Disposable {
     this.panel = panel;
     this.panelModelDir = dir;
     this.ready = false;
-    panel.onMessage((m) => this.receive(m));
-    panel.onDidDispose(() => this.panelClosed(panel));
-    panel.onDidHide(() => {
-      if (this.panel === panel) this.ready = false;
-    });
+    this.panelSubscriptions.push(
+      panel.onMessage((m) => this.receive(m)),
+      panel.onDidDispose(() => this.panelClosed(panel)),
+      panel.onDidHide(() => {
+        if (this.panel === panel) this.ready = false;
+      }),
+    );
   }
 
   private panelClosed(panel: LensPanel): void {
     if (this.panel !== panel) return;
     this.droppedBefore += panel.droppedMessages;
+    for (const s of this.panelSubscriptions) s.dispose();
+    this.panelSubscriptions.length = 0;
     this.panel = null;
     this.panelModelDir = null;
     this.ready = false;
@@ -432,7 +442,7 @@ export class AttentionLens implements vscode.Disposable {
     for (const line of msg.lines) this.log.appendLine(`    ${line}`);
     if (run.message.explain && msg.tokenIndex === run.message.focus && !run.explanationShown) {
       run.explanationShown = true;
-      void vscode.window.showInformationMessage(`Attention Lens: ${msg.summary}`);
+      this.tell('info', `Attention Lens: ${msg.summary}`);
     }
   }
 
@@ -446,18 +456,27 @@ export class AttentionLens implements vscode.Disposable {
     if (loaded && !loaded.model.bundled && !this.modelWorked && loading) {
       this.forceBundled = true;
       this.lastErrorText = `The model in ${loaded.model.dir} cannot be used: ${message}. Using the bundled model instead.`;
-      void vscode.window.showWarningMessage(`Attention Lens: ${this.lastErrorText}`);
+      this.tell('warning', `Attention Lens: ${this.lastErrorText}`);
       this.rerunLast();
       return;
     }
     this.lastErrorText = message;
-    void vscode.window.showErrorMessage(`Attention Lens: ${message}`);
+    this.tell('error', `Attention Lens: ${message}`);
+  }
+
+  /** Shows a message and keeps it for the test API (the last MAX_KEPT_MESSAGES). */
+  private tell(severity: ShownMessage['severity'], text: string): void {
+    this.shownMessages.push({ severity, text });
+    if (this.shownMessages.length > MAX_KEPT_MESSAGES) this.shownMessages.shift();
+    const show = severity === 'error' ? vscode.window.showErrorMessage
+      : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(text);
   }
 
   private fail(text: string): void {
     this.lastErrorText = text;
     this.log.appendLine(`[error] ${text}`);
-    void vscode.window.showErrorMessage(text);
+    this.tell('error', text);
   }
 
   private async save(msg: SaveMessage): Promise<void> {
@@ -481,7 +500,7 @@ export class AttentionLens implements vscode.Disposable {
     try {
       await vscode.workspace.fs.writeFile(uri, bytes);
       this.log.appendLine(`[export] wrote ${bytes.length} bytes to ${uri.toString()}`);
-      void vscode.window.showInformationMessage(`Attention Lens: saved ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}`);
+      this.tell('info', `Attention Lens: saved ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}`);
     } catch (e) {
       this.fail(`Attention Lens could not save ${uri.toString()}: ${(e as Error).message}`);
     }
@@ -563,6 +582,7 @@ export class AttentionLens implements vscode.Disposable {
       lastResult: () => this.lastResultMsg,
       lastExplanation: () => this.lastExplanationMsg,
       lastError: () => this.lastErrorText,
+      messages: () => [...this.shownMessages],
       decorations: (): DecorationSnapshot | null => {
         const c = this.highlighter.current();
         if (!c) return null;
@@ -576,7 +596,7 @@ export class AttentionLens implements vscode.Disposable {
       stats: (): LensStats => ({
         decorationTypes: this.highlighter.liveTypes,
         decoratedRanges: (this.highlighter.current()?.targets.length ?? 0) + (this.highlighter.current()?.source ? 1 : 0),
-        listeners: this.subscriptions.length + this.apiListeners.size,
+        listeners: this.subscriptions.length + this.apiListeners.size + this.panelSubscriptions.length + (this.panel?.listenerCount ?? 0),
         panels: this.panel ? 1 : 0,
         inFlight: this.ledger.inFlightCount,
         runsStarted: this.runsStarted,

@@ -63,6 +63,11 @@ export class LensPanel implements vscode.Disposable {
     };
   }
 
+  /** Listeners the panel holds on its webview (none once disposed). */
+  get listenerCount(): number {
+    return this.alive ? this.subscriptions.length : 0;
+  }
+
   get isAlive(): boolean {
     return this.alive;
   }
@@ -122,6 +127,7 @@ export class LensPanel implements vscode.Disposable {
     this.alive = false;
     this.disposed.fire();
     for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.length = 0;
     this.messages.dispose();
     this.disposed.dispose();
     this.hidden.dispose();
