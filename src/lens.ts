@@ -241,6 +241,7 @@ export class AttentionLens implements vscode.Disposable {
           this.loaded = l;
           this.log.appendLine(`[model] ${l.model.config.name} from ${l.model.dir} (${l.model.sizeBytes} bytes)`);
           if (l.warning) {
+            this.lastErrorText = l.warning;
             this.log.appendLine(`[model] ${l.warning}`);
             this.tell('warning', `Attention Lens: ${l.warning}`);
           }
