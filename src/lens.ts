@@ -41,7 +41,6 @@ interface RunRecord {
   explanationShown: boolean;
   explanations: Map<number, ExplanationMessage>;
   highlight: HighlightMessage | null;
-  lastPhase: string | null;
 }
 
 const MAX_KEPT_MESSAGES = 100;
@@ -188,7 +187,7 @@ export class AttentionLens implements vscode.Disposable {
     const ranges = input.tokens.map((t) => new vscode.Range(at(t.start), at(t.end)));
     this.current = {
       request: req, message, ranges, stale: false, pinned: focus, explanationShown: false,
-      explanations: new Map(), highlight: null, lastPhase: null,
+      explanations: new Map(), highlight: null,
     };
     this.lastResultMsg = undefined;
     this.lastExplanationMsg = undefined;
@@ -389,7 +388,6 @@ export class AttentionLens implements vscode.Disposable {
         }
         return;
       case 'progress':
-        if (isCurrent && run) run.lastPhase = msg.phase;
         return;
       case 'result':
         if (!isCurrent || !run) return;
@@ -451,10 +449,12 @@ export class AttentionLens implements vscode.Disposable {
     if (runId !== null) this.ledger.finish(runId);
     this.log.appendLine(`[webview error${runId === null ? '' : ` run ${runId}`}] ${message}`);
     const loaded = this.loaded;
-    // The model never produced a result and failed while loading: the folder passed the host's
-    // checks but not the webview's (outputs, shapes). Fall back to the bundled model.
-    const loading = run === null || run.lastPhase === null || run.lastPhase === 'loading-model';
-    if (loaded && !loaded.model.bundled && !this.modelWorked && loading) {
+    // A configured model that has not produced one result fails: the folder passed the host's
+    // checks but not the webview's — outputs missing (seen on load) or of the wrong shape or type
+    // (seen on its first run). Fall back to the bundled model.
+    if (loaded && !loaded.model.bundled && !this.modelWorked) {
+      // One failure can arrive twice (the page's load error, then the run that waited for it).
+      if (this.forceBundled) return;
       this.forceBundled = true;
       this.lastErrorText = `The model in ${loaded.model.dir} cannot be used: ${message}. Using the bundled model instead.`;
       this.tell('warning', `Attention Lens: ${this.lastErrorText}`);

@@ -14,7 +14,7 @@ import { Fill, Picture, renderPng, renderSvg } from './exportImage';
 import { ExplainPanel } from './explainPanel';
 import { HeadGrid } from './grid';
 import { Header } from './header';
-import { Engine, RuntimeStuckError, fellBackReason } from './inference';
+import { Engine, ModelContractError, RuntimeStuckError, fellBackReason } from './inference';
 import { HOST_TARGETS, Matrices, PANEL_TARGETS, RunData } from './runData';
 import { RunQueue } from './runQueue';
 import { LitToken, TokenView } from './tokenView';
@@ -211,7 +211,9 @@ export class App {
         this.post({ type: 'reload', reason: fellBackReason(e.message) });
         return;
       }
-      this.fail(runId, `the model failed on this input: ${errorText(e)}`);
+      this.fail(runId, e instanceof ModelContractError
+        ? `${init.model.name} breaks the model contract: ${errorText(e)}`
+        : `the model failed on this input: ${errorText(e)}`);
       return;
     }
     // A newer run or a cancel came in while this one ran: its numbers are not shown.

@@ -183,7 +183,7 @@ export class Engine {
       const L = this.config.num_layers;
       const take = (name: string): Float32Array => {
         const t = out[name];
-        if (t.type !== 'float32') throw new ModelContractError(`${name} is ${t.type}, expected float32`);
+        if (t.type !== 'float32') throw new ModelContractError(`model.onnx output ${name} is ${t.type}, expected float32`);
         return t.data as Float32Array;
       };
       const attentions = outputNames('attentions', L).map(take);
@@ -240,7 +240,7 @@ function checkShapes(out: ort.InferenceSession.OnnxValueMapType, config: ModelCo
     const ok = dims.length === expected.length && expected.every((e, i) => e === null || dims[i] === e);
     if (!ok) {
       const shown = expected.map((e) => (e === null ? 'd' : String(e))).join(', ');
-      throw new ModelContractError(`${name} has shape [${dims.join(', ')}], expected [${shown}] (${why})`);
+      throw new ModelContractError(`model.onnx output ${name} has shape [${dims.join(', ')}], expected [${shown}] (${why})`);
     }
   };
   for (let l = 0; l < config.num_layers; l++) {
