@@ -37,6 +37,9 @@ interface Lit {
 
 const pct1 = (w: number): string => `${(w * 100).toFixed(1)}%`;
 
+/** Resolves after the messages already queued for the page have been handled. */
+const yieldToMessages = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 export class App {
   private readonly header = new Header();
   private readonly controls: Controls;
@@ -181,7 +184,7 @@ export class App {
     const { runId } = msg;
     // Let messages already on their way (a newer run, a cancel) land first: a WASM run completes
     // in microtasks, so without this yield nothing could overtake it.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await yieldToMessages();
     if (!this.queue.isLive(runId)) return;
     const config = init.model.config;
     if (msg.tokens.length === 0 || msg.tokens.length > config.max_tokens) {
@@ -216,7 +219,9 @@ export class App {
         : `the model failed on this input: ${errorText(e)}`);
       return;
     }
-    // A newer run or a cancel came in while this one ran: its numbers are not shown.
+    // A newer run or a cancel came in while this one ran: its numbers are not shown. On WASM the
+    // run blocked the page, so what came in meanwhile is still queued: let it land first.
+    await yieldToMessages();
     if (!this.queue.isLive(runId)) return;
     const loadMs = this.freshEngine === engine ? engine.loadMs : 0;
     this.freshEngine = null;
