@@ -32,7 +32,21 @@ export const ENV = {
   grep: 'ATTENTION_LENS_TEST_GREP',
 } as const;
 
-export type TestPass = 'webgpu' | 'wasm';
+/**
+ * webgpu: Chromium with a WebGPU adapter; wasm: without one (the WASM fallback); untrusted: a
+ * workspace that is not trusted and sets attentionLens.modelPath (a short pass of its own suites).
+ */
+export type TestPass = 'webgpu' | 'wasm' | 'untrusted';
+
+export const TEST_PASSES: readonly TestPass[] = ['webgpu', 'wasm', 'untrusted'];
+
+/** The config name of the model that the untrusted pass's workspace settings point at. */
+export const UNTRUSTED_MODEL_NAME = 'workspace-model';
+
+/** The folder (next to index.js) whose *.test.js files a pass runs. */
+export function suiteFolder(pass: string): string {
+  return pass === 'untrusted' ? 'suite-untrusted' : 'suite';
+}
 
 /** What the in-host runner writes to ENV.report when mocha ends. */
 export interface PassReport {

@@ -5,13 +5,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Mocha from 'mocha';
 import { ui } from './driverClient';
-import { ENV, PassReport } from './driverProtocol';
+import { ENV, PassReport, suiteFolder } from './driverProtocol';
+import { installNetMonitor } from './netMonitor';
 
 export async function run(): Promise<void> {
+  // First, before any test runs a command: record every network attempt in this extension host.
+  installNetMonitor();
   const pass = process.env[ENV.pass] ?? 'unknown';
   const grep = process.env[ENV.grep];
   const mocha = new Mocha({ ui: 'bdd', timeout: 240_000, color: false, reporter: 'base', ...(grep ? { grep } : {}) });
-  const suiteDir = path.join(__dirname, 'suite');
+  const suiteDir = path.join(__dirname, suiteFolder(pass));
   for (const f of fs.readdirSync(suiteDir).filter((n) => n.endsWith('.test.js')).sort()) {
     mocha.addFile(path.join(suiteDir, f));
   }

@@ -1,15 +1,17 @@
 // Runs the VS Code tests in a real VS Code: code-server (installed into .cache by
 // scripts/install-code-server.sh) opened in Debian's Chromium, the extension loaded as a development
 // extension and the mocha suite (out/test/vscode/index.js) run inside its real Node extension host.
-// Two passes: Chromium with --enable-unsafe-webgpu (WebGPU on SwiftShader) and without (WASM fallback).
+// Three passes: Chromium with --enable-unsafe-webgpu (WebGPU on SwiftShader) and without (WASM
+// fallback), running suite/; then a short one with workspace trust on, in a workspace that is not
+// trusted and whose .vscode/settings.json sets attentionLens.modelPath, running suite-untrusted/.
 //
-// node out/test/vscode/runTests.js [--pass webgpu|wasm]... [--counts FILE] [--grep TITLE]
+// node out/test/vscode/runTests.js [--pass webgpu|wasm|untrusted]... [--counts FILE] [--grep TITLE]
 // Prints each pass's result and `N passed, N failed`; exits 1 when anything failed or could not run.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ENV, PassReport, TestPass } from './driverProtocol';
+import { ENV, PassReport, TEST_PASSES, TestPass, UNTRUSTED_MODEL_NAME } from './driverProtocol';
 import { startCodeServer } from './launcher/codeServer';
 import { startUiDriver } from './launcher/uiDriver';
 import { openWorkbench } from './launcher/workbench';
@@ -32,8 +34,8 @@ function parseArgs(argv: string[]): Args {
     const v = argv[i + 1];
     switch (argv[i]) {
       case '--pass':
-        if (v !== 'webgpu' && v !== 'wasm') throw new Error(`--pass takes webgpu or wasm, not ${v}`);
-        a.passes.push(v); i++; break;
+        if (!(TEST_PASSES as readonly string[]).includes(v)) throw new Error(`--pass takes ${TEST_PASSES.join(', ')}, not ${v}`);
+        a.passes.push(v as TestPass); i++; break;
       case '--counts': a.counts = path.resolve(v); i++; break;
       case '--artifacts': a.artifacts = path.resolve(v); i++; break;
       case '--tests': a.tests = path.resolve(v); i++; break;
@@ -41,7 +43,7 @@ function parseArgs(argv: string[]): Args {
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
-  if (a.passes.length === 0) a.passes = ['webgpu', 'wasm'];
+  if (a.passes.length === 0) a.passes = [...TEST_PASSES];
   return a;
 }
 
@@ -53,11 +55,28 @@ function codeServerEntry(): string {
 }
 
 /** Copies the committed sample folder into a fresh workspace the tests may change. */
-function makeWorkspace(home: string): string {
+function makeWorkspace(home: string, pass: TestPass): string {
   const ws = path.join(home, 'workspace');
   fs.cpSync(path.join(REPO, 'samples'), ws, { recursive: true });
+  if (pass === 'untrusted') {
+    // A workable model (the bundled one under another name), so that loading it would show.
+    const model = path.join(home, 'workspace-model');
+    fs.cpSync(path.join(REPO, 'models', 'default'), model, { recursive: true });
+    const configFile = path.join(model, 'config.json');
+    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(configFile, JSON.stringify({ ...config, name: UNTRUSTED_MODEL_NAME }, null, 2));
+    fs.mkdirSync(path.join(ws, '.vscode'));
+    fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'attentionLens.modelPath': model }, null, 2));
+  }
   return ws;
 }
+
+// With trust on, the folder opens untrusted (restricted mode) without a modal prompt.
+const TRUST_SETTINGS = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+};
 
 // Quiet, deterministic workbench: no welcome page, tips, update or trust prompts.
 const SETTINGS = {
@@ -81,10 +100,12 @@ async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassR
   const reportFile = path.join(home, 'report.json');
   const say = (line: string) => process.stdout.write(`[vscode:${pass}] ${line}\n`);
   const driver = await startUiDriver(args.artifacts, (line) => process.stdout.write(`${line}\n`));
+  const untrusted = pass === 'untrusted';
   const server = await startCodeServer({
     entry,
     home,
-    settings: SETTINGS,
+    settings: untrusted ? { ...SETTINGS, ...TRUST_SETTINGS } : SETTINGS,
+    workspaceTrust: untrusted,
     env: {
       [ENV.driver]: driver.url, [ENV.pass]: pass, [ENV.report]: reportFile, [ENV.repo]: REPO,
       ...(args.grep ? { [ENV.grep]: args.grep } : {}),
@@ -97,7 +118,7 @@ async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassR
     const wb = await openWorkbench({
       origin: server.origin,
       port: server.port,
-      folder: makeWorkspace(home),
+      folder: makeWorkspace(home, pass),
       extensionPath: args.extension,
       testsPath: args.tests,
       webgpu: pass === 'webgpu',

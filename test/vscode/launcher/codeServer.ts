@@ -23,6 +23,8 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** User settings written before start. */
   settings?: Record<string, unknown>;
+  /** Leave VS Code's workspace trust on (the default start turns it off with --disable-workspace-trust). */
+  workspaceTrust?: boolean;
 }
 
 export async function freePort(): Promise<number> {
@@ -69,7 +71,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     '--extensions-dir', dirs.extensions,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
   ];
   const lines: string[] = [];
