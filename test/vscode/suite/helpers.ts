@@ -9,15 +9,15 @@ import type { AttentionLensApi, PlainRange } from '../../../src/api';
 import { AttentionStack, makeStack } from '../../../src/shared/attention';
 import { ModelConfig, parseModelConfig } from '../../../src/shared/modelConfig';
 import type { ToHost } from '../../../src/shared/protocol';
-import { ENV, TestPass } from '../driverProtocol';
+import { ENV, TEST_PASSES, TestPass } from '../driverProtocol';
 
 export const EXTENSION_ID = 'attention-lens.attention-lens';
 
-/** Which browser this pass runs in: with a WebGPU adapter (webgpu) or without (wasm). */
+/** Which pass this is: Chromium with a WebGPU adapter (webgpu), without (wasm), or the untrusted workspace. */
 export function testPass(): TestPass {
   const p = process.env[ENV.pass];
-  if (p !== 'webgpu' && p !== 'wasm') throw new Error(`${ENV.pass} is ${String(p)}: run through runTests.js`);
-  return p;
+  if (!(TEST_PASSES as readonly (string | undefined)[]).includes(p)) throw new Error(`${ENV.pass} is ${String(p)}: run through runTests.js`);
+  return p as TestPass;
 }
 
 export async function lensApi(): Promise<AttentionLensApi> {
@@ -126,4 +126,32 @@ export async function closePanelTab(): Promise<void> {
   const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
   assert.ok(tabs.length > 0, 'no webview tab is open');
   await vscode.window.tabGroups.close(tabs);
+}
+
+/**
+ * Every webview message from the moment it is made, for waiting on a run whose id is only known
+ * after the command returns, and for checking what did (not) arrive. Dispose it when done: its
+ * listener counts in stats().listeners.
+ */
+export class Recorder {
+  readonly messages: ToHost[] = [];
+  private readonly off: () => void;
+
+  constructor(private readonly api: AttentionLensApi) {
+    this.off = api.onDidReceive((m) => this.messages.push(m));
+  }
+
+  of<T extends ToHost['type']>(type: T, runId?: number): Extract<ToHost, { type: T }>[] {
+    return this.messages.filter((m): m is Extract<ToHost, { type: T }> =>
+      m.type === type && (runId === undefined || ('runId' in m && m.runId === runId)));
+  }
+
+  /** The first message of `type` for `runId` (already received or still to come). */
+  async wait<T extends ToHost['type']>(type: T, runId: number, timeoutMs = 240_000): Promise<Extract<ToHost, { type: T }>> {
+    return until(`a ${type} message for run ${runId} (last error: ${this.api.lastError() ?? 'none'})`, () => this.of(type, runId)[0], timeoutMs);
+  }
+
+  dispose(): void {
+    this.off();
+  }
 }
