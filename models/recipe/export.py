@@ -27,7 +27,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", default="attention-lens-default")
     a = ap.parse_args()
-    ck = torch.load(os.path.join(a.work, "ckpt.pt"))
+    ck = torch.load(os.path.join(a.work, "ckpt.pt"), map_location="cpu")
     cfg = ck["cfg"]
     gpt = GPT(**cfg)
     gpt.load_state_dict(ck["model"])

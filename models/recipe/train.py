@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from model import GPT, CONFIGS
 
+DEVICE = "cuda" if torch.cuda.is_available() else "cpu"  # a GPU machine trains the same recipe
 MIX = {"prose": 0.45, "code": 0.30, "synth": 0.25}  # share of each batch's sequences
 
 
@@ -24,7 +25,7 @@ def batch(data, rng, n, T):
         i = rng.integers(0, len(d) - T - 1)
         rows.append(d[i:i + T + 1])
     x = torch.from_numpy(np.stack(rows).astype(np.int64))
-    return x[:, :-1], x[:, 1:]
+    return x[:, :-1].to(DEVICE), x[:, 1:].to(DEVICE)
 
 
 @torch.no_grad()
@@ -35,7 +36,7 @@ def evaluate(model, val, T, max_windows=40):
         n = min(max_windows, (len(d) - 1) // T)
         losses = []
         for i in range(n):
-            x = torch.from_numpy(d[i * T:i * T + T + 1].astype(np.int64))[None]
+            x = torch.from_numpy(d[i * T:i * T + T + 1].astype(np.int64))[None].to(DEVICE)
             losses.append(F.cross_entropy(model(x[:, :-1])[0], x[0, 1:]).item())
         out[k] = math.exp(sum(losses) / len(losses))
     model.train()
@@ -59,12 +60,12 @@ def main():
     vocab = json.load(open(os.path.join(a.work, "tokenizer.json")))["model"]["vocab"]
     cfg = CONFIGS[a.config]
     T = cfg["max_tokens"]
-    model = GPT(len(vocab), **cfg)
+    model = GPT(len(vocab), **cfg).to(DEVICE)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(0.9, 0.95), weight_decay=0.1)
     ckpt_path = os.path.join(a.work, "ckpt.pt")
     state = {"step": 0, "tokens": 0, "seconds": 0.0, "budget_s": a.minutes * 60, "log": []}
     if a.resume and os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path)
+        ck = torch.load(ckpt_path, map_location=DEVICE)
         model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); state = ck["state"]
         state["budget_s"] += a.minutes * 60  # a resumed run extends the schedule
         rng = np.random.default_rng(state["step"])
@@ -104,7 +105,8 @@ def main():
 
 
 def save(model, opt, state, a, path):
-    state["hardware"] = f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}"
+    where = torch.cuda.get_device_name() if DEVICE == "cuda" else f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
+    state["hardware"] = f"{where}, torch {torch.__version__}"
     torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "state": state, "cfg": model.cfg}, path + ".tmp")
     os.replace(path + ".tmp", path)  # never leave a half-written checkpoint
 
