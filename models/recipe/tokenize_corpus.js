@@ -45,14 +45,9 @@ async function encodeSplit(tok, file, outFile) {
   const ids = [];
   const batch = 256;
   for (let i = 0; i < docs.length; i += batch) {
-    // long documents are cut into pieces so that one encode call stays small
-    const pieces = [];
-    for (const d of docs.slice(i, i + batch)) {
-      pieces.push({ text: d, first: true });
-    }
-    const encs = await tok.encodeBatch(pieces.map((p) => p.text));
+    const encs = await tok.encodeBatch(docs.slice(i, i + batch));
     for (const e of encs) {
-      ids.push(0);
+      ids.push(0); // <|endoftext|> before every document: the bos the extension prepends
       for (const id of e.getIds()) ids.push(id);
     }
   }
