@@ -39,6 +39,12 @@ if [[ -z "${ATTENTION_LENS_CODE_SERVER:-}" && -z "${VSCODE_IPC_HOOK_CLI:-}" ]] &
   exit 0
 fi
 
+# code-server needs Debian's ripgrep (its own postinstall would download one); on a fresh machine, as
+# root, install it here so that this one command is enough
+if ! command -v rg >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+  log "installing ripgrep (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ripgrep >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ripgrep >/dev/null; }
+fi
 ENTRY="$(bash "$ROOT/scripts/install-code-server.sh" | tail -1)"
 
 port="${PORT:-}"
