@@ -1,17 +1,9 @@
-// The same model run natively (onnxruntime-node, CPU) on the same ids: what the page must match.
-import * as ort from 'onnxruntime-node';
+// The bundled model run natively on the same ids: what the page must match.
 import * as path from 'path';
-import { AttentionStack, makeStack } from '../../src/shared/attention';
+import { AttentionStack } from '../../src/shared/attention';
+import { nativeAttention as runNative } from '../support/nativeAttention';
 import { REPO_ROOT } from './harness';
 
-export async function nativeAttention(ids: readonly number[], layers: number, heads: number, modelDir = path.join(REPO_ROOT, 'models', 'default')): Promise<AttentionStack> {
-  const session = await ort.InferenceSession.create(path.join(modelDir, 'model.onnx'));
-  try {
-    const input = new ort.Tensor('int64', BigInt64Array.from(ids, (i) => BigInt(i)), [1, ids.length]);
-    const names = Array.from({ length: layers }, (_, l) => `attentions.${l}`);
-    const out = await session.run({ input_ids: input }, names);
-    return makeStack(names.map((n) => Float32Array.from(out[n].data as Float32Array)), heads, ids.length);
-  } finally {
-    await session.release();
-  }
+export function nativeAttention(ids: readonly number[], layers: number, heads: number, modelDir = path.join(REPO_ROOT, 'models', 'default')): Promise<AttentionStack> {
+  return runNative(modelDir, ids, layers, heads);
 }

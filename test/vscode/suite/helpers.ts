@@ -3,13 +3,13 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ort from 'onnxruntime-node';
 import * as vscode from 'vscode';
 import type { AttentionLensApi, PlainRange } from '../../../src/api';
-import { AttentionStack, makeStack } from '../../../src/shared/attention';
+import type { AttentionStack } from '../../../src/shared/attention';
 import { ModelConfig, parseModelConfig } from '../../../src/shared/modelConfig';
 import type { ToHost } from '../../../src/shared/protocol';
 import { ENV, TEST_PASSES, TestPass } from '../driverProtocol';
+import { nativeAttention as runNative } from '../../support/nativeAttention';
 
 export const EXTENSION_ID = 'attention-lens.attention-lens';
 
@@ -78,16 +78,8 @@ export function modelFiles(api: AttentionLensApi): { dir: string; config: ModelC
 }
 
 /** The model run natively by onnxruntime-node on the same token ids: the reference the panel must match. */
-export async function nativeAttention(modelDir: string, ids: readonly number[], config: ModelConfig): Promise<AttentionStack> {
-  const session = await ort.InferenceSession.create(path.join(modelDir, 'model.onnx'));
-  try {
-    const input = new ort.Tensor('int64', BigInt64Array.from(ids, (i) => BigInt(i)), [1, ids.length]);
-    const names = Array.from({ length: config.num_layers }, (_, l) => `attentions.${l}`);
-    const out = await session.run({ input_ids: input }, names);
-    return makeStack(names.map((n) => Float32Array.from(out[n].data as Float32Array)), config.num_heads, ids.length);
-  } finally {
-    await session.release();
-  }
+export function nativeAttention(modelDir: string, ids: readonly number[], config: ModelConfig): Promise<AttentionStack> {
+  return runNative(modelDir, ids, config.num_layers, config.num_heads);
 }
 
 /** Backend checks for this pass: WebGPU where Chromium has an adapter, else WASM with a reason. */
