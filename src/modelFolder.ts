@@ -1,23 +1,29 @@
-// The model folder contract, checked on the host before the webview is asked to load anything:
-// model.onnx (framed as an ONNX model, at most 512 MB), config.json (parseModelConfig), tokenizer.json
-// (loads, byte-level) and their consistency. Every problem names the file and what is wrong.
-// Deep graph checks (outputs present, shapes) need the model running: the webview does those.
+// A model folder, checked on the host before the webview is asked to load anything: its layout
+// (src/models/layout.ts), the graph (framed as an ONNX model, at most MAX_MODEL_BYTES), the
+// description from config.json and its companions (src/models/describe.ts), tokenizer.json, and
+// their consistency. Every problem names the file and what is wrong. Deep graph checks (outputs,
+// shapes) need the model running: the webview does those.
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ModelConfig, parseModelConfig } from './shared/modelConfig';
+import { ModelConfig } from './shared/modelConfig';
 import { checkOnnxFile } from './onnxCheck';
 import { TextTokenizer, loadTokenizer } from './tokenize';
+import { readDescription } from './models/describe';
+import { ModelFolderError } from './models/errors';
+import { FolderCache, stampOf } from './models/folderCache';
+import { ModelFiles, findModelFiles } from './models/layout';
 
-export const MAX_MODEL_BYTES = 512 * 1024 * 1024;
+export { ModelFolderError } from './models/errors';
+
+/**
+ * The largest graph the panel is asked to load. WebAssembly memory is 32-bit (4 GiB at most), and
+ * creating a session briefly holds the graph about three times (the fetched bytes, the parsed
+ * protobuf, the initialised weights): 1 GiB leaves room for a run's activations and attention.
+ */
+export const MAX_MODEL_BYTES = 1024 * 1024 * 1024;
 /** The protocol carries at most this many tokens per run. */
 export const MAX_SUPPORTED_TOKENS = 8192;
-
-export class ModelFolderError extends Error {
-  constructor(readonly file: string, message: string) {
-    super(message);
-  }
-}
 
 export interface ModelFolder {
   dir: string;
@@ -26,29 +32,18 @@ export interface ModelFolder {
   config: ModelConfig;
   tokenizer: TextTokenizer;
   bundled: boolean;
+  files: ModelFiles;
 }
 
-/** Loads and checks a model folder; throws ModelFolderError naming the file and the problem. */
-export async function loadModelFolder(dir: string, bundled: boolean, maxBytes = MAX_MODEL_BYTES): Promise<ModelFolder> {
-  const where = (f: string): string => path.join(dir, f);
-  try {
-    const st = await fs.stat(dir);
-    if (!st.isDirectory()) throw new ModelFolderError(dir, `${dir} is not a folder`);
-  } catch (e) {
-    if (e instanceof ModelFolderError) throw e;
-    throw new ModelFolderError(dir, `the model folder ${dir} does not exist`);
-  }
+const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
 
-  const modelFile = where('model.onnx');
-  let sizeBytes: number;
-  try {
-    sizeBytes = (await fs.stat(modelFile)).size;
-  } catch {
-    throw new ModelFolderError(modelFile, `${modelFile} is missing`);
-  }
+/** Loads and checks the model at `where` (a folder or an .onnx file); throws ModelFolderError. */
+export async function loadModelFolder(where: string, bundled: boolean, maxBytes = MAX_MODEL_BYTES): Promise<ModelFolder> {
+  const files = await findModelFiles(where);
+  const modelFile = files.model;
+  const sizeBytes = (await fs.stat(modelFile)).size;
   if (sizeBytes > maxBytes) {
-    const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
-    throw new ModelFolderError(modelFile, `${modelFile} is ${mb(sizeBytes)}; Attention Lens loads models of at most ${mb(maxBytes)}`);
+    throw new ModelFolderError(modelFile, `${modelFile} is ${mb(sizeBytes)}; Attention Lens loads models of at most ${mb(maxBytes)} (the panel's WebAssembly memory is 4 GB at most, and loading holds a graph about three times)`);
   }
   try {
     await checkOnnxFile(modelFile, modelFile);
@@ -56,32 +51,19 @@ export async function loadModelFolder(dir: string, bundled: boolean, maxBytes = 
     throw new ModelFolderError(modelFile, (e as Error).message);
   }
 
-  const configFile = where('config.json');
-  let configText: string;
-  try {
-    configText = await fs.readFile(configFile, 'utf8');
-  } catch {
-    throw new ModelFolderError(configFile, `${configFile} is missing`);
-  }
-  let config: ModelConfig;
-  try {
-    config = parseModelConfig(configText);
-  } catch (e) {
-    throw new ModelFolderError(configFile, `${configFile}: ${(e as Error).message}`);
-  }
-  if (config.max_tokens > MAX_SUPPORTED_TOKENS) {
-    throw new ModelFolderError(configFile, `${configFile}: max_tokens ${config.max_tokens} is more than Attention Lens supports (${MAX_SUPPORTED_TOKENS})`);
+  const config = await readDescription(files);
+  if (config.source !== 'huggingface' && config.max_tokens > MAX_SUPPORTED_TOKENS) {
+    throw new ModelFolderError(files.config, `${files.config}: max_tokens ${config.max_tokens} is more than Attention Lens supports (${MAX_SUPPORTED_TOKENS})`);
   }
 
-  const tokenizerFile = where('tokenizer.json');
   let tokenizer: TextTokenizer;
   try {
-    tokenizer = await loadTokenizer(tokenizerFile);
+    tokenizer = await loadTokenizer(files.tokenizer);
   } catch (e) {
-    throw new ModelFolderError(tokenizerFile, (e as Error).message);
+    throw new ModelFolderError(files.tokenizer, (e as Error).message);
   }
-  checkConsistency(config, tokenizer, configFile, tokenizerFile);
-  return { dir, modelFile, sizeBytes, config, tokenizer, bundled };
+  checkConsistency(config, tokenizer, files.config, files.tokenizer);
+  return { dir: files.dir, modelFile, sizeBytes, config, tokenizer, bundled, files };
 }
 
 function checkConsistency(config: ModelConfig, tok: TextTokenizer, configFile: string, tokenizerFile: string): void {
@@ -89,13 +71,38 @@ function checkConsistency(config: ModelConfig, tok: TextTokenizer, configFile: s
     throw new ModelFolderError(tokenizerFile, `${tokenizerFile} has ${tok.vocabSize} tokens but ${configFile} says vocab_size ${config.vocab_size}: its ids would run past the model's embedding`);
   }
   for (const [role, name] of Object.entries(config.special_tokens)) {
-    if (name !== undefined && tok.tokenToId(name) === undefined) {
-      throw new ModelFolderError(tokenizerFile, `${configFile} names ${JSON.stringify(name)} as the ${role} token, but ${tokenizerFile} has no such token`);
+    if (name === undefined || tok.tokenToId(name) !== undefined) continue;
+    // A downloaded folder's special_tokens_map.json may name tokens its tokenizer never produces:
+    // they are dropped rather than refused, since nothing in the run depends on them.
+    if (config.source === 'huggingface') {
+      delete config.special_tokens[role as keyof ModelConfig['special_tokens']];
+      continue;
     }
+    throw new ModelFolderError(tokenizerFile, `${configFile} names ${JSON.stringify(name)} as the ${role} token, but ${tokenizerFile} has no such token`);
   }
   if (config.prepend_bos && config.special_tokens.bos === undefined) {
     throw new ModelFolderError(configFile, `${configFile} sets prepend_bos but names no bos token in special_tokens`);
   }
+}
+
+const cache = new FolderCache<ModelFolder>();
+
+/** loadModelFolder, once per folder: again only when one of its files changed. */
+export async function loadModelFolderCached(where: string, bundled: boolean, maxBytes = MAX_MODEL_BYTES): Promise<ModelFolder> {
+  let files: ModelFiles;
+  try {
+    files = await findModelFiles(where);
+  } catch {
+    return loadModelFolder(where, bundled, maxBytes);
+  }
+  const parts = [files.model, files.config, files.tokenizer, files.tokenizerConfig, files.specialTokensMap, files.lensJson];
+  const stamp = await stampOf(parts.filter((f): f is string => f !== undefined));
+  return cache.get(`${bundled}:${maxBytes}:${files.model}`, stamp, () => loadModelFolder(where, bundled, maxBytes));
+}
+
+/** How many times a folder was actually read (tests check that runs do not re-read it). */
+export function folderReads(): number {
+  return cache.loads;
 }
 
 // ---- which folder ----------------------------------------------------------------------------
@@ -171,12 +178,12 @@ export interface LoadedModel {
 
 /** Loads the chosen folder; when it breaks the contract, the bundled model with a warning. */
 export async function loadWithFallback(choice: ModelChoice, bundledDir: string): Promise<LoadedModel> {
-  if (choice.bundled) return { model: await loadModelFolder(bundledDir, true), warning: null };
+  if (choice.bundled) return { model: await loadModelFolderCached(choice.dir, true), warning: null };
   try {
-    return { model: await loadModelFolder(choice.dir, false), warning: null };
+    return { model: await loadModelFolderCached(choice.dir, false), warning: null };
   } catch (e) {
     if (!(e instanceof ModelFolderError)) throw e;
-    const model = await loadModelFolder(bundledDir, true);
+    const model = await loadModelFolderCached(bundledDir, true);
     return { model, warning: `The model in ${choice.dir} cannot be used: ${e.message}. Using the bundled model instead.` };
   }
 }
