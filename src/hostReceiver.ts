@@ -1,0 +1,126 @@
+// Messages from the webview: only the current run's are acted on (results, highlights → editor
+// decorations, explanations, errors with the bundled-model fallback), plus exports and reloads.
+// Every message is first passed to the test API's listeners.
+import * as vscode from 'vscode';
+import type { Highlighter } from './decorations';
+import { saveExport } from './exportSave';
+import type { ModelManager } from './modelManager';
+import type { Notifier } from './notifier';
+import type { PanelConnection } from './panelConnection';
+import type { RunControl } from './runControl';
+import type { RunRecord } from './runRecord';
+import type { ExplanationMessage, HighlightMessage, ToHost } from './shared/protocol';
+
+export interface ReceiverDeps {
+  log: vscode.OutputChannel;
+  notifier: Notifier;
+  models: ModelManager;
+  link: PanelConnection;
+  runs: RunControl;
+  highlighter: Highlighter;
+}
+
+export class HostReceiver {
+  /** The test API's listeners (see api.ts onDidReceive / waitFor). */
+  readonly listeners = new Set<(m: ToHost) => void>();
+
+  constructor(private readonly deps: ReceiverDeps) {}
+
+  receive(msg: ToHost): void {
+    const { log, link, runs } = this.deps;
+    for (const l of [...this.listeners]) {
+      try {
+        l(msg);
+      } catch (e) {
+        log.appendLine(`[api] a listener threw: ${(e as Error).message}`);
+      }
+    }
+    const run = runs.current;
+    const isCurrent = 'runId' in msg && msg.runId !== null && run !== null && msg.runId === run.message.runId;
+    switch (msg.type) {
+      case 'ready':
+        link.ready = true;
+        link.sendInit(this.deps.models.loaded);
+        if (run) {
+          // A reloaded page recomputes the last run; keep the token the user pinned.
+          void link.post({ ...run.message, focus: run.pinned ?? run.message.focus });
+        }
+        return;
+      case 'progress':
+        return;
+      case 'result':
+        if (!isCurrent || !run) return;
+        runs.ledger.finish(msg.runId);
+        this.deps.models.worked = true;
+        runs.lastResult = msg;
+        log.appendLine(`[run ${msg.runId}] ${msg.backend}${msg.backendReason ? ` (${msg.backendReason})` : ''}: load ${msg.loadMs.toFixed(0)} ms, inference ${msg.inferenceMs.toFixed(0)} ms`);
+        return;
+      case 'highlight':
+        if (isCurrent && run) this.highlight(run, msg);
+        return;
+      case 'explanation':
+        if (isCurrent && run) this.explanation(run, msg);
+        return;
+      case 'error':
+        if (msg.runId !== null && !isCurrent) return;
+        this.webviewError(msg.runId, msg.message);
+        return;
+      case 'save':
+        void saveExport(msg, run?.request.document, log, this.deps.notifier);
+        return;
+      case 'reload':
+        // The page cannot recover by itself (WebGPU failed mid-run): load it anew; it sends
+        // ready, gets init and the current run again, and starts on WASM.
+        log.appendLine(`[webview] reload requested: ${msg.reason}`);
+        link.reload();
+        return;
+    }
+  }
+
+  private highlight(run: RunRecord, msg: HighlightMessage): void {
+    const { highlighter } = this.deps;
+    run.highlight = msg;
+    if (run.stale || run.request.document.isClosed || msg.tokenIndex === null) {
+      highlighter.clear();
+      return;
+    }
+    const targets = msg.targets
+      .filter((t) => t.index >= 0 && t.index < run.ranges.length)
+      .map((t) => ({ range: run.ranges[t.index], weight: t.weight }));
+    const source = msg.tokenIndex >= 0 && msg.tokenIndex < run.ranges.length ? run.ranges[msg.tokenIndex] : null;
+    highlighter.show(run.request.document, targets, source);
+  }
+
+  private explanation(run: RunRecord, msg: ExplanationMessage): void {
+    const { log } = this.deps;
+    run.explanations.set(msg.tokenIndex, msg);
+    this.deps.runs.lastExplanation = msg;
+    log.appendLine(`[run ${msg.runId}] ${msg.summary}`);
+    for (const line of msg.lines) log.appendLine(`    ${line}`);
+    if (run.message.explain && msg.tokenIndex === run.message.focus && !run.explanationShown) {
+      run.explanationShown = true;
+      this.deps.notifier.tell('info', `Attention Lens: ${msg.summary}`);
+    }
+  }
+
+  private webviewError(runId: number | null, message: string): void {
+    const { log, models, notifier } = this.deps;
+    if (runId !== null) this.deps.runs.ledger.finish(runId);
+    log.appendLine(`[webview error${runId === null ? '' : ` run ${runId}`}] ${message}`);
+    const loaded = models.loaded;
+    // A configured model that has not produced one result fails: the folder passed the host's
+    // checks but not the webview's — outputs missing (seen on load) or of the wrong shape or type
+    // (seen on its first run). Fall back to the bundled model.
+    if (loaded && !loaded.model.bundled && !models.worked) {
+      // One failure can arrive twice (the page's load error, then the run that waited for it).
+      if (models.forceBundled) return;
+      models.forceBundled = true;
+      notifier.lastErrorText = `The model in ${loaded.model.dir} cannot be used: ${message}. Using the bundled model instead.`;
+      notifier.tell('warning', `Attention Lens: ${notifier.lastErrorText}`);
+      this.deps.runs.rerunLast();
+      return;
+    }
+    notifier.lastErrorText = message;
+    notifier.tell('error', `Attention Lens: ${message}`);
+  }
+}

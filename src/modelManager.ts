@@ -1,0 +1,84 @@
+// The model in use: which folder the settings and workspace trust choose, loading it once per
+// choice (falling back to the bundled model), and the fallback after the webview rejects it.
+import * as vscode from 'vscode';
+import {
+  LoadedModel, ModelChoice, chooseModelFolder, loadWithFallback, settingsFilesMention, untrustedNotice,
+} from './modelFolder';
+import type { Notifier } from './notifier';
+
+export class ModelManager {
+  private model: { key: string; promise: Promise<LoadedModel> } | null = null;
+  /** The model last loaded for the current choice. */
+  loaded: LoadedModel | null = null;
+  /** The webview could not load the configured model: use the bundled one until settings change. */
+  forceBundled = false;
+  /** The current model produced a result at least once. */
+  worked = false;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.OutputChannel,
+    private readonly notifier: Notifier,
+  ) {}
+
+  get bundledDir(): string {
+    return vscode.Uri.joinPath(this.extensionUri, 'models', 'default').fsPath;
+  }
+
+  private choice(document: vscode.TextDocument | undefined): ModelChoice {
+    const settings = vscode.workspace.getConfiguration('attentionLens', document?.uri);
+    const levels = settings.inspect<string>('modelPath');
+    const folder = (document && vscode.workspace.getWorkspaceFolder(document.uri)) ?? vscode.workspace.workspaceFolders?.[0];
+    const root = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    const choice = chooseModelFolder(
+      { globalValue: levels?.globalValue, workspaceValue: levels?.workspaceValue, workspaceFolderValue: levels?.workspaceFolderValue },
+      vscode.workspace.isTrusted, root, this.bundledDir,
+    );
+    return this.forceBundled ? { dir: this.bundledDir, bundled: true, notice: choice.notice } : choice;
+  }
+
+  load(document: vscode.TextDocument | undefined): Promise<LoadedModel> {
+    const choice = this.choice(document);
+    if (choice.notice) this.notifier.noticeOnce(choice.notice);
+    else if (!vscode.workspace.isTrusted && !this.model) void this.noticeIfWorkspaceSetsModel(choice);
+    const key = `${choice.bundled}:${choice.dir}`;
+    if (this.model?.key !== key) {
+      const promise = loadWithFallback(choice, this.bundledDir);
+      this.model = { key, promise };
+      this.worked = false;
+      promise.then(
+        (l) => {
+          if (this.model?.promise !== promise) return;
+          this.loaded = l;
+          this.log.appendLine(`[model] ${l.model.config.name} from ${l.model.dir} (${l.model.sizeBytes} bytes)`);
+          if (l.warning) {
+            this.notifier.lastErrorText = l.warning;
+            this.log.appendLine(`[model] ${l.warning}`);
+            this.notifier.tell('warning', `Attention Lens: ${l.warning}`);
+          }
+        },
+        (e: Error) => {
+          if (this.model?.promise === promise) this.model = null;
+          this.log.appendLine(`[model] ${e.message}`);
+        },
+      );
+    }
+    return this.model.promise;
+  }
+
+  /** modelPath or trust changed: the next load chooses again. */
+  reset(): void {
+    this.model = null;
+    this.forceBundled = false;
+  }
+
+  /** VS Code hides a restricted setting in an untrusted workspace: look for it in the files. */
+  private async noticeIfWorkspaceSetsModel(choice: ModelChoice): Promise<void> {
+    const files = (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json').fsPath);
+    const wsFile = vscode.workspace.workspaceFile;
+    if (wsFile?.scheme === 'file') files.push(wsFile.fsPath);
+    if (await settingsFilesMention(files)) this.notifier.noticeOnce(untrustedNotice(!choice.bundled));
+  }
+}

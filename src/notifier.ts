@@ -1,0 +1,36 @@
+// What the user is told: notifications (kept for the test API), the last error, notices shown once.
+import * as vscode from 'vscode';
+import type { ShownMessage } from './api';
+
+const MAX_KEPT_MESSAGES = 100;
+
+export class Notifier {
+  private readonly shownNotices = new Set<string>();
+  /** The last MAX_KEPT_MESSAGES notifications, oldest first. */
+  readonly shown: ShownMessage[] = [];
+  lastErrorText: string | undefined;
+
+  constructor(private readonly log: vscode.OutputChannel) {}
+
+  /** Shows a message and keeps it for the test API. */
+  tell(severity: ShownMessage['severity'], text: string): void {
+    this.shown.push({ severity, text });
+    if (this.shown.length > MAX_KEPT_MESSAGES) this.shown.shift();
+    const show = severity === 'error' ? vscode.window.showErrorMessage
+      : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(text);
+  }
+
+  fail(text: string): void {
+    this.lastErrorText = text;
+    this.log.appendLine(`[error] ${text}`);
+    this.tell('error', text);
+  }
+
+  noticeOnce(text: string): void {
+    if (this.shownNotices.has(text)) return;
+    this.shownNotices.add(text);
+    this.log.appendLine(`[notice] ${text}`);
+    this.tell('warning', `Attention Lens: ${text}`);
+  }
+}

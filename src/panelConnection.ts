@@ -1,0 +1,110 @@
+// The host's side of the panel: opening it for a model folder, whether its page is ready, sending
+// it messages (init with the model and backend preference), and reloading it.
+import * as vscode from 'vscode';
+import type { LoadedModel } from './modelFolder';
+import { LensPanel } from './panel';
+import type { BackendPreference, ToHost, ToWebview } from './shared/protocol';
+
+export interface PanelEvents {
+  receive(msg: ToHost): void;
+  /** The panel closed: runs in flight are gone. */
+  closed(): void;
+}
+
+export class PanelConnection implements vscode.Disposable {
+  panel: LensPanel | null = null;
+  /** The page said ready and has not been reloaded or hidden since. */
+  ready = false;
+  private modelDir: string | null = null;
+  /** Listeners on the open panel, released when it closes. */
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private droppedBefore = 0;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.OutputChannel,
+    private readonly events: PanelEvents,
+  ) {}
+
+  ensure(loaded: LoadedModel): void {
+    const dir = loaded.model.dir;
+    if (this.panel?.isAlive) {
+      if (this.modelDir !== dir) {
+        this.modelDir = dir;
+        this.ready = false;
+        this.panel.setModelDir(vscode.Uri.file(dir));
+      } else if (!this.panel.visible) {
+        this.panel.reveal();
+      }
+      return;
+    }
+    const panel = LensPanel.open(this.extensionUri, vscode.Uri.file(dir), this.log);
+    this.panel = panel;
+    this.modelDir = dir;
+    this.ready = false;
+    this.subscriptions.push(
+      panel.onMessage((m) => this.events.receive(m)),
+      panel.onDidDispose(() => this.closed(panel)),
+      panel.onDidHide(() => {
+        if (this.panel === panel) this.ready = false;
+      }),
+    );
+  }
+
+  private closed(panel: LensPanel): void {
+    if (this.panel !== panel) return;
+    this.droppedBefore += panel.droppedMessages;
+    for (const s of this.subscriptions) s.dispose();
+    this.subscriptions.length = 0;
+    this.panel = null;
+    this.modelDir = null;
+    this.ready = false;
+    this.events.closed();
+  }
+
+  post(msg: ToWebview): Promise<boolean> {
+    if (!this.panel) return Promise.resolve(false);
+    return this.panel.post(msg).catch((e: Error) => {
+      this.log.appendLine(`[host] could not send ${msg.type}: ${e.message}`);
+      return false;
+    });
+  }
+
+  sendInit(loaded: LoadedModel | null): void {
+    const panel = this.panel;
+    if (!panel || !loaded) return;
+    const backend = vscode.workspace.getConfiguration('attentionLens').get<BackendPreference>('backend', 'auto');
+    void this.post({
+      type: 'init',
+      model: {
+        name: loaded.model.config.name,
+        config: loaded.model.config,
+        modelUri: panel.asWebviewUri(vscode.Uri.file(loaded.model.modelFile)).toString(),
+        sizeBytes: loaded.model.sizeBytes,
+      },
+      wasmBase: `${panel.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')).toString()}/`,
+      backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
+    });
+  }
+
+  /** Loads the page anew; it sends ready, then gets init and the current run again. */
+  reload(): void {
+    if (!this.panel) return;
+    this.ready = false;
+    this.panel.load();
+  }
+
+  /** The lens's listeners on the panel plus the panel's own. */
+  get listenerCount(): number {
+    return this.subscriptions.length + (this.panel?.listenerCount ?? 0);
+  }
+
+  /** Messages dropped by every panel so far. */
+  get droppedMessages(): number {
+    return this.droppedBefore + (this.panel?.droppedMessages ?? 0);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,163 @@
+// Run control: a command becomes a run (model loaded, text picked and tokenized, earlier runs
+// cancelled, the run sent to the panel); the newest request wins. Holds the current run.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { Highlighter } from './decorations';
+import { pickText } from './editorText';
+import type { LoadedModel } from './modelFolder';
+import type { ModelManager } from './modelManager';
+import type { Notifier } from './notifier';
+import type { PanelConnection } from './panelConnection';
+import { RunKind, RunRecord, RunRequest } from './runRecord';
+import { RunLedger } from './runs';
+import type { ExplanationMessage, ResultMessage, RunMessage } from './shared/protocol';
+import { editorOffset } from './textSelection';
+import { tokenizeForModel } from './tokenize';
+
+export interface RunControlDeps {
+  log: vscode.OutputChannel;
+  notifier: Notifier;
+  models: ModelManager;
+  link: PanelConnection;
+  highlighter: Highlighter;
+}
+
+export class RunControl {
+  readonly ledger = new RunLedger();
+  current: RunRecord | null = null;
+  lastResult: ResultMessage | undefined;
+  lastExplanation: ExplanationMessage | undefined;
+  runsStarted = 0;
+  cancelsSent = 0;
+  lastEditorDocument: vscode.TextDocument | undefined = vscode.window.activeTextEditor?.document;
+  private requests = 0;
+
+  constructor(private readonly deps: RunControlDeps) {}
+
+  /** "Explain attention here" (kind explain) and "Show attention for selection" (kind selection). */
+  async runCommand(kind: RunKind, editor = this.targetEditor()): Promise<number | undefined> {
+    const { notifier } = this.deps;
+    const request = ++this.requests;
+    if (!editor) {
+      notifier.tell('warning', 'Attention Lens: open a file and select some text first.');
+      return undefined;
+    }
+    let loaded: LoadedModel;
+    try {
+      loaded = await this.deps.models.load(editor.document);
+    } catch (e) {
+      notifier.fail(`Attention Lens cannot load its bundled model: ${(e as Error).message}`);
+      return undefined;
+    }
+    // A later command came in while the model loaded: it wins.
+    if (request !== this.requests) return undefined;
+    const picked = pickText(editor, undefined);
+    if ('problem' in picked) {
+      notifier.tell('warning', `Attention Lens: ${picked.problem}`);
+      return undefined;
+    }
+    return this.execute({ kind, document: editor.document, version: editor.document.version, picked }, loaded);
+  }
+
+  /**
+   * The editor a command acts on. With the panel focused there is no active text editor: then the
+   * editor of the current run, or the one most recently active.
+   */
+  targetEditor(): vscode.TextEditor | undefined {
+    // The Output panel is a text editor too, but never what the user means.
+    const visible = vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme !== 'output');
+    const active = vscode.window.activeTextEditor;
+    return (active && active.document.uri.scheme !== 'output' ? active : undefined)
+      ?? visible.find((e) => e.document === this.current?.request.document)
+      ?? visible.find((e) => e.document === this.lastEditorDocument)
+      ?? visible[0];
+  }
+
+  /** Pins a token of the current run in the panel, as hovering it there would (used by tests). */
+  async pinToken(tokenIndex: number | null): Promise<boolean> {
+    const run = this.current;
+    const { link } = this.deps;
+    if (!run || !link.panel || !link.ready) return false;
+    if (tokenIndex !== null && (!Number.isInteger(tokenIndex) || tokenIndex < 0 || tokenIndex >= run.message.tokens.length)) return false;
+    run.pinned = tokenIndex;
+    return link.post({ type: 'pin', runId: run.message.runId, tokenIndex });
+  }
+
+  private execute(req: RunRequest, loaded: LoadedModel): number | undefined {
+    const { notifier, link, log } = this.deps;
+    const { model } = loaded;
+    const settings = vscode.workspace.getConfiguration('attentionLens', req.document.uri);
+    const maxTokens = Math.max(2, Math.min(settings.get<number>('maxTokens', model.config.max_tokens), model.config.max_tokens));
+    let input;
+    try {
+      input = tokenizeForModel(model.tokenizer, req.picked.text, model.config, maxTokens, req.picked.cursor);
+    } catch (e) {
+      notifier.fail(`Attention Lens cannot tokenize this text: ${(e as Error).message}`);
+      return undefined;
+    }
+    const { runId, cancel } = this.ledger.start();
+    this.runsStarted++;
+    if (link.ready) {
+      for (const c of cancel) {
+        this.cancelsSent++;
+        void link.post({ type: 'cancel', runId: c });
+      }
+    }
+    const focus = req.kind === 'explain' ? input.focus : null;
+    if (req.kind === 'explain' && focus === null) {
+      notifier.tell('warning', 'Attention Lens: there is no token at the cursor to explain; showing the whole text.');
+    }
+    const message: RunMessage = {
+      type: 'run',
+      runId,
+      source: { fileName: path.basename(req.document.fileName), languageId: req.document.languageId },
+      tokens: input.tokens,
+      truncation: input.truncation,
+      focus,
+      explain: req.kind === 'explain' && focus !== null,
+    };
+    const doc = req.document;
+    const base = req.picked.baseOffset;
+    const text = req.picked.text;
+    const at = (offset: number): vscode.Position => doc.positionAt(base + editorOffset(text, offset));
+    const ranges = input.tokens.map((t) => new vscode.Range(at(t.start), at(t.end)));
+    this.current = {
+      request: req, message, ranges, stale: false, pinned: focus, explanationShown: false,
+      explanations: new Map(), highlight: null,
+    };
+    this.lastResult = undefined;
+    this.lastExplanation = undefined;
+    this.deps.highlighter.clear();
+    log.appendLine(`[run ${runId}] ${req.kind} in ${doc.fileName}: ${input.tokens.length} tokens${input.truncation ? ` (cut from ${input.truncation.totalTokens})` : ''}, model ${model.config.name}`);
+
+    link.ensure(loaded);
+    if (link.ready) void link.post(message);
+
+    if (req.picked.notice) notifier.tell('info', `Attention Lens: ${req.picked.notice}`);
+    if (input.truncation) {
+      const t = input.truncation;
+      const from = doc.positionAt(base + t.keptStart).line + 1;
+      const to = doc.positionAt(base + t.keptEnd).line + 1;
+      const kept = input.tokens.length - (model.config.prepend_bos ? 1 : 0);
+      notifier.tell(
+        'info',
+        `Attention Lens: the text has ${t.totalTokens} tokens and the limit is ${maxTokens}; analysing the ${kept} tokens around the cursor (lines ${from}–${to}).`,
+      );
+    }
+    return runId;
+  }
+
+  /** With the panel open, runs the last request again (model or settings changed). */
+  rerunLast(): void {
+    const req = this.current?.request;
+    if (!this.deps.link.panel || !req) return;
+    if (req.document.isClosed || req.document.version !== req.version) return;
+    const request = ++this.requests;
+    this.deps.models.load(req.document).then(
+      (loaded) => {
+        if (request === this.requests) this.execute(req, loaded);
+      },
+      (e: Error) => this.deps.notifier.fail(`Attention Lens cannot load its bundled model: ${e.message}`),
+    );
+  }
+}

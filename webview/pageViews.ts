@@ -1,0 +1,203 @@
+// The views of the shown run: rendering it, the chosen view, the hovered / pinned token's targets
+// (token view restyled, the host told what to highlight), explanations and the three steps.
+import { Explanation, explain, tokenLabel } from '../src/shared/explain';
+import type { Target, ToHost } from '../src/shared/protocol';
+import { ACCENT_VAR, headVar, tint } from './colors';
+import type { PageParts } from './layout';
+import type { PageState } from './pageState';
+import { HOST_TARGETS, Matrices, PANEL_TARGETS, RunData } from './runData';
+import type { LitToken } from './tokenView';
+import { ViewState, describeView, restoreView } from './viewState';
+
+export interface Lit {
+  index: number;
+  weight: number;
+  /** Per selected head (several-heads mode): [head, weight]. */
+  perHead: [number, number][] | null;
+}
+
+export const pct1 = (w: number): string => `${(w * 100).toFixed(1)}%`;
+
+export class PageViews {
+  constructor(
+    private readonly parts: PageParts,
+    private readonly state: PageState,
+    private readonly post: (msg: ToHost) => void,
+  ) {}
+
+  render(data: RunData): void {
+    const { state, parts } = this;
+    const m = new Matrices(data);
+    state.current = m;
+    const config = data.config;
+    const view = restoreView(state.view ?? state.saved?.view, config);
+    state.view = view;
+    state.hover = null;
+    state.pinned = null;
+    state.lastHighlight = '';
+    parts.header.showRun(data);
+    parts.header.idle(`Done: ${describeView(view, config.num_heads)}.`);
+    parts.controls.setModel(config.num_layers, config.num_heads);
+    parts.controls.show(view);
+    parts.tokens.setTokens(data.tokens);
+    parts.grid.setStack(data.stack);
+    parts.grid.select(view.layer, view.mode === 'head' ? view.head : null);
+    parts.grid.draw(null, view.direction);
+    parts.explainPanel.clear();
+    this.refresh();
+  }
+
+  setView(v: ViewState): void {
+    const { state, parts } = this;
+    const directionChanged = state.view?.direction !== v.direction;
+    state.view = v;
+    state.save({ view: v });
+    const cur = state.current;
+    if (!cur) return;
+    parts.header.idle(describeView(v, cur.run.config.num_heads));
+    parts.controls.show(v);
+    parts.grid.select(v.layer, v.mode === 'head' ? v.head : null);
+    if (directionChanged) parts.grid.draw(state.pinned, v.direction);
+    if (state.pinned !== null) this.showSteps(state.pinned);
+    this.refresh();
+  }
+
+  /** A token of the token view hovered (null: none). */
+  hoverToken(i: number | null): void {
+    if (i === this.state.hover) return;
+    this.state.hover = i;
+    this.refresh();
+  }
+
+  /** The active token's targets in the current view (the panel's wider set). */
+  lit(active: number): Lit[] {
+    const cur = this.state.current;
+    const v = this.state.view;
+    if (!cur || !v) return [];
+    const targets = cur.targets(v, active, v.direction, PANEL_TARGETS);
+    return targets.map((t) => ({
+      index: t.index,
+      weight: t.weight,
+      perHead: v.mode === 'heads'
+        ? v.heads.map((h): [number, number] => [h, v.direction === 'from'
+          ? cur.headWeight(v.layer, h, active, t.index)
+          : cur.headWeight(v.layer, h, t.index, active)])
+        : null,
+    }));
+  }
+
+  /** Restyles the token view for the hovered (else pinned) token and tells the host. */
+  refresh(): void {
+    const cur = this.state.current;
+    const v = this.state.view;
+    if (!cur || !v) return;
+    const t0 = performance.now();
+    const active = this.state.hover ?? this.state.pinned;
+    const lit = active === null ? [] : this.lit(active);
+    const max = lit.reduce((a, t) => Math.max(a, t.weight, ...(t.perHead ?? []).map((p) => p[1])), 0) || 1;
+    const activeText = active === null ? '' : tokenLabel(cur.run.tokens[active], active);
+    const styled: LitToken[] = lit.map((t) => ({
+      index: t.index,
+      background: background(t, max, v),
+      label: tooltip(t, activeText, v.direction),
+    }));
+    let activeLabel: string | null = null;
+    if (active !== null) {
+      const top = lit.slice(0, 3).map((t) => `${tokenLabel(cur.run.tokens[t.index], t.index)} ${pct1(t.weight)}`).join(', ');
+      activeLabel = v.direction === 'from' ? `Attends to ${top}` : `Attended to by ${top}`;
+    }
+    this.parts.tokens.show(active, this.state.pinned, styled, activeLabel);
+    const t1 = performance.now();
+    // Kept to the last one only, so hovering does not grow the performance buffer.
+    performance.clearMeasures('attention-lens:highlight');
+    performance.measure('attention-lens:highlight', { start: t0, end: t1 });
+    this.sendHighlight(active);
+  }
+
+  private sendHighlight(active: number | null): void {
+    const cur = this.state.current;
+    const v = this.state.view;
+    if (!cur || !v) return;
+    const targets: Target[] = active === null ? [] : cur.targets(v, active, v.direction, HOST_TARGETS);
+    const key = `${active}|${v.direction}|${targets.map((t) => `${t.index}:${t.weight}`).join(',')}`;
+    if (key === this.state.lastHighlight) return;
+    this.state.lastHighlight = key;
+    this.post({ type: 'highlight', runId: cur.run.runId, tokenIndex: active, direction: v.direction, targets });
+  }
+
+  pin(index: number | null, fromHost: boolean): Explanation | null {
+    const { state, parts } = this;
+    const cur = state.current;
+    if (!cur) return null;
+    if (index !== null && (index < 0 || index >= cur.run.tokens.length)) return null;
+    state.pinned = index;
+    if (fromHost) state.hover = null;
+    this.refresh();
+    parts.grid.draw(index, state.view?.direction ?? 'from');
+    if (index === null) {
+      parts.explainPanel.clear();
+      return null;
+    }
+    if (fromHost) parts.tokens.scrollTo(index);
+    return this.explanation(index);
+  }
+
+  private explanation(index: number): Explanation | null {
+    const cur = this.state.current;
+    if (!cur) return null;
+    const e = this.explanationQuiet(index);
+    if (!e) return null;
+    this.parts.explainPanel.show(cur.run, e);
+    this.showSteps(index, e);
+    return e;
+  }
+
+  private showSteps(index: number, e?: Explanation): void {
+    const cur = this.state.current;
+    const v = this.state.view;
+    if (!cur || !v) return;
+    const panel = this.parts.explainPanel;
+    if (v.mode === 'head') {
+      panel.showSteps(cur.run, v.layer, v.head, index);
+      return;
+    }
+    const top = (e ?? this.explanationQuiet(index))?.topHeads[0];
+    if (top) panel.showSteps(cur.run, top.layer, top.head, index);
+    else panel.showSteps(cur.run, v.layer, v.heads[0], index);
+  }
+
+  private explanationQuiet(index: number): Explanation | null {
+    const cur = this.state.current;
+    if (!cur) return null;
+    return explain({ tokens: cur.run.tokens, stack: cur.run.stack, config: cur.run.config, focus: index, layerMean: (l) => cur.layerMean(l) });
+  }
+
+  /** "Explain attention here": pins the token, shows the text and sends it to the host. */
+  explainToken(index: number, post: boolean): void {
+    const cur = this.state.current;
+    if (!cur || index < 0 || index >= cur.run.tokens.length) return;
+    const e = this.pin(index, true);
+    if (e && post) {
+      this.post({ type: 'explanation', runId: cur.run.runId, tokenIndex: index, summary: e.summary, lines: e.lines });
+    }
+  }
+}
+
+function background(t: Lit, max: number, v: ViewState): string {
+  if (t.perHead) {
+    // Several heads: one band per head, each in its colour, alpha ∝ that head's weight.
+    const n = t.perHead.length;
+    const bands = t.perHead.map(([h, w], k) => `${tint(headVar(h), (0.9 * w) / max)} ${(100 * k / n).toFixed(2)}% ${(100 * (k + 1) / n).toFixed(2)}%`);
+    return `linear-gradient(90deg, ${bands.join(', ')})`;
+  }
+  const colour = v.mode === 'head' ? headVar(v.head) : ACCENT_VAR;
+  return tint(colour, (0.9 * t.weight) / max);
+}
+
+function tooltip(t: Lit, activeText: string, direction: 'from' | 'to'): string {
+  const base = direction === 'from'
+    ? `${pct1(t.weight)} of the attention of "${activeText}"`
+    : `puts ${pct1(t.weight)} of its attention on "${activeText}"`;
+  if (!t.perHead) return base;
+  return `${base} (mean; ${t.perHead.map(([h, w]) => `head ${h + 1}: ${pct1(w)}`).join(', ')})`;
+}
