@@ -19,7 +19,9 @@ function tsFiles(dir) {
   return out;
 }
 
-const entryPoints = [...tsFiles('bench'), ...tsFiles('src'), ...tsFiles('test/browser')]
+// test/vscode's launcher and driver: the bench opens the real VS Code with them (bench/vscode/).
+const vscodeLauncher = [...tsFiles('test/vscode/launcher'), 'test/vscode/driverProtocol.ts', 'test/vscode/driverClient.ts'];
+const entryPoints = [...tsFiles('bench'), ...tsFiles('src'), ...tsFiles('test/browser'), ...vscodeLauncher]
   // bench/page/ holds browser code, bundled by the runner when it needs it
   .filter((f) => !f.startsWith(path.join('bench', 'page') + path.sep));
 

@@ -15,11 +15,17 @@ export interface BenchOptions {
   texts: TextKind[] | null;
   /** Run the WebGPU part (a second Chromium, started with --enable-unsafe-webgpu). */
   webgpu: boolean;
+  /** New VS Code windows (code-server + Chromium), each timed cold (0: no VS Code rows). */
+  vscodeWindows: number;
+  /** Warm commands in each VS Code window. */
+  vscodeWarm: number;
+  /** Only the VS Code rows (skip the page, native and rendering parts). */
+  vscodeOnly: boolean;
   /** Where results.json goes. */
   out: string;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--vscode-windows N] [--vscode-warm N] [--vscode-only] [--out FILE]';
 
 function count(flag: string, v: string | undefined, min: number): number {
   const n = Number(v);
@@ -31,6 +37,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
   const quick = argv.includes('--quick');
   const o: BenchOptions = {
     quick, warmup: quick ? 1 : 2, runs: quick ? 5 : 7, memoryRuns: quick ? 0 : 50, sizes: null, texts: null, webgpu: !quick, out: defaultOut,
+    vscodeWindows: quick ? 1 : 3, vscodeWarm: quick ? 3 : 5, vscodeOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -49,6 +56,9 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
       o.texts = v;
     } else if (a === '--no-webgpu') o.webgpu = false;
     else if (a === '--webgpu') o.webgpu = true;
+    else if (a === '--vscode-windows') o.vscodeWindows = count(a, argv[++i], 0);
+    else if (a === '--vscode-warm') o.vscodeWarm = count(a, argv[++i], 1);
+    else if (a === '--vscode-only') o.vscodeOnly = true;
     else if (a === '--out') {
       const v = argv[++i];
       if (!v) throw new Error(`--out needs a file\n${USAGE}`);

@@ -66,6 +66,12 @@ export interface Row {
   capped_at?: number | null;
   /** Rendering figures came from synthetic attention of the model's shape (see bench/README.md). */
   synthetic_attention?: boolean;
+  /**
+   * In the real VS Code (code-server + Chromium, WASM): "Explain attention here" → the focus
+   * token's highlight in the host, cold (new window, panel closed, model not loaded) and warm.
+   */
+  vscode_cold_first_overlay_ms?: number | null;
+  vscode_warm_first_overlay_ms?: number | null;
   notes?: string[];
 }
 

@@ -18,6 +18,8 @@ import { median, medianOrNull, ratio, round, slope } from './stats';
 import { formatTable, formatTargets } from './table';
 import { checkTargets } from './targets';
 import { TextKind, describeSource } from './texts';
+import { benchVsCode } from './vscode/launch';
+import { VsCodeSummary, fillRow, summarize } from './vscode/phase';
 import { measureTokenize } from './tokenizeBench';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -255,36 +257,9 @@ async function webgpuPhase(x: Context, browser: Browser, server: PageServer): Pr
   }
 }
 
-/** Runs one phase; a failure is recorded (its figures stay null) and the others still run. */
-async function phase(name: string, failures: string[], fn: () => Promise<void>): Promise<void> {
-  const t0 = performance.now();
-  try {
-    await fn();
-  } catch (e) {
-    failures.push(`${name}: ${(e as Error).message}`);
-    log(`${name} FAILED: ${(e as Error).stack ?? e}`);
-  }
-  log(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}
-
-async function main(): Promise<number> {
-  const opts = parseOptions(process.argv.slice(2), path.join(ROOT, 'bench', 'results.json'));
-  const started = performance.now();
-  const machine = describeMachine();
-  log(`${machine.cpus} × ${machine.model}, load average ${machine.loadavgStart.join(' ')}${opts.quick ? ' (quick)' : ''}`);
-
-  const model = await loadModelFolder(MODEL_DIR, true);
-  const { config } = model;
-  const kinds: TextKind[] = opts.texts ?? (opts.quick ? ['prose'] : ['prose', 'code']);
-  const sizes = opts.sizes ?? (opts.quick ? [config.max_tokens, 1024] : [...FULL_SIZES]);
-  const cases: BenchCase[] = [];
-  for (const kind of kinds) {
-    for (const n of sizes) if (!cases.some((c) => c.kind === kind && c.tokens === n)) cases.push(makeCase(ROOT, model.tokenizer, config, kind, n));
-  }
-  const rows = new Map<BenchCase, Row>(cases.map((c) => [c, { ...emptyRow(c.kind, c.tokens), capped_at: c.cappedAt }]));
-  const x: Context = { opts, model, cases, rows, summary: {} };
-  const failures: string[] = [];
-
+/** Host, native and the page in Chromium (everything but the real VS Code). */
+async function pagePhases(x: Context, failures: string[]): Promise<void> {
+  const { opts, model } = x;
   await phase('host', failures, () => hostPhase(x));
   const natives = await openNatives(model);
   x.summary.graph_in_page = {
@@ -316,6 +291,48 @@ async function main(): Promise<number> {
     await server.close();
     await natives.one.release();
     await natives.dflt.release();
+  }
+}
+
+/** Runs one phase; a failure is recorded (its figures stay null) and the others still run. */
+async function phase(name: string, failures: string[], fn: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  try {
+    await fn();
+  } catch (e) {
+    failures.push(`${name}: ${(e as Error).message}`);
+    log(`${name} FAILED: ${(e as Error).stack ?? e}`);
+  }
+  log(`${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+async function main(): Promise<number> {
+  const opts = parseOptions(process.argv.slice(2), path.join(ROOT, 'bench', 'results.json'));
+  const started = performance.now();
+  const machine = describeMachine();
+  log(`${machine.cpus} × ${machine.model}, load average ${machine.loadavgStart.join(' ')}${opts.quick ? ' (quick)' : ''}`);
+
+  const model = await loadModelFolder(MODEL_DIR, true);
+  const { config } = model;
+  const kinds: TextKind[] = opts.texts ?? (opts.quick ? ['prose'] : ['prose', 'code']);
+  const sizes = opts.sizes ?? (opts.quick ? [config.max_tokens, 1024] : [...FULL_SIZES]);
+  const cases: BenchCase[] = [];
+  for (const kind of kinds) {
+    for (const n of sizes) if (!cases.some((c) => c.kind === kind && c.tokens === n)) cases.push(makeCase(ROOT, model.tokenizer, config, kind, n));
+  }
+  const rows = new Map<BenchCase, Row>(cases.map((c) => [c, { ...emptyRow(c.kind, c.tokens), capped_at: c.cappedAt }]));
+  const x: Context = { opts, model, cases, rows, summary: {} };
+  const failures: string[] = [];
+
+  if (!opts.vscodeOnly) await pagePhases(x, failures);
+  const prose512 = cases.find((c) => c.kind === 'prose' && c.tokens === config.max_tokens && c.cappedAt === null);
+  if (opts.vscodeWindows > 0 && prose512) {
+    await phase('VS Code', failures, async () => {
+      const reports = await benchVsCode({ repo: ROOT, text: prose512.text, windows: opts.vscodeWindows, warmRuns: opts.vscodeWarm, log });
+      const s = summarize(reports);
+      x.summary.vscode = s;
+      fillRow(rows.get(prose512)!, s);
+    });
   }
 
   for (const r of rows.values()) {
@@ -361,6 +378,14 @@ function report(results: Results, list: Row[], targets: ReturnType<typeof checkT
   const nload = results.native_load as { cold_ms: number | null; warm_ms: number | null } | undefined;
   if (load) out.push(`model load + session in the page (WASM): cold ${load.cold_ms ?? '—'} ms, warm ${load.warm_ms ?? '—'} ms`);
   if (nload) out.push(`session creation, onnxruntime-node: cold ${nload.cold_ms ?? '—'} ms, warm ${nload.warm_ms ?? '—'} ms`);
+  const vs = results.vscode as VsCodeSummary | undefined;
+  if (vs) {
+    const show = (sp: Record<string, number | null>) => Object.entries(sp).map(([k, v]) => `${k.replace(/_ms$/, '')} ${v === null ? '—' : v.toFixed(0)}`).join(', ');
+    out.push(`real VS Code (code-server + Chromium, ${vs.backend}), command → first overlay, ${vs.windows} new window(s), ${vs.warm_runs} warm runs; ms from the command:`);
+    out.push(`  cold: ${show(vs.cold)}`);
+    out.push(`  warm: ${show(vs.warm)}`);
+    out.push(`  cold fetches: ${Object.entries(vs.cold_fetches).map(([f, v]) => `${f} ${(v.bytes / 1e6).toFixed(1)} MB at +${v.start_ms?.toFixed(0)} took ${v.fetch_ms?.toFixed(0)}`).join('; ')}`);
+  }
   const gpu = results.webgpu as { backend: string; reason: string | null } | undefined;
   if (gpu && gpu.backend !== 'webgpu') out.push(`WebGPU did not run: ${gpu.reason}`);
   out.push('');

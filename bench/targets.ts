@@ -25,6 +25,9 @@ export const LIMITS = {
   heapGrowthPerRun: 16 * 1024,
   /** DOM nodes or listeners per run (least-squares slope; exactly 0 when the counts stay flat). */
   domGrowthPerRun: 0.05,
+  /** In the real VS Code, 512 tokens of prose, WASM: command → first overlay, new window / panel open. */
+  vscodeColdMs: 1500,
+  vscodeWarmMs: 250,
 } as const;
 
 function check(target: string, picked: Row[], value: (r: Row) => number | null, ok: (v: number) => boolean, show: (v: number) => string): TargetResult {
@@ -54,5 +57,9 @@ export function checkTargets(rows: readonly Row[]): TargetResult[] {
       (r) => (r.dom_nodes_growth_per_run === undefined || r.listeners_growth_per_run === undefined ? null
         : Math.max(r.dom_nodes_growth_per_run ?? 0, r.listeners_growth_per_run ?? 0)),
       (v) => v <= LIMITS.domGrowthPerRun, (v) => `${v.toFixed(2)} per run`),
+    check(`VS Code: command → first overlay ≤ ${LIMITS.vscodeColdMs} ms cold (new window) at 512 tokens, WASM`, real512,
+      (r) => r.vscode_cold_first_overlay_ms ?? null, (v) => v <= LIMITS.vscodeColdMs, (v) => `${v.toFixed(0)} ms`),
+    check(`VS Code: command → first overlay ≤ ${LIMITS.vscodeWarmMs} ms warm (panel open, model loaded) at 512 tokens`, real512,
+      (r) => r.vscode_warm_first_overlay_ms ?? null, (v) => v <= LIMITS.vscodeWarmMs, (v) => `${v.toFixed(0)} ms`),
   ];
 }

@@ -7,13 +7,13 @@
 //
 // node out/test/vscode/runTests.js [--pass webgpu|wasm|untrusted]... [--counts FILE] [--grep TITLE]
 // Prints each pass's result and `N passed, N failed`; exits 1 when anything failed or could not run.
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ENV, PassReport, TEST_PASSES, TestPass, UNTRUSTED_MODEL_NAME } from './driverProtocol';
 import { startCodeServer } from './launcher/codeServer';
 import { startUiDriver } from './launcher/uiDriver';
+import { SETTINGS, TRUST_SETTINGS, codeServerEntry } from './launcher/settings';
 import { openWorkbench } from './launcher/workbench';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -47,13 +47,6 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function codeServerEntry(): string {
-  const out = execFileSync('bash', [path.join(REPO, 'scripts', 'install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const entry = out.trim().split('\n').pop() ?? '';
-  if (!fs.existsSync(entry)) throw new Error(`install-code-server.sh printed no entry point: ${out}`);
-  return entry;
-}
-
 /** Copies the committed sample folder into a fresh workspace the tests may change. */
 function makeWorkspace(home: string, pass: TestPass): string {
   const ws = path.join(home, 'workspace');
@@ -70,29 +63,6 @@ function makeWorkspace(home: string, pass: TestPass): string {
   }
   return ws;
 }
-
-// With trust on, the folder opens untrusted (restricted mode) without a modal prompt.
-const TRUST_SETTINGS = {
-  'security.workspace.trust.enabled': true,
-  'security.workspace.trust.startupPrompt': 'never',
-  'security.workspace.trust.banner': 'never',
-};
-
-// Quiet, deterministic workbench: no welcome page, tips, update or trust prompts.
-const SETTINGS = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'workbench.colorTheme': 'Default Dark Modern',
-  'security.workspace.trust.enabled': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'editor.minimap.enabled': false,
-  'chat.commandCenter.enabled': false,
-  'window.commandCenter': false,
-};
 
 async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassReport> {
   const t0 = Date.now();
@@ -172,7 +142,7 @@ async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassR
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const entry = codeServerEntry();
+  const entry = codeServerEntry(REPO);
   let passed = 0;
   let failed = 0;
   for (const pass of args.passes) {

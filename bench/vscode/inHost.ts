@@ -1,0 +1,117 @@
+// The VS Code bench inside the real extension host (loaded as extensionTestsPath by
+// bench/vscode/launch.ts): in a fresh window, activates the extension, opens the bench text, selects
+// it with the cursor on its last token and runs "Explain attention here" once cold (panel closed,
+// model not loaded) and then warm (panel open, model loaded), timing command → first overlay: the
+// focus token's highlight arriving in the host, which sets the editor's decorations.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { AttentionLensApi } from '../../src/api';
+import type { ResultMessage, ToHost } from '../../src/shared/protocol';
+import { drive } from '../../test/vscode/driverClient';
+import { BENCH_ENV, CommandTiming, WindowReport } from './protocol';
+
+const EXTENSION_ID = 'attention-lens.attention-lens';
+const now = (): number => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Resource timings and measures of the webview frame, read through the launcher's UI driver. */
+const PAGE_PROBE = `(() => {
+  const fetches = {};
+  for (const e of performance.getEntriesByType('resource')) {
+    const name = decodeURIComponent(e.name.split('?')[0].split('/').pop() || e.name);
+    fetches[name] = { start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.responseEnd, bytes: e.encodedBodySize || e.transferSize || 0 };
+  }
+  const render = performance.getEntriesByName('attention-lens:render', 'measure').at(-1);
+  return { fetches, render: render ? render.duration : null };
+})()`;
+
+interface PageProbe { fetches: Record<string, { start: number; end: number; bytes: number }>; render: number | null }
+
+async function timeCommand(api: AttentionLensApi, cold: boolean): Promise<CommandTiming> {
+  const seen: { msg: ToHost; at: number }[] = [];
+  const off = api.onDidReceive((m) => { seen.push({ msg: m, at: now() }); });
+  try {
+    const t0 = now();
+    const runId = await vscode.commands.executeCommand<number | undefined>('attentionLens.explainHere');
+    if (runId === undefined) throw new Error(`the command started no run (last error: ${api.lastError() ?? 'none'})`);
+    const run = api.lastRun();
+    if (!run || run.runId !== runId) throw new Error('lastRun() is not the command\'s run');
+    const focus = run.message.focus;
+    if (focus === null) throw new Error('the run has no focus token');
+    const deadline = t0 + 240_000;
+    let highlight: { at: number } | undefined;
+    while (!highlight) {
+      const err = seen.find((s) => s.msg.type === 'error');
+      if (err && err.msg.type === 'error') throw new Error(`the webview reported: ${err.msg.message}`);
+      highlight = seen.find((s) => s.msg.type === 'highlight' && s.msg.runId === runId && s.msg.tokenIndex === focus);
+      if (!highlight) {
+        if (now() > deadline) throw new Error('no highlight for the focus token within 240 s');
+        await sleep(5);
+      }
+    }
+    const result = seen.find((s) => s.msg.type === 'result' && s.msg.runId === runId);
+    if (!result) throw new Error('highlight without a result');
+    const res = result.msg as ResultMessage & { phases?: Record<string, number> };
+    const ready = seen.find((s) => s.msg.type === 'ready');
+    let probe: PageProbe | null = null;
+    try {
+      probe = (await drive({ kind: 'webviewEval', selector: '#app', expression: PAGE_PROBE })) as PageProbe;
+    } catch {
+      probe = null;
+    }
+    const fetches = probe
+      ? Object.fromEntries(Object.entries(probe.fetches).map(([k, v]) => [k, { start_ms: v.start - t0, fetch_ms: v.end - v.start, bytes: v.bytes }]))
+      : null;
+    return {
+      total_ms: highlight.at - t0,
+      ready_ms: ready ? ready.at - t0 : null,
+      result_ms: result.at - t0,
+      load_ms: res.loadMs,
+      inference_ms: res.inferenceMs,
+      phases: res.phases ?? null,
+      render_ms: probe?.render ?? null,
+      fetches: cold ? fetches : null,
+      backend: res.backend,
+      tokens: run.message.tokens.length,
+    };
+  } finally {
+    off();
+  }
+}
+
+export async function run(): Promise<void> {
+  const dir = process.env[BENCH_ENV.reportDir];
+  const file = process.env[BENCH_ENV.file];
+  if (!dir || !file) throw new Error(`${BENCH_ENV.reportDir} and ${BENCH_ENV.file} must be set (run through npm run bench)`);
+  const warmRuns = Number(process.env[BENCH_ENV.warmRuns] ?? 3);
+  const settleMs = Number(process.env[BENCH_ENV.settleMs] ?? 3000);
+  const out = path.join(dir, `window-${process.pid}.json`);
+  const report: Partial<WindowReport> = {};
+  try {
+    const ext = vscode.extensions.getExtension<AttentionLensApi>(EXTENSION_ID);
+    if (!ext) throw new Error(`${EXTENSION_ID} is not loaded`);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) throw new Error('no workspace folder');
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, file));
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+    // The whole text selected, the cursor at its end: the last token is the focus (the longest
+    // attention row, as in the page bench).
+    editor.selection = new vscode.Selection(new vscode.Position(0, 0), doc.positionAt(doc.getText().length));
+    // A user runs the command in a window that has finished starting.
+    await sleep(settleMs);
+    const a0 = now();
+    const api = await ext.activate();
+    report.activate_ms = now() - a0;
+    report.cold = await timeCommand(api, true);
+    report.warm = [];
+    for (let k = 0; k < warmRuns; k++) {
+      await sleep(300);
+      report.warm.push(await timeCommand(api, false));
+    }
+  } catch (e) {
+    report.error = e instanceof Error ? e.stack ?? e.message : String(e);
+  }
+  fs.writeFileSync(out, JSON.stringify(report));
+  if (report.error) throw new Error(report.error);
+}

@@ -1,0 +1,78 @@
+// The VS Code rows of `npm run bench`: the real VS Code (code-server, installed by
+// scripts/install-code-server.sh) in Debian's Chromium without a WebGPU adapter (the WASM path a
+// user without a GPU gets), the extension loaded for development and bench/vscode/inHost.ts run in
+// its extension host. Each cold sample is a new window in a new Chromium (empty HTTP and code
+// caches, a new extension host); the warm runs follow in that window.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { startCodeServer } from '../../test/vscode/launcher/codeServer';
+import { SETTINGS, codeServerEntry } from '../../test/vscode/launcher/settings';
+import { startUiDriver } from '../../test/vscode/launcher/uiDriver';
+import { openWorkbench } from '../../test/vscode/launcher/workbench';
+import { ENV } from '../../test/vscode/driverProtocol';
+import { BENCH_ENV, WindowReport } from './protocol';
+
+export interface VsCodeBenchOptions {
+  repo: string;
+  /** The text to explain (its whole text is selected, cursor at its end). */
+  text: string;
+  /** New windows, each timed cold. */
+  windows: number;
+  warmRuns: number;
+  log: (line: string) => void;
+}
+
+const WINDOW_TIMEOUT_MS = 300_000;
+
+export async function benchVsCode(o: VsCodeBenchOptions): Promise<WindowReport[]> {
+  const entry = codeServerEntry(o.repo);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-lens-bench-vscode-'));
+  const ws = path.join(home, 'workspace');
+  const reports = path.join(home, 'reports');
+  fs.mkdirSync(ws);
+  fs.mkdirSync(reports);
+  const file = 'bench-prose.txt';
+  fs.writeFileSync(path.join(ws, file), o.text);
+  const driver = await startUiDriver(path.join(home, 'artifacts'), o.log);
+  const server = await startCodeServer({
+    entry, home, settings: SETTINGS,
+    env: {
+      [ENV.driver]: driver.url, [ENV.repo]: o.repo,
+      [BENCH_ENV.reportDir]: reports, [BENCH_ENV.file]: file, [BENCH_ENV.warmRuns]: String(o.warmRuns),
+    },
+  });
+  const out: WindowReport[] = [];
+  try {
+    for (let w = 0; w < o.windows; w++) {
+      const before = new Set(fs.readdirSync(reports));
+      const console: string[] = [];
+      const wb = await openWorkbench({
+        origin: server.origin, port: server.port, folder: ws, extensionPath: o.repo,
+        testsPath: path.join(o.repo, 'out', 'bench', 'vscode', 'inHost'), webgpu: false,
+        onConsole: (t) => { console.push(t); if (console.length > 100) console.shift(); },
+      });
+      try {
+        driver.attach(wb.page);
+        let timer: NodeJS.Timeout | undefined;
+        const code = await Promise.race([wb.exitCode, new Promise<number>((r) => { timer = setTimeout(() => r(-1), WINDOW_TIMEOUT_MS); })]);
+        clearTimeout(timer);
+        const fresh = fs.readdirSync(reports).filter((f) => !before.has(f));
+        if (fresh.length !== 1) {
+          throw new Error(`window ${w + 1}: exit ${code}, ${fresh.length} reports\nconsole:\n${console.slice(-30).join('\n')}\ncode-server:\n${server.tail()}`);
+        }
+        const report = JSON.parse(fs.readFileSync(path.join(reports, fresh[0]), 'utf8')) as WindowReport;
+        if (report.error) throw new Error(`window ${w + 1}: ${report.error}`);
+        out.push(report);
+        o.log(`VS Code window ${w + 1}: cold ${report.cold.total_ms.toFixed(0)} ms (ready ${report.cold.ready_ms?.toFixed(0) ?? '—'}, load ${report.cold.load_ms.toFixed(0)}, inference ${report.cold.inference_ms.toFixed(0)}), warm ${report.warm.map((r) => r.total_ms.toFixed(0)).join(', ')} ms`);
+      } finally {
+        await wb.browser.close().catch(() => undefined);
+      }
+    }
+  } finally {
+    await server.stop();
+    await driver.close();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+  return out;
+}
