@@ -80,7 +80,7 @@ export async function findModelFiles(p: string): Promise<ModelFiles> {
     variants = [...top, ...sub];
     model = top.find((f) => path.basename(f) === 'model.onnx') ?? top[0] ?? sub[0];
     if (model === undefined) {
-      const all = [...(await fs.readdir(dir).catch(() => [] as string[]))];
+      const all = [...await fs.readdir(dir).catch(() => [] as string[]), ...await fs.readdir(path.join(dir, 'onnx')).catch(() => [] as string[])];
       const past = all.filter((n) => NEEDS_PAST.test(n) && n.endsWith('.onnx'));
       throw new ModelFolderError(path.join(dir, 'model.onnx'), past.length > 0
         ? `${path.join(dir, 'model.onnx')} is missing, and ${past.join(', ')} need${past.length === 1 ? 's' : ''} a key/value cache from another graph; export the model without past (optimum-cli export onnx --task feature-extraction or text-generation without "-with-past")`
