@@ -1,6 +1,8 @@
 // The model in use: which folder the settings and workspace trust choose, loading it once per
 // choice (falling back to the bundled model), and the fallback after the webview rejects it.
+import * as fs from 'fs';
 import * as vscode from 'vscode';
+import { BundledPreference, bundledFor } from './models/routing';
 import {
   LoadedModel, ModelChoice, chooseModelFolder, loadWithFallback, settingsFilesMention, untrustedNotice,
 } from './modelFolder';
@@ -21,11 +23,28 @@ export class ModelManager {
     private readonly notifier: Notifier,
   ) {}
 
+  /** The bundled decoder: what a broken folder falls back to when no text says otherwise. */
   get bundledDir(): string {
     return vscode.Uri.joinPath(this.extensionUri, 'models', 'default').fsPath;
   }
 
-  private choice(document: vscode.TextDocument | undefined): ModelChoice {
+  get encoderDir(): string {
+    return vscode.Uri.joinPath(this.extensionUri, 'models', 'encoder').fsPath;
+  }
+
+  /** Whether an encoder is bundled (looked up each time: cheap, and a rebuilt models/ is seen). */
+  get hasEncoder(): boolean {
+    return fs.existsSync(vscode.Uri.joinPath(this.extensionUri, 'models', 'encoder', 'model.onnx').fsPath);
+  }
+
+  /** The bundled model for this text: the bundledModel setting, else prose → encoder, code → decoder. */
+  bundledFor(document: vscode.TextDocument | undefined, text: string): string {
+    const pref = vscode.workspace.getConfiguration('attentionLens', document?.uri).get<BundledPreference>('bundledModel', 'auto');
+    const kind = bundledFor(pref === 'decoder' || pref === 'encoder' ? pref : 'auto', this.hasEncoder, document?.languageId ?? 'plaintext', text);
+    return kind === 'encoder' ? this.encoderDir : this.bundledDir;
+  }
+
+  private choice(document: vscode.TextDocument | undefined, text: string): ModelChoice {
     const settings = vscode.workspace.getConfiguration('attentionLens', document?.uri);
     const levels = settings.inspect<string>('modelPath');
     const folder = (document && vscode.workspace.getWorkspaceFolder(document.uri)) ?? vscode.workspace.workspaceFolders?.[0];
@@ -34,16 +53,18 @@ export class ModelManager {
       { globalValue: levels?.globalValue, workspaceValue: levels?.workspaceValue, workspaceFolderValue: levels?.workspaceFolderValue },
       vscode.workspace.isTrusted, root, this.bundledDir,
     );
-    return this.forceBundled ? { dir: this.bundledDir, bundled: true, notice: choice.notice } : choice;
+    if (this.forceBundled || choice.bundled) return { dir: this.bundledFor(document, text), bundled: true, notice: choice.notice };
+    return choice;
   }
 
-  load(document: vscode.TextDocument | undefined): Promise<LoadedModel> {
-    const choice = this.choice(document);
+  /** The model for a run on `text` (the text routes between the bundled models when none is set). */
+  load(document: vscode.TextDocument | undefined, text = ''): Promise<LoadedModel> {
+    const choice = this.choice(document, text);
     if (choice.notice) this.notifier.noticeOnce(choice.notice);
     else if (!vscode.workspace.isTrusted && !this.model) void this.noticeIfWorkspaceSetsModel(choice);
     const key = `${choice.bundled}:${choice.dir}`;
     if (this.model?.key !== key) {
-      const promise = loadWithFallback(choice, this.bundledDir);
+      const promise = loadWithFallback(choice, this.bundledFor(document, text));
       this.model = { key, promise };
       this.worked = false;
       promise.then(

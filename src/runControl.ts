@@ -13,6 +13,7 @@ import { RunLedger } from './runs';
 import type { ExplanationMessage, ResultMessage, RunMessage } from './shared/protocol';
 import { editorOffset } from './textSelection';
 import { tokenizeForModel } from './tokenize';
+import { DEFAULT_ATTENTION_BUDGET_MB, tokenLimit } from './models/budget';
 
 export interface RunControlDeps {
   log: vscode.OutputChannel;
@@ -44,7 +45,10 @@ export class RunControl {
     }
     let loaded: LoadedModel;
     try {
-      loaded = await this.deps.models.load(editor.document);
+      // The text decides between the bundled encoder (prose) and decoder (code); it is picked
+      // again below, after the load, so that edits made meanwhile count.
+      const hint = pickText(editor, undefined);
+      loaded = await this.deps.models.load(editor.document, 'text' in hint ? hint.text : '');
     } catch (e) {
       notifier.fail(`Attention Lens cannot load its bundled model: ${(e as Error).message}`);
       return undefined;
@@ -87,7 +91,14 @@ export class RunControl {
     const { notifier, link, log } = this.deps;
     const { model } = loaded;
     const settings = vscode.workspace.getConfiguration('attentionLens', req.document.uri);
-    const maxTokens = Math.max(2, Math.min(settings.get<number>('maxTokens', model.config.max_tokens), model.config.max_tokens));
+    const limit = tokenLimit({
+      setting: settings.get<number>('maxTokens', model.config.max_tokens),
+      model: model.config.max_tokens,
+      layers: model.config.num_layers,
+      heads: model.config.num_heads,
+      budgetMB: settings.get<number>('attentionMemoryMB', DEFAULT_ATTENTION_BUDGET_MB),
+    });
+    const maxTokens = limit.tokens;
     let input;
     try {
       input = tokenizeForModel(model.tokenizer, req.picked.text, model.config, maxTokens, req.picked.cursor);
@@ -103,6 +114,8 @@ export class RunControl {
         void link.post({ type: 'cancel', runId: c });
       }
     }
+    // The panel says why the window is smaller than the setting asks for.
+    if (input.truncation && limit.reason) input.truncation.reason = limit.reason;
     const focus = req.kind === 'explain' ? input.focus : null;
     if (req.kind === 'explain' && focus === null) {
       notifier.tell('warning', 'Attention Lens: there is no token at the cursor to explain; showing the whole text.');
@@ -141,7 +154,7 @@ export class RunControl {
       const kept = input.tokens.length - (model.config.prepend_bos ? 1 : 0);
       notifier.tell(
         'info',
-        `Attention Lens: the text has ${t.totalTokens} tokens and the limit is ${maxTokens}; analysing the ${kept} tokens around the cursor (lines ${from}–${to}).`,
+        `Attention Lens: the text has ${t.totalTokens} tokens and the limit is ${maxTokens}${limit.reason ? ` (${limit.reason})` : ''}; analysing the ${kept} tokens around the cursor (lines ${from}–${to}).`,
       );
     }
     return runId;
@@ -153,7 +166,7 @@ export class RunControl {
     if (!this.deps.link.panel || !req) return;
     if (req.document.isClosed || req.document.version !== req.version) return;
     const request = ++this.requests;
-    this.deps.models.load(req.document).then(
+    this.deps.models.load(req.document, req.picked.text).then(
       (loaded) => {
         if (request === this.requests) this.execute(req, loaded);
       },

@@ -3,7 +3,7 @@
 // (and logged) when it does not match.
 import { ModelConfig } from './modelConfig';
 import {
-  Check, ValidationError, arrayOf, bool, int, nullable, num, object, oneOf, str,
+  Check, ValidationError, arrayOf, bool, int, nullable, num, object, oneOf, optional, str,
 } from './validate';
 
 export type Backend = 'webgpu' | 'wasm';
@@ -25,6 +25,8 @@ export interface Truncation {
   /** The character range of the analysed window inside the selection. */
   keptStart: number;
   keptEnd: number;
+  /** Why the window is smaller than attentionLens.maxTokens asks (the attention memory budget). */
+  reason?: string;
 }
 
 // ---- host → webview --------------------------------------------------------
@@ -53,7 +55,31 @@ export interface PinMessage { type: 'pin'; runId: number; tokenIndex: number | n
 export interface ExplainMessage { type: 'explain'; runId: number; tokenIndex: number }
 export interface CancelMessage { type: 'cancel'; runId: number }
 
-export type ToWebview = InitMessage | RunMessage | PinMessage | ExplainMessage | CancelMessage;
+/** One version of the text in a comparison: what it is called, its text, and its tokens (offsets into text). */
+export interface VariantInfo {
+  /** "base", or how it differs: "tired → wide", "the document as edited". */
+  label: string;
+  text: string;
+  tokens: TokenInfo[];
+}
+
+/**
+ * "Compare with an edit": run the base (the last run's text) and every variant on the same model,
+ * show the base like a run, and the variants side by side for the focus token. runId is a run id
+ * like any other (newest wins, cancel applies).
+ */
+export interface CompareMessage {
+  type: 'compare';
+  runId: number;
+  source: { fileName: string; languageId: string };
+  base: VariantInfo;
+  variants: VariantInfo[];
+  truncation: Truncation | null;
+  /** The base token whose attention is compared, or null (the page waits for a pin). */
+  focus: number | null;
+}
+
+export type ToWebview = InitMessage | RunMessage | PinMessage | ExplainMessage | CancelMessage | CompareMessage;
 
 // ---- webview → host --------------------------------------------------------
 
@@ -112,18 +138,48 @@ export interface SaveMessage {
  */
 export interface ReloadMessage { type: 'reload'; reason: string }
 
+/** One row of the comparison as the panel shows it: its label and weight in the base and each variant. */
+export interface ComparisonRow { label: string; edited: boolean; weights: number[] }
+
+/** What the panel shows for a comparison and the pinned (focus) token. */
+export interface ComparisonMessage {
+  type: 'comparison';
+  runId: number;
+  tokenIndex: number;
+  /** Versions shown side by side: the base and the variants. */
+  labels: string[];
+  /** The view the rows are for ("layer 4, head 2"). */
+  view: string;
+  rows: ComparisonRow[];
+  /** One line per variant: "it: animal 51% → 12%, street 19% → 63%; layer 4 head 2 flips". */
+  summaries: string[];
+  lines: string[];
+  /** A causal model and a focus before every edit: its attention cannot change. */
+  beforeEdit: boolean;
+  /** Why there is no comparison for this token (it is part of the edit), else null. */
+  problem: string | null;
+}
+
 export type ToHost =
   | ReadyMessage | ProgressMessage | ResultMessage | HighlightMessage | ExplanationMessage | ErrorMessage | SaveMessage
-  | ReloadMessage;
+  | ReloadMessage | ComparisonMessage;
 
 // ---- validation ------------------------------------------------------------
 
 const MAX_TOKENS = 8192;
 const MAX_TEXT = 64 * 1024 * 1024;
+/** Variants per comparison: the side-by-side table stays readable. */
+export const MAX_VARIANTS = 8;
 
 const token = object<TokenInfo>({ id: int, text: str, start: int, end: int, special: bool });
-const truncation = object<Truncation>({ totalTokens: int, keptStart: int, keptEnd: int });
+const truncation = object<Truncation>({ totalTokens: int, keptStart: int, keptEnd: int, reason: optional(str) });
 const backend = oneOf<Backend>('webgpu', 'wasm');
+const variantInfo = object<VariantInfo>({ label: str, text: str, tokens: arrayOf(token, MAX_TOKENS) });
+const nonEmpty = <T>(c: Check<T[]>): Check<T[]> => (v, w) => {
+  const a = c(v, w);
+  if (a.length === 0) throw new ValidationError(`${w} must not be empty`);
+  return a;
+};
 
 // The model config inside init was already checked by the host (parseModelConfig); here it is
 // only checked to be an object with the numbers the webview indexes by.
@@ -151,6 +207,15 @@ const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
   pin: object<PinMessage>({ type: oneOf('pin'), runId: int, tokenIndex: nullable(int) }),
   explain: object<ExplainMessage>({ type: oneOf('explain'), runId: int, tokenIndex: int }),
   cancel: object<CancelMessage>({ type: oneOf('cancel'), runId: int }),
+  compare: object<CompareMessage>({
+    type: oneOf('compare'),
+    runId: int,
+    source: object({ fileName: str, languageId: str }),
+    base: variantInfo,
+    variants: nonEmpty(arrayOf(variantInfo, MAX_VARIANTS)),
+    truncation: nullable(truncation),
+    focus: nullable(int),
+  }),
 };
 
 const toHost: Record<ToHost['type'], Check<ToHost>> = {
@@ -170,6 +235,12 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
   }),
   error: object<ErrorMessage>({ type: oneOf('error'), runId: nullable(int), message: str }),
   reload: object<ReloadMessage>({ type: oneOf('reload'), reason: str }),
+  comparison: object<ComparisonMessage>({
+    type: oneOf('comparison'), runId: int, tokenIndex: int,
+    labels: arrayOf(str, MAX_VARIANTS + 1), view: str,
+    rows: arrayOf(object<ComparisonRow>({ label: str, edited: bool, weights: arrayOf(num, MAX_VARIANTS + 1) }), MAX_TOKENS),
+    summaries: arrayOf(str, MAX_VARIANTS), lines: arrayOf(str, 1024), beforeEdit: bool, problem: nullable(str),
+  }),
   save: object<SaveMessage>({
     type: oneOf('save'), format: oneOf<ExportFormat>('json', 'png', 'svg', 'html'), fileName: str, data: str,
     encoding: oneOf('utf8', 'base64'),
