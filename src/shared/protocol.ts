@@ -1,6 +1,8 @@
 // The one message protocol between the extension host and the webview. Both sides import this
 // module; every message that arrives is checked with parseToWebview / parseToHost and dropped
 // (and logged) when it does not match.
+import type { ProbeScores } from './headProbe';
+import { ROLE_KINDS, RoleScores } from './headRoles';
 import { ModelConfig } from './modelConfig';
 import {
   Check, ValidationError, arrayOf, bool, int, nullable, num, object, oneOf, optional, str,
@@ -49,6 +51,11 @@ export interface RunMessage {
   focus: number | null;
   /** Write the explanation for `focus` ("Explain attention here"). */
   explain: boolean;
+  /**
+   * Per token, the index of the tokenizer's own pre-tokenized word it belongs to (every special
+   * token a word of its own): the words view groups by it. Absent: the panel shows tokens only.
+   */
+  wordIds?: number[];
 }
 
 export interface PinMessage { type: 'pin'; runId: number; tokenIndex: number | null }
@@ -79,7 +86,14 @@ export interface CompareMessage {
   focus: number | null;
 }
 
-export type ToWebview = InitMessage | RunMessage | PinMessage | ExplainMessage | CancelMessage | CompareMessage;
+/** "Probe heads": run the model on the fixed probe tokens and score every head's roles. */
+export interface ProbeMessage { type: 'probe'; probeId: number; tokens: TokenInfo[] }
+
+/** The cached probe scores of the loaded model (null: never probed); the panel labels heads with them. */
+export interface HeadRolesMessage { type: 'headRoles'; probe: ProbeScores | null }
+
+export type ToWebview =
+  | InitMessage | RunMessage | PinMessage | ExplainMessage | CancelMessage | CompareMessage | ProbeMessage | HeadRolesMessage;
 
 // ---- webview → host --------------------------------------------------------
 
@@ -101,13 +115,18 @@ export interface ResultMessage {
 
 export interface Target { index: number; weight: number }
 
+/** A highlighted target: token `index`, or in the words view tokens [index, end) — one word. */
+export interface HighlightTarget extends Target { end?: number }
+
 /** What the hovered or pinned token attends to (direction 'from') or is attended by ('to'). */
 export interface HighlightMessage {
   type: 'highlight';
   runId: number;
   tokenIndex: number | null;
+  /** In the words view: the hovered word is tokens [tokenIndex, tokenEnd). */
+  tokenEnd?: number;
   direction: 'from' | 'to';
-  targets: Target[];
+  targets: HighlightTarget[];
 }
 
 export interface ExplanationMessage {
@@ -160,9 +179,17 @@ export interface ComparisonMessage {
   problem: string | null;
 }
 
+/** The probe's outcome: every head's role scores, or why there are none. */
+export interface ProbeResultMessage {
+  type: 'probeResult';
+  probeId: number;
+  scores: ProbeScores | null;
+  error: string | null;
+}
+
 export type ToHost =
   | ReadyMessage | ProgressMessage | ResultMessage | HighlightMessage | ExplanationMessage | ErrorMessage | SaveMessage
-  | ReloadMessage | ComparisonMessage;
+  | ReloadMessage | ComparisonMessage | ProbeResultMessage;
 
 // ---- validation ------------------------------------------------------------
 
@@ -175,6 +202,21 @@ const token = object<TokenInfo>({ id: int, text: str, start: int, end: int, spec
 const truncation = object<Truncation>({ totalTokens: int, keptStart: int, keptEnd: int, reason: optional(str) });
 const backend = oneOf<Backend>('webgpu', 'wasm');
 const variantInfo = object<VariantInfo>({ label: str, text: str, tokens: arrayOf(token, MAX_TOKENS) });
+const roleScores = object<RoleScores>(Object.fromEntries(ROLE_KINDS.map((k) => [k, nullable(num)])) as { [K in keyof RoleScores]-?: Check<RoleScores[K]> });
+/** Per layer, per head; at most 1024 of each (no model comes near). */
+const probeScores: Check<ProbeScores> = arrayOf(arrayOf(roleScores, 1024), 1024);
+
+/** One word id per token, when there are word ids at all. */
+function withWordIds(c: Check<RunMessage>): Check<RunMessage> {
+  return (v, w) => {
+    const m = c(v, w);
+    if (m.wordIds && m.wordIds.length !== m.tokens.length) {
+      throw new ValidationError(`${w}.wordIds has ${m.wordIds.length} ids for ${m.tokens.length} tokens`);
+    }
+    return m;
+  };
+}
+
 const nonEmpty = <T>(c: Check<T[]>): Check<T[]> => (v, w) => {
   const a = c(v, w);
   if (a.length === 0) throw new ValidationError(`${w} must not be empty`);
@@ -195,7 +237,7 @@ const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
     wasmBase: str,
     backend: oneOf<BackendPreference>('auto', 'webgpu', 'wasm'),
   }),
-  run: object<RunMessage>({
+  run: withWordIds(object<RunMessage>({
     type: oneOf('run'),
     runId: int,
     source: object({ fileName: str, languageId: str }),
@@ -203,10 +245,13 @@ const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
     truncation: nullable(truncation),
     focus: nullable(int),
     explain: bool,
-  }),
+    wordIds: optional(arrayOf(int, MAX_TOKENS)),
+  })),
   pin: object<PinMessage>({ type: oneOf('pin'), runId: int, tokenIndex: nullable(int) }),
   explain: object<ExplainMessage>({ type: oneOf('explain'), runId: int, tokenIndex: int }),
   cancel: object<CancelMessage>({ type: oneOf('cancel'), runId: int }),
+  probe: object<ProbeMessage>({ type: oneOf('probe'), probeId: int, tokens: arrayOf(token, MAX_TOKENS) }),
+  headRoles: object<HeadRolesMessage>({ type: oneOf('headRoles'), probe: nullable(probeScores) }),
   compare: object<CompareMessage>({
     type: oneOf('compare'),
     runId: int,
@@ -227,14 +272,17 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
     type: oneOf('result'), runId: int, backend, backendReason: nullable(str), loadMs: num, inferenceMs: num,
   }),
   highlight: object<HighlightMessage>({
-    type: oneOf('highlight'), runId: int, tokenIndex: nullable(int), direction: oneOf('from', 'to'),
-    targets: arrayOf(object<Target>({ index: int, weight: num }), MAX_TOKENS),
+    type: oneOf('highlight'), runId: int, tokenIndex: nullable(int), tokenEnd: optional(int), direction: oneOf('from', 'to'),
+    targets: arrayOf(object<HighlightTarget>({ index: int, weight: num, end: optional(int) }), MAX_TOKENS),
   }),
   explanation: object<ExplanationMessage>({
     type: oneOf('explanation'), runId: int, tokenIndex: int, summary: str, lines: arrayOf(str, 256),
   }),
   error: object<ErrorMessage>({ type: oneOf('error'), runId: nullable(int), message: str }),
   reload: object<ReloadMessage>({ type: oneOf('reload'), reason: str }),
+  probeResult: object<ProbeResultMessage>({
+    type: oneOf('probeResult'), probeId: int, scores: nullable(probeScores), error: nullable(str),
+  }),
   comparison: object<ComparisonMessage>({
     type: oneOf('comparison'), runId: int, tokenIndex: int,
     labels: arrayOf(str, MAX_VARIANTS + 1), view: str,
