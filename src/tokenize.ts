@@ -1,82 +1,76 @@
-// The model's tokenizer (tokenizer.json through @huggingface/tokenizers), with each token's exact
-// UTF-16 range in the analysed text, the bos token the model expects, and a window around the
-// focus when the text has more tokens than the model takes.
-import { Tokenizer } from '@huggingface/tokenizers';
+// The model's tokenizer (any tokenizer.json family: src/tokenizers/), with each token's exact
+// UTF-16 range in the analysed text and its word, the special tokens the model expects around the
+// text, and a window around the focus when the text has more tokens than the model takes.
 import { promises as fs } from 'fs';
 import { ModelConfig } from './shared/modelConfig';
-import {
-  AlignmentError, Span, alignTokenBytes, byteLevelToBytes, mapNormalization, spansThroughNormalization, utf8,
-} from './shared/offsets';
 import { TokenInfo, Truncation } from './shared/protocol';
+import { TokenizerFormatError } from './tokenizers/json';
+import { EncodedText, Pipeline, TokenizerFamily } from './tokenizers/pipeline';
+import { SpecialPlan, applyTokenizerConfig, postProcessorPlan } from './tokenizers/specials';
+
+export type { EncodedText, TokenizerFamily };
 
 export class TokenizerError extends Error {}
 
-interface AddedTokenJson { id: number; content: string; special?: boolean }
-
-function isByteLevel(component: unknown): boolean {
-  if (typeof component !== 'object' || component === null) return false;
-  const c = component as { type?: unknown; pretokenizers?: unknown[] };
-  if (c.type === 'ByteLevel') return true;
-  return c.type === 'Sequence' && Array.isArray(c.pretokenizers) && c.pretokenizers.some(isByteLevel);
+export interface TokenizerOptions {
+  /** tokenizer_config.json's parsed content: its add_bos_token / add_eos_token and token names. */
+  tokenizerConfig?: unknown;
+  /** The model's vocab_size: every id the tokenizer can produce must be below it. */
+  vocabSize?: number;
+  /** Names the files in messages. */
+  file?: string;
+  tokenizerConfigFile?: string;
+  configFile?: string;
 }
 
-/** A loaded tokenizer.json that encodes text into tokens with exact source ranges. */
+/** A loaded tokenizer.json (any family) that encodes text into tokens with exact source ranges. */
 export class TextTokenizer {
-  private readonly tok: Tokenizer;
-  private readonly added = new Map<string, AddedTokenJson>();
+  private readonly pipe: Pipeline;
+  readonly family: TokenizerFamily;
+  /** Distinct ids, added tokens included. */
   readonly vocabSize: number;
+  /** The largest id the tokenizer can produce. */
+  readonly maxId: number;
+  /** The special tokens the tokenizer itself puts around a text (post_processor, tokenizer_config.json). */
+  readonly specials: SpecialPlan;
 
-  /** `json` is tokenizer.json's parsed content; throws TokenizerError saying what is unsupported. */
-  constructor(json: unknown) {
-    if (typeof json !== 'object' || json === null) throw new TokenizerError('tokenizer.json must hold a JSON object');
-    const j = json as { model?: { type?: unknown }; pre_tokenizer?: unknown; added_tokens?: unknown };
-    if (!isByteLevel(j.pre_tokenizer)) {
-      // Offsets come from the byte-level spelling of tokens; other schemes would need guessing.
-      const kind = (j.pre_tokenizer as { type?: unknown } | null)?.type ?? 'none';
-      throw new TokenizerError(`tokenizer.json: pre_tokenizer is ${String(kind)}; Attention Lens needs a byte-level tokenizer (pre_tokenizer ByteLevel) to keep exact offsets`);
-    }
-    if ((j.pre_tokenizer as { add_prefix_space?: unknown }).add_prefix_space === true) {
-      throw new TokenizerError('tokenizer.json: ByteLevel add_prefix_space is true; it inserts text that is not in the source, which Attention Lens does not support');
-    }
+  /** `json` is tokenizer.json's parsed content; throws TokenizerError saying what is wrong. */
+  constructor(json: unknown, opts: TokenizerOptions = {}) {
+    const file = opts.file ?? 'tokenizer.json';
     try {
-      this.tok = new Tokenizer(json, {});
+      this.pipe = new Pipeline(json);
+      const plan = postProcessorPlan((json as { post_processor?: unknown }).post_processor);
+      this.specials = applyTokenizerConfig(plan, opts.tokenizerConfig, (t) => this.pipe.tokenToId(t), opts.tokenizerConfigFile);
     } catch (e) {
-      throw new TokenizerError(`tokenizer.json could not be loaded: ${(e as Error).message}`);
+      if (e instanceof TokenizerFormatError) throw new TokenizerError(`${file}: ${e.message}`);
+      throw e;
     }
-    for (const a of Array.isArray(j.added_tokens) ? (j.added_tokens as AddedTokenJson[]) : []) {
-      if (typeof a?.content === 'string' && Number.isInteger(a.id)) this.added.set(a.content, a);
+    this.family = this.pipe.family;
+    this.vocabSize = this.pipe.vocabSize;
+    this.maxId = this.pipe.maxId;
+    if (opts.vocabSize !== undefined && this.maxId >= opts.vocabSize) {
+      throw new TokenizerError(`${file} produces token ids up to ${this.maxId}, but ${opts.configFile ?? 'config.json'} says the model's vocab_size is ${opts.vocabSize}: those ids would run past the model's embedding`);
     }
-    this.vocabSize = this.tok.get_vocab(true).size;
   }
 
   tokenToId(token: string): number | undefined {
-    return this.tok.token_to_id(token);
+    return this.pipe.tokenToId(token);
   }
 
-  /** Tokens of `text` (no bos), each with its exact source range and source text. */
+  /** Tokens of `text` (no special tokens added), each with its exact source range and source text. */
   encode(text: string): TokenInfo[] {
-    if (text.length === 0) return [];
-    const enc = this.tok.encode(text, { add_special_tokens: false });
-    const pieces = enc.tokens.map((t) => (this.added.has(t) ? utf8(t) : byteLevelToBytes(t)));
-    let spans: Span[];
-    if (this.tok.normalizer === null) {
-      spans = alignTokenBytes(text, pieces);
-    } else {
-      const normalize = this.tok.normalizer;
-      const map = mapNormalization(text, (s) => normalize(s));
-      if (!map) throw new AlignmentError('the tokenizer\'s normalizer changes this text in a way that cannot be mapped back to it');
-      spans = spansThroughNormalization(alignTokenBytes(map.normalized, pieces), map, text.length);
-    }
-    return enc.ids.map((id, i) => {
-      if (!Number.isInteger(id)) throw new TokenizerError(`token ${JSON.stringify(enc.tokens[i])} has no id in tokenizer.json`);
-      const { start, end } = spans[i];
-      return { id, text: text.slice(start, end), start, end, special: this.added.get(enc.tokens[i])?.special === true };
-    });
+    return this.encodeWords(text).tokens;
+  }
+
+  /** The tokens of `text` and, per token, the index of the tokenizer's own word it belongs to. */
+  encodeWords(text: string): EncodedText {
+    if (text.length === 0) return { tokens: [], wordIds: [] };
+    return this.pipe.encode(text);
   }
 }
 
 /** Reads and loads a tokenizer.json file; throws TokenizerError naming the file and the problem. */
-export async function loadTokenizer(file: string): Promise<TextTokenizer> {
+export async function loadTokenizer(file: string, opts: TokenizerOptions = {}): Promise<TextTokenizer> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -89,11 +83,7 @@ export async function loadTokenizer(file: string): Promise<TextTokenizer> {
   } catch (e) {
     throw new TokenizerError(`${file} is not valid JSON: ${(e as Error).message}`);
   }
-  try {
-    return new TextTokenizer(json);
-  } catch (e) {
-    throw new TokenizerError(`${file}: ${(e as Error).message.replace(/^tokenizer\.json:?\s*/, '')}`);
-  }
+  return new TextTokenizer(json, { ...opts, file });
 }
 
 /**
@@ -132,54 +122,88 @@ export function chooseWindow(count: number, cap: number, focus: number | null): 
 }
 
 export interface ModelInput {
-  /** What goes to the model: bos (when the config asks for it) then the tokens of the kept text. */
+  /** What goes to the model: the special tokens it expects around the tokens of the kept text. */
   tokens: TokenInfo[];
+  /** Per token, its word (0-based, increasing; every special token is a word of its own). */
+  wordIds: number[];
   truncation: Truncation | null;
   /** Index in `tokens` of the token at the focus offset, or null. */
   focus: number | null;
 }
 
 /**
- * Tokenizes `text` for the model: at most `maxTokens` tokens in all (bos included). When the text
- * has more, the window around `focusOffset` is kept and re-tokenized on its own, so the ids are
- * exactly those the model sees for the kept text; ranges stay offsets into `text`.
+ * The special tokens a run puts before and after the text. Our contract's config.json decides
+ * (prepend_bos with special_tokens.bos, nothing after); a Hugging Face folder's tokenizer does:
+ * its post_processor, then tokenizer_config.json's add_bos_token / add_eos_token.
+ */
+export function specialsFor(tok: TextTokenizer, config: ModelConfig): { prefix: TokenInfo[]; suffix: TokenInfo[] } {
+  const info = (id: number): TokenInfo => ({ id, text: '', start: 0, end: 0, special: true });
+  if (config.source !== 'huggingface') return { prefix: config.prepend_bos ? [info(bosId(tok, config))] : [], suffix: [] };
+  let plan: SpecialPlan;
+  try {
+    plan = applyTokenizerConfig(tok.specials, {
+      add_bos_token: config.add_bos_token, bos_token: config.special_tokens.bos,
+      add_eos_token: config.add_eos_token, eos_token: config.special_tokens.eos,
+    }, (t) => tok.tokenToId(t));
+  } catch (e) {
+    throw new TokenizerError((e as Error).message);
+  }
+  return { prefix: plan.prefix.map((s) => info(s.id)), suffix: plan.suffix.map((s) => info(s.id)) };
+}
+
+/**
+ * Tokenizes `text` for the model: at most `maxTokens` tokens in all (special tokens included).
+ * When the text has more, the window around `focusOffset` is kept and re-tokenized on its own, so
+ * the ids are exactly those the model sees for the kept text; ranges stay offsets into `text`.
  */
 export function tokenizeForModel(
   tok: TextTokenizer, text: string, config: ModelConfig, maxTokens: number, focusOffset: number | null,
 ): ModelInput {
-  const bos = config.prepend_bos ? bosToken(tok, config) : null;
-  const cap = Math.min(maxTokens, config.max_tokens) - (bos ? 1 : 0);
+  const { prefix, suffix } = specialsFor(tok, config);
+  const cap = Math.min(maxTokens, config.max_tokens) - prefix.length - suffix.length;
   if (cap < 1) throw new TokenizerError(`the token limit ${maxTokens} leaves no room for text`);
-  const all = tok.encode(text);
+  const all = tok.encodeWords(text);
   let kept = all;
   let truncation: Truncation | null = null;
-  if (all.length > cap) {
-    const focusIndex = focusOffset === null ? null : tokenAtOffset(all, focusOffset);
-    let [from, to] = chooseWindow(all.length, cap, focusIndex);
+  let keptStart = 0;
+  let keptEnd = text.length;
+  if (all.tokens.length > cap) {
+    const focusIndex = focusOffset === null ? null : tokenAtOffset(all.tokens, focusOffset);
+    let [from, to] = chooseWindow(all.tokens.length, cap, focusIndex);
     // Re-tokenizing a cut text can merge differently at the edges; shrink until it fits.
     for (;;) {
-      const keptStart = all[from].start;
-      const keptEnd = all[to - 1].end;
-      kept = tok.encode(text.slice(keptStart, keptEnd)).map((t) => ({ ...t, start: t.start + keptStart, end: t.end + keptStart }));
-      if (kept.length <= cap) {
-        truncation = { totalTokens: all.length, keptStart, keptEnd };
+      keptStart = all.tokens[from].start;
+      keptEnd = all.tokens[to - 1].end;
+      const part = tok.encodeWords(text.slice(keptStart, keptEnd));
+      const shift = keptStart;
+      kept = { tokens: part.tokens.map((t) => ({ ...t, start: t.start + shift, end: t.end + shift })), wordIds: part.wordIds };
+      if (kept.tokens.length <= cap) {
+        truncation = { totalTokens: all.tokens.length, keptStart, keptEnd };
         break;
       }
-      const over = kept.length - cap;
+      const over = kept.tokens.length - cap;
       if (to - from <= over) throw new TokenizerError('no window of the text fits the token limit');
       const centre = focusIndex ?? from;
       if (centre - from > to - 1 - centre) from += over;
       else to -= over;
     }
   }
-  const tokens = bos ? [bos, ...kept] : kept;
+  const at = (p: number) => (t: TokenInfo): TokenInfo => ({ ...t, start: p, end: p });
+  // Contract models keep bos at 0 as before; a suffix sits at the end of the kept text.
+  const tokens = [...prefix.map(at(config.source === 'huggingface' ? keptStart : 0)), ...kept.tokens, ...suffix.map(at(keptEnd))];
+  const textWords = kept.wordIds.length ? kept.wordIds[kept.wordIds.length - 1] + 1 : 0;
+  const wordIds = [
+    ...prefix.map((_, i) => i),
+    ...kept.wordIds.map((w) => w + prefix.length),
+    ...suffix.map((_, i) => prefix.length + textWords + i),
+  ];
   const focus = focusOffset === null ? null : tokenAtOffset(tokens, focusOffset);
-  return { tokens, truncation, focus };
+  return { tokens, wordIds, truncation, focus };
 }
 
-function bosToken(tok: TextTokenizer, config: ModelConfig): TokenInfo {
+function bosId(tok: TextTokenizer, config: ModelConfig): number {
   const name = config.special_tokens.bos;
   const id = name === undefined ? undefined : tok.tokenToId(name);
   if (id === undefined) throw new TokenizerError(`config.json asks for a bos token (prepend_bos) but ${JSON.stringify(name)} is not in tokenizer.json`);
-  return { id, text: '', start: 0, end: 0, special: true };
+  return id;
 }

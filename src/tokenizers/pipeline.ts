@@ -1,0 +1,120 @@
+// One tokenizer.json as a pipeline with exact offsets: added tokens → normalizer → pre-tokenizer →
+// model, the same order as the Rust `tokenizers` library, with every unit tracked back to the
+// source text (see aligned.ts). Also says which family the tokenizer is and each token's word.
+import { Tokenizer } from '@huggingface/tokenizers';
+import { TokenInfo } from '../shared/protocol';
+import { AddedTokens } from './addedTokens';
+import { fromSource } from './aligned';
+import { JsonObject, TokenizerFormatError, isObject } from './json';
+import { WordModel } from './model';
+import { Normalize, createNormalizer } from './normalizers';
+import { PreTokenizerInfo, createPreTokenizer } from './preTokenizers';
+
+export type TokenizerFamily = 'byte-level BPE' | 'SentencePiece BPE' | 'BPE' | 'WordPiece' | 'Unigram';
+
+export interface EncodedText {
+  tokens: TokenInfo[];
+  /** Per token, the index of the tokenizer's own word it belongs to (special tokens: their own). */
+  wordIds: number[];
+}
+
+const MODEL_TYPES = ['BPE', 'WordPiece', 'Unigram'];
+
+export class Pipeline {
+  readonly family: TokenizerFamily;
+  readonly added: AddedTokens;
+  readonly lib: Tokenizer;
+  /** The largest id the tokenizer can produce. */
+  readonly maxId: number;
+  readonly vocabSize: number;
+  private readonly normalize: Normalize | null;
+  private readonly pre: PreTokenizerInfo;
+  private readonly model: WordModel;
+  /** Words are also cut at white space inside a pre-token (SentencePiece: one pre-token per text). */
+  private readonly spaceWords: boolean;
+
+  /** Throws TokenizerFormatError saying which part of tokenizer.json is malformed or unsupported. */
+  constructor(json: unknown) {
+    if (!isObject(json)) throw new TokenizerFormatError('the file must hold a JSON object');
+    const model = json.model;
+    if (!isObject(model)) throw new TokenizerFormatError('it has no "model" object');
+    const type = model.type ?? inferModelType(model);
+    if (typeof type !== 'string' || !MODEL_TYPES.includes(type)) {
+      throw new TokenizerFormatError(`model.type ${JSON.stringify(type)} is not a tokenizer model Attention Lens reads (BPE, WordPiece, Unigram)`);
+    }
+    if (model.vocab === undefined || model.vocab === null || typeof model.vocab !== 'object') {
+      throw new TokenizerFormatError('model.vocab is missing');
+    }
+    if (type === 'BPE' && !Array.isArray(model.merges)) throw new TokenizerFormatError('model.merges must be a list (a BPE model)');
+    this.added = new AddedTokens(json.added_tokens);
+    this.normalize = createNormalizer(json.normalizer);
+    this.pre = createPreTokenizer(json.pre_tokenizer);
+    const full: JsonObject = { ...json, added_tokens: this.added.list.length ? json.added_tokens : [], model: { ...model, type } };
+    try {
+      this.lib = new Tokenizer(full, {});
+    } catch (e) {
+      throw new TokenizerFormatError(`it cannot be loaded: ${(e as Error).message}`);
+    }
+    this.model = new WordModel(this.lib, { ...model, type }, this.pre.byteLevel);
+    const ids = [...this.lib.get_vocab(true).values()];
+    this.vocabSize = new Set(ids).size;
+    this.maxId = ids.reduce((m, v) => Math.max(m, v), -1);
+    const usesMetaspace = this.pre.metaspace !== null || JSON.stringify(json.normalizer ?? null).includes('▁');
+    this.family = type === 'WordPiece' ? 'WordPiece' : type === 'Unigram' ? 'Unigram'
+      : this.pre.byteLevel ? 'byte-level BPE' : usesMetaspace || model.byte_fallback === true ? 'SentencePiece BPE' : 'BPE';
+    this.spaceWords = this.family === 'SentencePiece BPE' || this.family === 'Unigram';
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.added.byContent(token)?.id ?? this.lib.token_to_id(token);
+  }
+
+  /** Tokens of `text` with no special tokens added (added tokens found in it are kept). */
+  encode(text: string): EncodedText {
+    const tokens: TokenInfo[] = [];
+    const wordIds: number[] = [];
+    let word = -1;
+    for (const s of this.added.split(text)) {
+      if (s.kind === 'added') {
+        tokens.push({ id: s.token.id, text: text.slice(s.start, s.end), start: s.start, end: s.end, special: s.token.special });
+        wordIds.push(++word);
+        continue;
+      }
+      let a = fromSource(text.slice(s.start, s.end), s.start);
+      if (this.normalize) a = this.normalize(a);
+      if (a.text.length === 0) continue;
+      for (const w of this.pre.run([a])) {
+        let prevText: string | null = null;
+        word++;
+        for (const t of this.model.encodeWord(w)) {
+          const src = text.slice(t.span.start, t.span.end);
+          // SentencePiece words: a token after white space, or starting with it, starts a word.
+          if (this.spaceWords && prevText !== null && src.length > 0 && (/^\s/u.test(src) || /\s$/u.test(prevText))) word++;
+          tokens.push({ id: t.id, text: src, start: t.span.start, end: t.span.end, special: false });
+          wordIds.push(word);
+          if (src.length > 0) prevText = src;
+        }
+      }
+    }
+    return { tokens, wordIds: dense(wordIds) };
+  }
+}
+
+/** Renumbers word ids 0, 1, 2… in order (a word that gave no token leaves no gap). */
+function dense(ids: number[]): number[] {
+  let n = -1;
+  let last = NaN;
+  return ids.map((w) => {
+    if (w !== last) n++;
+    last = w;
+    return n;
+  });
+}
+
+/** Files from before "type" was written: the shape of the model says which it is. */
+function inferModelType(model: JsonObject): string | undefined {
+  if (Array.isArray(model.vocab)) return 'Unigram';
+  if (Array.isArray(model.merges)) return 'BPE';
+  if (typeof model.continuing_subword_prefix === 'string') return 'WordPiece';
+  return undefined;
+}
