@@ -50,6 +50,15 @@ export interface ExplainInput {
   rollout?: Float32Array[];
   /** The mean of all heads of a layer, when the caller keeps them. */
   layerMean?: (layer: number) => Float32Array;
+  /**
+   * The focus's row of the rollout over all layers, when the caller computes it otherwise: in
+   * the words view it is the rollout on tokens grouped into words (src/shared/words.ts).
+   */
+  rolloutRow?: (focus: number) => Float32Array;
+  /** What a head does ("previous-token", "pronoun head, trained"), cited after it; else the config's names. */
+  headRole?: (layer: number, head: number) => string;
+  /** 'word': the units are words (the first line says how their numbers are made). */
+  unit?: 'token' | 'word';
 }
 
 /**
@@ -80,8 +89,11 @@ export function explain(input: ExplainInput): Explanation {
     return `${label(focus)} → ${named}${note}`;
   };
 
+  const words = input.unit === 'word'
+    ? ' In words: attention to a word is the sum over its tokens, from a word the mean over its tokens.'
+    : '';
   const lines: string[] = [
-    `What "${label(focus)}" attends to. Layers and heads are numbered from 1; percentages are attention weights, rounded.`,
+    `What "${label(focus)}" attends to. Layers and heads are numbered from 1; percentages are attention weights, rounded.${words}`,
   ];
   const all = allHeads(heads);
   const perLayer: Target[][] = [];
@@ -95,15 +107,20 @@ export function explain(input: ExplainInput): Explanation {
 
   // Only the focus token's row of the rollout is needed: rolloutRow computes it without the
   // full matrix products (which cost most of a first overlay at 512 tokens, bench/README.md).
-  const rw = input.rollout ? row(input.rollout[input.rollout.length - 1], seq, focus) : rolloutRow(stack, focus, undefined, input.layerMean);
+  const rw = input.rollout ? row(input.rollout[input.rollout.length - 1], seq, focus)
+    : input.rolloutRow ? input.rolloutRow(focus) : rolloutRow(stack, focus, undefined, input.layerMean);
   const rolloutTargets = top(rw);
   const summary = describe(rw, rolloutTargets);
   lines.push(`Rollout over layers 1–${stack.layers.length} (Abnar & Zuidema 2020, each layer 0.5·A + 0.5·I): ${summary}`);
 
   const named = namedHeads(config);
   const nameOf = (l: number, h: number): string => {
+    if (input.headRole) {
+      const role = input.headRole(l, h);
+      return role ? `, ${role}` : '';
+    }
     const n = named.find((x) => x.layer === l && x.head === h);
-    return n ? ` (the model card's ${n.kind} head)` : '';
+    return n ? `, ${n.kind} head` : '';
   };
   const candidates = topTargets(rw, { k: seq, exclude: (i) => special(i) || i === focus });
   const topTarget = candidates.length ? candidates[0].index : null;
@@ -113,7 +130,7 @@ export function explain(input: ExplainInput): Explanation {
   } else {
     topHeads = headsOnTarget(stack, focus, topTarget).slice(0, 3);
     const list = topHeads.map((x) => `layer ${x.layer + 1} head ${x.head + 1}${nameOf(x.layer, x.head)}: ${percent(x.weight)}`);
-    lines.push(`Heads with the most weight on "${label(topTarget)}": ${list.join(', ')}`);
+    lines.push(`Heads with the most weight on "${label(topTarget)}": ${list.join('; ')}`);
   }
   for (const n of named) {
     const w = row(headMatrix(stack.layers[n.layer], n.head, seq), seq, focus);

@@ -33,14 +33,14 @@ describe('explanation text', () => {
       'Layer 1, mean of 2 heads: it → dog 40%, A 15%, it 15% (<bos> 30%)',
       'Layer 2, mean of 2 heads: it → A 40%, dog 20%, it 10% (<bos> 30%)',
       'Rollout over layers 1–2 (Abnar & Zuidema 2020, each layer 0.5·A + 0.5·I): it → it 32%, A 21%, dog 19% (<bos> 29%)',
-      'Heads with the most weight on "A": layer 2 head 1: 60%, layer 1 head 2: 20%, layer 2 head 2: 20%',
+      'Heads with the most weight on "A": layer 2 head 1: 60%; layer 1 head 2: 20%; layer 2 head 2: 20%',
     ]);
     assert.strictEqual(e.topTarget, 1);
     assert.deepStrictEqual(e.topHeads.map((h) => [h.layer, h.head]), [[1, 0], [0, 1], [1, 1]]);
   });
   it('cites the heads the model card names', () => {
     const e = explain({ tokens, stack, config: { heads: { pronoun: [1, 0] } }, focus: 3 });
-    assert.strictEqual(e.lines[4], 'Heads with the most weight on "A": layer 2 head 1 (the model card\'s pronoun head): 60%, layer 1 head 2: 20%, layer 2 head 2: 20%');
+    assert.strictEqual(e.lines[4], 'Heads with the most weight on "A": layer 2 head 1, pronoun head: 60%; layer 1 head 2: 20%; layer 2 head 2: 20%');
     assert.strictEqual(e.lines[5], 'The model card\'s pronoun head, layer 2 head 1: it → A 60%, dog 20%, it 10% (<bos> 10%)');
   });
   it('a token with nothing before it but <bos>', () => {
