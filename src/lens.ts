@@ -8,6 +8,7 @@ import { Highlighter } from './decorations';
 import { attentionHover } from './editorHover';
 import { HostReceiver } from './hostReceiver';
 import { ModelManager } from './modelManager';
+import { Chosen, chooseModel } from './models/chooseModel';
 import { Notifier } from './notifier';
 import { PanelConnection } from './panelConnection';
 import { RunControl } from './runControl';
@@ -62,6 +63,14 @@ export class AttentionLens implements vscode.Disposable {
     return this.runs.runCommand(kind, editor ?? this.runs.targetEditor());
   }
 
+  /** "Attention Lens: Choose model…" (src/models/chooseModel.ts); `arg`, a path, skips the quick pick. */
+  chooseModel(state: vscode.Memento, arg?: unknown): Promise<Chosen | undefined> {
+    return chooseModel({
+      state, log: this.log, hasEncoder: () => this.models.hasEncoder,
+      tell: (severity, text) => this.notifier.tell(severity, text),
+    }, arg);
+  }
+
   /** Pins a token of the current run in the panel, as hovering it there would (used by tests). */
   pinToken(tokenIndex: number | null): Promise<boolean> {
     return this.runs.pinToken(tokenIndex);
@@ -81,7 +90,7 @@ export class AttentionLens implements vscode.Disposable {
   }
 
   private configurationChanged(e: vscode.ConfigurationChangeEvent): void {
-    if (e.affectsConfiguration('attentionLens.modelPath')) {
+    if (e.affectsConfiguration('attentionLens.modelPath') || e.affectsConfiguration('attentionLens.bundledModel')) {
       this.modelSettingsChanged();
     } else if (e.affectsConfiguration('attentionLens.backend')) {
       // init carries the backend preference: reload the page, which sends ready again.

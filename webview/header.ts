@@ -5,6 +5,7 @@ import type { RunData } from './runData';
 export class Header {
   readonly el: HTMLElement;
   private readonly title: HTMLElement;
+  private readonly modelLine: HTMLElement;
   private readonly facts: HTMLElement;
   private readonly notice: HTMLElement;
   private readonly status: HTMLElement;
@@ -14,6 +15,9 @@ export class Header {
     this.el = document.createElement('header');
     this.title = document.createElement('h1');
     this.title.textContent = 'Attention Lens';
+    this.modelLine = document.createElement('div');
+    this.modelLine.className = 'model-facts';
+    this.modelLine.hidden = true;
     this.facts = document.createElement('div');
     this.facts.className = 'facts';
     this.notice = document.createElement('div');
@@ -26,11 +30,16 @@ export class Header {
     this.progress.setAttribute('indeterminate', '');
     this.progress.setAttribute('aria-label', 'Working');
     this.progress.hidden = true;
-    this.el.append(this.title, this.facts, this.notice, this.progress, this.status);
+    this.el.append(this.title, this.modelLine, this.facts, this.notice, this.progress, this.status);
   }
 
-  model(name: string): void {
+  /** The model's name in the title; its shape, kind and tokenizer (modelFacts) under it. */
+  model(name: string, facts?: string): void {
     this.title.textContent = `Attention Lens — ${name}`;
+    if (facts !== undefined) {
+      this.modelLine.textContent = facts;
+      this.modelLine.hidden = false;
+    }
   }
 
   busy(text: string): void {
@@ -73,7 +82,7 @@ export class Header {
     const t = run.message.truncation;
     this.notice.hidden = !t;
     if (t) {
-      this.notice.textContent = `The selection has ${t.totalTokens} tokens, more than the model takes; showing characters ${t.keptStart}–${t.keptEnd} of it.`;
+      this.notice.textContent = `The selection has ${t.totalTokens} tokens, more than ${t.reason ? 'fit' : 'the model takes'}; showing characters ${t.keptStart}–${t.keptEnd} of it.${t.reason ? ` Why: ${t.reason}.` : ''}`;
     }
   }
 }

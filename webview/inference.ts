@@ -6,6 +6,7 @@ import type { ModelConfig } from '../src/shared/modelConfig';
 import type { Backend, BackendPreference } from '../src/shared/protocol';
 import { isAttentionOutput, pruneOnnx } from '../src/shared/onnxPrune';
 import { errorText, webGpuUnavailable } from './backend';
+import { FetchProgress, fetchBytes } from './fetchModel';
 
 export interface EngineOptions {
   modelUri: string;
@@ -15,6 +16,8 @@ export interface EngineOptions {
   config: ModelConfig;
   /** WebGPU failed during a run on an earlier page: why (then WASM is used without trying WebGPU). */
   webGpuFailed?: string;
+  /** Bytes of the model fetched so far, for the header's progress. */
+  onProgress?: FetchProgress;
 }
 
 export interface ModelOutputs {
@@ -90,11 +93,15 @@ export class Engine {
   static async load(opts: EngineOptions): Promise<Engine> {
     const t0 = performance.now();
     configureRuntime(opts.wasmBase);
-    const response = await fetch(opts.modelUri);
-    if (!response.ok) throw new ModelContractError(`cannot read model.onnx (${response.status} ${response.statusText})`);
+    let fetched: Uint8Array;
+    try {
+      fetched = await fetchBytes(opts.modelUri, opts.onProgress);
+    } catch (e) {
+      throw new ModelContractError(`cannot read model.onnx (${(e as Error).message})`);
+    }
     // Only what the panel reads is computed: onnxruntime runs every node of a graph, fetched or
     // not, and the logits and the last layer's MLP cost ~40% of a run (bench/README.md).
-    const bytes = attentionOnlyModel(new Uint8Array(await response.arrayBuffer()));
+    const bytes = attentionOnlyModel(fetched);
 
     let reason: string | null = null;
     let session: ort.InferenceSession | null = null;

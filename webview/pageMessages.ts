@@ -1,6 +1,7 @@
 // The page's message handling: protocol messages from the host in (init, run, cancel, pin,
 // explain), model runs serialized with the newest winning, and progress / result / error out.
 import { makeStack } from '../src/shared/attention';
+import { modelFacts } from '../src/shared/modelSummary';
 import type { InitMessage, RunMessage, ToHost, ToWebview } from '../src/shared/protocol';
 import { errorText } from './backend';
 import type { Header } from './header';
@@ -56,7 +57,7 @@ export class PageMessages {
   private onInit(msg: InitMessage): void {
     const { header, post, state } = this.d;
     this.init = msg;
-    header.model(msg.model.name);
+    header.model(msg.model.name, modelFacts(msg.model.config));
     const key = JSON.stringify([msg.model.modelUri, msg.wasmBase, msg.backend, msg.model.config.num_layers, msg.model.config.num_heads]);
     if (key !== this.engineKey) {
       this.engineKey = key;
@@ -65,9 +66,12 @@ export class PageMessages {
       if (old) void this.queue.enqueue(() => old.then((e) => e.release()).catch(() => undefined));
       header.busy(`Loading ${msg.model.name} (${(msg.model.sizeBytes / 1e6).toFixed(1)} MB)…`);
       post({ type: 'progress', runId: null, phase: 'loading-model', detail: `loading ${msg.model.name}` });
-      const loading = Engine.load({
+      const loading: Promise<Engine> = Engine.load({
         modelUri: msg.model.modelUri, wasmBase: msg.wasmBase, preference: msg.backend, config: msg.model.config,
         webGpuFailed: state.saved?.webGpuFailed,
+        onProgress: (loaded, total) => {
+          if (this.engine === loading) header.busy(loadingText(msg.model.name, loaded, total));
+        },
       });
       this.engine = loading;
       loading.then(
@@ -174,4 +178,10 @@ export class PageMessages {
     if (msg.explain && msg.focus !== null) views.explainToken(msg.focus, true);
     if (later?.explain !== undefined) views.explainToken(later.explain, true);
   }
+}
+
+/** "Loading gpt2: 120 of 498 MB (24%)…" while a model's bytes arrive. */
+export function loadingText(name: string, loaded: number, total: number | null): string {
+  const mb = (n: number): string => (n / 1e6).toFixed(0);
+  return total ? `Loading ${name}: ${mb(loaded)} of ${mb(total)} MB (${Math.floor((100 * loaded) / total)}%)…` : `Loading ${name}: ${mb(loaded)} MB…`;
 }
