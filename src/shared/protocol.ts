@@ -4,6 +4,7 @@
 import type { ProbeScores } from './headProbe';
 import { ROLE_KINDS, RoleScores } from './headRoles';
 import { ModelConfig } from './modelConfig';
+import type { LineColumn, RunWindow, WindowReads } from './runWindow';
 import {
   Check, ValidationError, arrayOf, bool, int, nullable, num, object, oneOf, optional, str,
 } from './validate';
@@ -56,6 +57,10 @@ export interface RunMessage {
    * token a word of its own): the words view groups by it. Absent: the panel shows tokens only.
    */
   wordIds?: number[];
+  /** Where the analysed text starts and ends in the document, and how it was chosen. */
+  window?: RunWindow;
+  /** With a selection explained: the end (exclusive) of its tokens, which start at `focus`; they are pinned together. */
+  focusEnd?: number;
 }
 
 export interface PinMessage { type: 'pin'; runId: number; tokenIndex: number | null }
@@ -199,6 +204,10 @@ const MAX_TEXT = 64 * 1024 * 1024;
 export const MAX_VARIANTS = 8;
 
 const token = object<TokenInfo>({ id: int, text: str, start: int, end: int, special: bool });
+const lineColumn = object<LineColumn>({ line: int, column: int });
+const runWindow = object<RunWindow>({
+  start: lineColumn, end: lineColumn, reads: oneOf<WindowReads>('before-cursor', 'around-cursor', 'selection', 'block'),
+});
 const truncation = object<Truncation>({ totalTokens: int, keptStart: int, keptEnd: int, reason: optional(str) });
 const backend = oneOf<Backend>('webgpu', 'wasm');
 const variantInfo = object<VariantInfo>({ label: str, text: str, tokens: arrayOf(token, MAX_TOKENS) });
@@ -246,6 +255,8 @@ const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
     focus: nullable(int),
     explain: bool,
     wordIds: optional(arrayOf(int, MAX_TOKENS)),
+    window: optional(runWindow),
+    focusEnd: optional(int),
   })),
   pin: object<PinMessage>({ type: oneOf('pin'), runId: int, tokenIndex: nullable(int) }),
   explain: object<ExplainMessage>({ type: oneOf('explain'), runId: int, tokenIndex: int }),
