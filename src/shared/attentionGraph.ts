@@ -1,0 +1,153 @@
+// The graph the page runs, from whatever model.onnx a user brings: one that returns
+// attentions.N is used as it is; in one that does not (most exports), each layer's attention
+// Softmax becomes the output attentions.N (layers in graph order) and, where the scores come from
+// one MatMul(Q, Kᵀ), Q and K become queries.N and keys.N ([batch, heads, seq, head_dim], per
+// query head, post-rotary) for the three-steps view. Everything else the attention does not need
+// (logits, the last MLP, present.*) is cut. Pure: bytes in, bytes out; done once per model load.
+import { ELEM, OnnxModel, parseModel } from './onnxGraph/model';
+import { customOperator, findAttentionLayers, fusedAttention } from './onnxGraph/findAttention';
+import { InputError, InputPlan, PastSizes, planInputs } from './onnxGraph/inputs';
+import { OnnxFormatError } from './onnxGraph/proto';
+import { NewNode, NewOutput, rewriteGraph } from './onnxGraph/rewrite';
+import { isAttentionOutput } from './onnxPrune';
+
+export type { InputPlan, InputRole, FeedType } from './onnxGraph/inputs';
+
+export type GraphProblem = 'format' | 'fused-attention' | 'custom-operator' | 'unsupported-operator' | 'no-attention' | 'input';
+
+/** A graph the page cannot show attention for; the message names the operator or input. */
+export class AttentionGraphError extends Error {
+  constructor(readonly problem: GraphProblem, message: string, readonly subject: string | null = null) {
+    super(message);
+  }
+}
+
+export interface GraphOptions extends PastSizes {
+  /** How the file is named in messages. */
+  fileName?: string;
+}
+
+export interface AttentionGraphInfo {
+  /** How many attention layers the graph gives (attentions.0 … attentions.{layers−1}). */
+  layers: number;
+  /** 'outputs': the graph returns attentions.N itself; 'softmax': its Softmax nodes were exposed. */
+  source: 'outputs' | 'softmax';
+  /** queries.N and keys.N are outputs too. */
+  queryKey: boolean;
+  /** The Softmax nodes exposed, in layer order (empty for 'outputs'). */
+  softmaxNodes: string[];
+  /** How to fill each input the graph asks for. */
+  inputs: InputPlan[];
+}
+
+export interface AttentionGraph extends AttentionGraphInfo {
+  /** The graph to hand onnxruntime: outputs attentions.N (+ queries.N, keys.N) only. */
+  bytes: Uint8Array;
+  removedNodes: number;
+}
+
+export const HOW_TO_EXPORT = 'export it with eager attention and without fusion: `optimum-cli export onnx --model <model> --no-post-process <folder>` '
+  + '(no --optimize), or torch.onnx.export of the model loaded with attn_implementation="eager"; do not run onnxruntime\'s transformer optimizer on it';
+
+const LAYER = /^attentions\.(\d+)$/;
+
+interface Plan {
+  info: AttentionGraphInfo;
+  nodes: NewNode[];
+  outputs: NewOutput[];
+}
+
+function plan(m: OnnxModel, opts: GraphOptions): Plan {
+  const file = opts.fileName ?? 'model.onnx';
+  const own = m.outputs.filter((o) => LAYER.test(o.name)).length;
+  const custom = customOperator(m);
+  if (custom) {
+    throw new AttentionGraphError('custom-operator', `${file} uses the operator ${custom.domain}.${custom.opType} (node "${custom.name}"), which onnxruntime-web does not have`, custom.opType);
+  }
+  let inputs: InputPlan[];
+  try {
+    inputs = planInputs(m.inputs, m.initializers, opts, file);
+  } catch (e) {
+    if (e instanceof InputError) throw new AttentionGraphError('input', e.message, e.input);
+    throw e;
+  }
+  if (own > 0) {
+    const qk = m.outputs.some((o) => o.name === 'queries.0') && m.outputs.some((o) => o.name === 'keys.0');
+    return { info: { layers: own, source: 'outputs', queryKey: qk, softmaxNodes: [], inputs }, nodes: [], outputs: [] };
+  }
+  const fused = fusedAttention(m);
+  if (fused) {
+    const op = `${fused.domain || 'ai.onnx'}.${fused.opType}`;
+    throw new AttentionGraphError('fused-attention',
+      `${file} fuses attention into the ${op} operator (node "${fused.name}"), so its attention probabilities never exist as a tensor; ${HOW_TO_EXPORT}`, fused.opType);
+  }
+  const layers = findAttentionLayers(m);
+  if (layers.length === 0) {
+    const sub = m.nodes.find((n) => n.hasSubgraph);
+    const why = sub
+      ? `${file} keeps its layers inside a ${sub.opType} subgraph (a merged decoder, e.g. decoder_model_merged.onnx); use the folder's model.onnx or decoder_model.onnx`
+      : `${file} returns no attentions.N outputs and has no attention Softmax (one over the key axis whose output is multiplied by V); ${HOW_TO_EXPORT}`;
+    throw new AttentionGraphError('no-attention', why);
+  }
+  const queryKey = layers.every((l) => l.query !== null && l.keyT !== null);
+  const nodes: NewNode[] = [];
+  const outputs: NewOutput[] = [];
+  const taken = new Set(m.nodes.flatMap((n) => n.outputs));
+  const fresh = (name: string): string => {
+    let n = name;
+    for (let i = 1; taken.has(n); i++) n = `${name}_${i}`;
+    taken.add(n);
+    return n;
+  };
+  // Casts to float32 make the outputs what the page reads whatever the graph computes in (fp16 too).
+  const expose = (value: string, output: string): void => {
+    nodes.push({ opType: 'Cast', name: fresh(`attention_lens/${output}`), inputs: [value], outputs: [output], attributes: [{ name: 'to', int: ELEM.float }] });
+    outputs.push({ name: output, elemType: ELEM.float });
+  };
+  layers.forEach((l, i) => {
+    expose(l.probs, `attentions.${i}`);
+    if (queryKey && l.query && l.keyT) {
+      expose(l.query, `queries.${i}`);
+      const k = fresh(`attention_lens/keys.${i}/transposed`);
+      nodes.push({ opType: 'Transpose', name: k, inputs: [l.keyT], outputs: [k], attributes: [{ name: 'perm', ints: [0, 1, 3, 2] }] });
+      expose(k, `keys.${i}`);
+    }
+  });
+  return { info: { layers: layers.length, source: 'softmax', queryKey, softmaxNodes: layers.map((l) => l.softmax.name), inputs }, nodes, outputs };
+}
+
+function parse(bytes: Uint8Array, opts: GraphOptions): OnnxModel {
+  try {
+    return parseModel(bytes);
+  } catch (e) {
+    if (e instanceof OnnxFormatError) throw new AttentionGraphError('format', `${opts.fileName ?? 'model.onnx'}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** What attentionGraph would give, without writing the new graph (for checks before loading). */
+export function inspectAttentionGraph(bytes: Uint8Array, opts: GraphOptions = {}): AttentionGraphInfo {
+  return plan(parse(bytes, opts), opts).info;
+}
+
+/**
+ * The graph cut to its attention outputs, with the attention exposed where the graph does not
+ * return it. Throws AttentionGraphError with a message for the user.
+ */
+export function attentionGraph(bytes: Uint8Array, opts: GraphOptions = {}): AttentionGraph {
+  const m = parse(bytes, opts);
+  const p = plan(m, opts);
+  // A graph with subgraphs keeps all its nodes (their bodies may use outer values by name).
+  const r = rewriteGraph(m, p.nodes, p.outputs, isAttentionOutput);
+  return { ...p.info, bytes: r.bytes, removedNodes: r.removedNodes };
+}
+
+/**
+ * onnxruntime's "no kernel" failure at session creation, said as which operator the model uses
+ * that onnxruntime-web cannot run; null for any other error.
+ */
+export function unsupportedOperatorMessage(error: string, fileName = 'model.onnx'): string | null {
+  const m = /Could not find an implementation for (\S+?)\((\d+)\) node with name '([^']*)'/.exec(error);
+  if (!m) return null;
+  return `${fileName} uses the operator ${m[1]} (opset ${m[2]}, node "${m[3]}"), which onnxruntime-web cannot run`;
+}
