@@ -4,9 +4,9 @@
 import * as assert from 'assert';
 import { makeStack } from '../../src/shared/attention';
 import { PROBE_HALF, probeScoresProblem, probeTokens } from '../../src/shared/headProbe';
+import { citeRole, headLabels, mergeScores, namedHeadInfos, runRoles } from '../../src/shared/headLabels';
 import {
-  LOCAL_WINDOW, ROLES, ROLE_KINDS, RoleContext, RoleKind, RoleScores, headLabels, isDelimiter, mergeScores, namedHeadInfos,
-  roleContext, scoreHead, scoreStack,
+  LOCAL_WINDOW, ROLES, ROLE_KINDS, RoleContext, RoleKind, RoleScores, isDelimiter, roleContext, scoreHead, scoreStack,
 } from '../../src/shared/headRoles';
 import type { TokenInfo } from '../../src/shared/protocol';
 
@@ -169,6 +169,18 @@ describe('head roles: labels', () => {
     const labels = headLabels(0, 0, m.scores, m.source, []);
     assert.deepStrictEqual(labels.map((l) => l.label), ['induction', 'delimiter']);
     assert.match(labels[0].title, /^induction 0\.80 on the probe input: /);
+  });
+
+  it('runRoles labels every head; the explanation cites the first label, or the nearest role', () => {
+    const text = [[scores({ previous: 0.8 }), scores({ broad: 0.41, sink: 0.3 })]];
+    const probe = [[scores({ previous: 0.2, induction: 0.9 }), scores({ broad: 0.41, sink: 0.3 })]];
+    const r = runRoles(text, probe, { heads: { pronoun: [0, 1] }, trained_heads: ['pronoun'] });
+    assert.deepStrictEqual(r.labels.map((row) => row.map((ls) => ls.map((l) => l.label))), [[['induction'], ['pronoun head, trained']]]);
+    assert.strictEqual(r.scores[0][0].previous, 0.2);
+    assert.strictEqual(citeRole(r.labels[0][0], r.scores[0][0]), 'induction');
+    assert.strictEqual(citeRole(r.labels[0][1], r.scores[0][1]), 'pronoun head, trained');
+    assert.strictEqual(citeRole([], scores({ broad: 0.41, sink: 0.3 })), 'no clear role, nearest broad 0.41');
+    assert.strictEqual(runRoles(text, null, {}).labels[0][0][0].label, 'previous-token');
   });
 
   it('delimiters: punctuation-only tokens and line breaks', () => {
