@@ -1,7 +1,9 @@
 // What activate() returns: a small read-only view of the extension's state, for the tests that
 // run inside a real VS Code (test/vscode). Users never need it. Positions are plain objects so
 // they compare and print simply.
-import type { ExplanationMessage, RunMessage, ResultMessage, ToHost } from './shared/protocol';
+import type {
+  CompareMessage, ComparisonMessage, ExplanationMessage, RunMessage, ResultMessage, ToHost,
+} from './shared/protocol';
 
 export interface PlainPosition { line: number; character: number }
 export interface PlainRange { start: PlainPosition; end: PlainPosition }
@@ -66,6 +68,10 @@ export interface AttentionLensApi {
   lastResult(): ResultMessage | undefined;
   /** The latest explanation message for the latest run. */
   lastExplanation(): ExplanationMessage | undefined;
+  /** The compare message sent for the latest run, when it is a comparison (every version's text and tokens). */
+  lastCompare(): CompareMessage | undefined;
+  /** What the panel last showed for the latest comparison run. */
+  lastComparison(): ComparisonMessage | undefined;
   /** The latest error message (any run), with the text the user was shown. */
   lastError(): string | undefined;
   /** The messages the user was shown, oldest first (the last 100). */

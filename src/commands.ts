@@ -1,5 +1,6 @@
 // The commands the extension contributes (see package.json contributes.commands).
 import * as vscode from 'vscode';
+import { compareArgs } from './compareCommand';
 import { AttentionLens } from './lens';
 
 export const COMMANDS = {
@@ -7,6 +8,7 @@ export const COMMANDS = {
   showSelection: 'attentionLens.showSelection',
   /** Hidden from the palette: pins a token of the current run, as hovering it in the panel does. */
   hoverToken: 'attentionLens.hoverToken',
+  compareWithEdit: 'attentionLens.compareWithEdit',
 } as const;
 
 export function registerCommands(lens: AttentionLens): vscode.Disposable[] {
@@ -16,5 +18,8 @@ export function registerCommands(lens: AttentionLens): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMANDS.showSelection, () => lens.runCommand('selection')),
     vscode.commands.registerCommand(COMMANDS.hoverToken, (tokenIndex: unknown) =>
       lens.pinToken(typeof tokenIndex === 'number' ? tokenIndex : null)),
+    // The argument: { replacements, tokenIndex, focus } from a test or keybinding, or the panel's
+    // context menu ({ tokenIndex } from data-vscode-context); returns the run id like the others.
+    vscode.commands.registerCommand(COMMANDS.compareWithEdit, (arg: unknown) => lens.compare(compareArgs(arg))),
   ];
 }

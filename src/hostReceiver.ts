@@ -9,7 +9,7 @@ import type { Notifier } from './notifier';
 import type { PanelConnection } from './panelConnection';
 import type { RunControl } from './runControl';
 import type { RunRecord } from './runRecord';
-import type { ExplanationMessage, HighlightMessage, ToHost } from './shared/protocol';
+import type { ComparisonMessage, ExplanationMessage, HighlightMessage, ToHost } from './shared/protocol';
 
 export interface ReceiverDeps {
   log: vscode.OutputChannel;
@@ -43,7 +43,8 @@ export class HostReceiver {
         link.sendInit(this.deps.models.loaded);
         if (run) {
           // A reloaded page recomputes the last run; keep the token the user pinned.
-          void link.post({ ...run.message, focus: run.pinned ?? run.message.focus });
+          if (run.compare) void link.post({ ...run.compare, focus: run.pinned ?? run.compare.focus });
+          else void link.post({ ...run.message, focus: run.pinned ?? run.message.focus });
         }
         return;
       case 'progress':
@@ -60,6 +61,9 @@ export class HostReceiver {
         return;
       case 'explanation':
         if (isCurrent && run) this.explanation(run, msg);
+        return;
+      case 'comparison':
+        if (isCurrent && run) this.comparison(run, msg);
         return;
       case 'error':
         if (msg.runId !== null && !isCurrent) return;
@@ -101,6 +105,19 @@ export class HostReceiver {
       run.explanationShown = true;
       this.deps.notifier.tell('info', `Attention Lens: ${msg.summary}`);
     }
+  }
+
+  /** What the panel compares: logged; the first one of a comparison run is also a notification. */
+  private comparison(run: RunRecord, msg: ComparisonMessage): void {
+    const { log, notifier } = this.deps;
+    const first = run.comparison === undefined;
+    run.comparison = msg;
+    const said = msg.problem ?? msg.summaries.join(' | ');
+    log.appendLine(`[run ${msg.runId}] compare ${msg.labels.join(' / ')}: ${said}`);
+    for (const line of msg.lines) log.appendLine(`    ${line}`);
+    if (!first) return;
+    const why = msg.beforeEdit ? ' (the token comes before the edit and the model is causal: its attention cannot change)' : '';
+    notifier.tell('info', `Attention Lens: ${said}${why}`);
   }
 
   private webviewError(runId: number | null, message: string): void {

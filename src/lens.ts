@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { AttentionLensApi } from './api';
 import { Highlighter } from './decorations';
+import { CompareArgs, CompareCommand } from './compareCommand';
 import { attentionHover } from './editorHover';
 import { HostReceiver } from './hostReceiver';
 import { ModelManager } from './modelManager';
@@ -26,6 +27,7 @@ export class AttentionLens implements vscode.Disposable {
   private readonly link: PanelConnection;
   private readonly runs: RunControl;
   private readonly receiver: HostReceiver;
+  private readonly comparer: CompareCommand;
 
   constructor(extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel) {
     this.notifier = new Notifier(log);
@@ -40,9 +42,13 @@ export class AttentionLens implements vscode.Disposable {
     const parts = { log, notifier: this.notifier, models: this.models, link: this.link, highlighter: this.highlighter };
     this.runs = new RunControl(parts);
     this.receiver = new HostReceiver({ ...parts, runs: this.runs });
+    this.comparer = new CompareCommand({ ...parts, runs: this.runs });
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0) this.documentChanged(e.document);
+        if (e.contentChanges.length > 0) {
+          this.comparer.follow(e); // before the run is marked stale
+          this.documentChanged(e.document);
+        }
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.documentChanged(d)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
@@ -69,6 +75,11 @@ export class AttentionLens implements vscode.Disposable {
       state, log: this.log, hasEncoder: () => this.models.hasEncoder,
       tell: (severity, text) => this.notifier.tell(severity, text),
     }, arg);
+  }
+
+  /** "Compare with an edit": the current run against variants of its text. */
+  compare(args?: CompareArgs): Promise<number | undefined> {
+    return this.comparer.run(args);
   }
 
   /** Pins a token of the current run in the panel, as hovering it there would (used by tests). */

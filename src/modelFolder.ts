@@ -58,18 +58,21 @@ export async function loadModelFolder(where: string, bundled: boolean, maxBytes 
 
   let tokenizer: TextTokenizer;
   try {
-    tokenizer = await loadTokenizer(files.tokenizer);
+    // tokenizer_config.json was read and checked as JSON by readDescription.
+    const tokenizerConfig = files.tokenizerConfig ? JSON.parse(await fs.readFile(files.tokenizerConfig, 'utf8')) as unknown : undefined;
+    tokenizer = await loadTokenizer(files.tokenizer, {
+      tokenizerConfig, vocabSize: config.vocab_size, file: files.tokenizer, tokenizerConfigFile: files.tokenizerConfig, configFile: files.config,
+    });
   } catch (e) {
     throw new ModelFolderError(files.tokenizer, (e as Error).message);
   }
   checkConsistency(config, tokenizer, files.config, files.tokenizer);
+  config.tokenizer_family = tokenizer.family;
   return { dir: files.dir, modelFile, sizeBytes, config, tokenizer, bundled, files };
 }
 
 function checkConsistency(config: ModelConfig, tok: TextTokenizer, configFile: string, tokenizerFile: string): void {
-  if (config.vocab_size !== undefined && tok.vocabSize > config.vocab_size) {
-    throw new ModelFolderError(tokenizerFile, `${tokenizerFile} has ${tok.vocabSize} tokens but ${configFile} says vocab_size ${config.vocab_size}: its ids would run past the model's embedding`);
-  }
+  // vocab_size against the ids the tokenizer can produce: checked by loadTokenizer.
   for (const [role, name] of Object.entries(config.special_tokens)) {
     if (name === undefined || tok.tokenToId(name) !== undefined) continue;
     // A downloaded folder's special_tokens_map.json may name tokens its tokenizer never produces:

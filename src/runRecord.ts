@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import type { PlainRange } from './api';
 import type { PickedText } from './editorText';
-import type { ExplanationMessage, HighlightMessage, RunMessage } from './shared/protocol';
+import type {
+  CompareMessage, ComparisonMessage, ExplanationMessage, HighlightMessage, RunMessage,
+} from './shared/protocol';
 
 export type RunKind = 'explain' | 'selection';
 
@@ -26,6 +28,10 @@ export interface RunRecord {
   explanationShown: boolean;
   explanations: Map<number, ExplanationMessage>;
   highlight: HighlightMessage | null;
+  /** A comparison run (compareCommand.ts): what was sent; `message` is its base as a run. */
+  compare?: CompareMessage;
+  /** The last comparison the panel showed for this run. */
+  comparison?: ComparisonMessage;
 }
 
 export const toPlain = (r: vscode.Range): PlainRange => ({

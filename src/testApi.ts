@@ -39,6 +39,8 @@ export function testApi(p: TestApiParts): AttentionLensApi {
     },
     lastResult: () => p.runs.lastResult,
     lastExplanation: () => p.runs.lastExplanation,
+    lastCompare: () => p.runs.current?.compare,
+    lastComparison: () => p.runs.current?.comparison,
     lastError: () => p.notifier.lastErrorText,
     messages: () => [...p.notifier.shown],
     decorations: (): DecorationSnapshot | null => {

@@ -2,6 +2,7 @@
 // (pageMessages.ts), the views of the shown run (pageViews.ts), state (pageState.ts) and exports.
 import type { ToHost, ToWebview } from '../src/shared/protocol';
 import { ThemeColors } from './colors';
+import { CompareView } from './compareView';
 import { Controls } from './controls';
 import { ExplainPanel } from './explainPanel';
 import { exportView } from './exportView';
@@ -45,11 +46,24 @@ export class App {
       grid: new HeadGrid(colors, (layer, head) => {
         if (state.view) this.views.setView({ ...state.view, layer, head, mode: 'head' });
       }),
+      compare: new CompareView({
+        pick: (layer, head) => {
+          if (state.view) this.views.setView({ ...state.view, layer, head, mode: 'head' });
+        },
+      }),
     };
     this.state = state;
     this.views = new PageViews(parts, state, post);
     this.messages = new PageMessages({ state, views: this.views, header, post, fail, render: (d) => this.render(d) });
     layOut(root, parts);
+    // Right-clicking a token offers "Compare with an edit" for its word (package.json webview/context):
+    // VS Code reads data-vscode-context from the clicked element's ancestors when the menu opens.
+    parts.tokens.el.addEventListener('contextmenu', (e) => {
+      const tok = e.target instanceof Element ? e.target.closest<HTMLElement>('.tok') : null;
+      const i = tok ? Number(tok.dataset.i) : NaN;
+      parts.tokens.el.dataset.vscodeContext = JSON.stringify(Number.isInteger(i)
+        ? { webviewSection: 'token', tokenIndex: i, preventDefaultContextMenuItems: true } : {});
+    }, true);
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && state.pinned !== null) this.views.pin(null, false);
     });

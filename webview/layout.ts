@@ -1,5 +1,6 @@
 // The page's layout: header, then the token section (controls and tokens), the explanation and
 // the layers × heads overview; and a hook for theme changes.
+import type { CompareView } from './compareView';
 import type { ExplainPanel } from './explainPanel';
 import type { Controls } from './controls';
 import type { HeadGrid } from './grid';
@@ -12,6 +13,7 @@ export interface PageParts {
   tokens: TokenView;
   explainPanel: ExplainPanel;
   grid: HeadGrid;
+  compare: CompareView;
 }
 
 export function layOut(root: HTMLElement, p: PageParts): void {
@@ -24,7 +26,7 @@ export function layOut(root: HTMLElement, p: PageParts): void {
   const h = document.createElement('h2');
   h.textContent = 'All layers × heads (click one to focus it)';
   overview.append(h, p.grid.el);
-  main.append(tokensSection, p.explainPanel.el, overview);
+  main.append(tokensSection, p.compare.el, p.explainPanel.el, overview);
   root.replaceChildren(p.header.el, main);
 }
 

@@ -2,8 +2,9 @@
 // explain), model runs serialized with the newest winning, and progress / result / error out.
 import { makeStack } from '../src/shared/attention';
 import { modelFacts } from '../src/shared/modelSummary';
-import type { InitMessage, RunMessage, ToHost, ToWebview } from '../src/shared/protocol';
+import type { CompareMessage, InitMessage, RunMessage, ToHost, ToWebview } from '../src/shared/protocol';
 import { errorText } from './backend';
+import { runCompare } from './compareRun';
 import type { Header } from './header';
 import { Engine, ModelContractError, RuntimeStuckError, fellBackReason } from './inference';
 import type { PageState } from './pageState';
@@ -31,7 +32,7 @@ export class PageMessages {
   private engineKey = '';
   /** The engine whose load time the next result reports (cleared once reported). */
   private freshEngine: Engine | null = null;
-  private waitingForInit: RunMessage | null = null;
+  private waitingForInit: RunMessage | CompareMessage | null = null;
 
   constructor(private readonly d: MessageDeps) {}
 
@@ -40,6 +41,7 @@ export class PageMessages {
     switch (msg.type) {
       case 'init': return this.onInit(msg);
       case 'run': return this.onRun(msg);
+      case 'compare': return this.onCompare(msg);
       case 'cancel':
         this.queue.cancel(msg.runId);
         return;
@@ -90,7 +92,7 @@ export class PageMessages {
     }
     const waiting = this.waitingForInit;
     this.waitingForInit = null;
-    if (waiting) this.onRun(waiting);
+    if (waiting) this.handle(waiting);
   }
 
   private onRun(msg: RunMessage): void {
@@ -102,6 +104,28 @@ export class PageMessages {
     const init = this.init;
     const engine = this.engine;
     void this.queue.enqueue(() => this.execute(msg, init, engine));
+  }
+
+  /** Compare with an edit: the base and its variants, as one run (compareRun.ts). */
+  private onCompare(msg: CompareMessage): void {
+    this.queue.begin(msg.runId);
+    if (!this.init || !this.engine) {
+      this.waitingForInit = msg;
+      return;
+    }
+    const { state, header, post, fail, views } = this.d;
+    const init = this.init;
+    const engine = this.engine;
+    void this.queue.enqueue(() => runCompare(msg, init, engine, {
+      state, header, post, fail, render: this.d.render,
+      isLive: (id) => this.queue.isLive(id),
+      takeLoadMs: (e) => {
+        const ms = this.freshEngine === e ? e.loadMs : 0;
+        this.freshEngine = null;
+        return ms;
+      },
+      showCompare: (session, focus) => views.showCompare(session, focus),
+    }));
   }
 
   private async execute(msg: RunMessage, init: InitMessage, enginePromise: Promise<Engine>): Promise<void> {

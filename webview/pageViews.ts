@@ -3,6 +3,7 @@
 import { Explanation, explain, tokenLabel } from '../src/shared/explain';
 import type { Target, ToHost } from '../src/shared/protocol';
 import { ACCENT_VAR, headVar, tint } from './colors';
+import type { CompareSession } from './compareView';
 import type { PageParts } from './layout';
 import type { PageState } from './pageState';
 import { HOST_TARGETS, Matrices, PANEL_TARGETS, RunData } from './runData';
@@ -44,7 +45,23 @@ export class PageViews {
     parts.grid.select(view.layer, view.mode === 'head' ? view.head : null);
     parts.grid.draw(null, view.direction);
     parts.explainPanel.clear();
+    parts.compare.clear();
     this.refresh();
+  }
+
+  /** A comparison run finished (its base already rendered): show the variants and pin the focus. */
+  showCompare(session: CompareSession, focus: number | null): void {
+    this.parts.compare.show(session);
+    if (focus === null || !this.pin(focus, true)) this.updateCompare();
+  }
+
+  /** Lays the comparison out for the pinned token and the view, and tells the host what it shows. */
+  private updateCompare(): void {
+    const { state, parts } = this;
+    const session = parts.compare.active;
+    if (!session || !state.view || state.current?.run.runId !== session.runId) return;
+    const msg = parts.compare.update(state.pinned, state.view);
+    if (msg) this.post(msg);
   }
 
   setView(v: ViewState): void {
@@ -60,6 +77,7 @@ export class PageViews {
     if (directionChanged) parts.grid.draw(state.pinned, v.direction);
     if (state.pinned !== null) this.showSteps(state.pinned);
     this.refresh();
+    this.updateCompare();
   }
 
   /** A token of the token view hovered (null: none). */
@@ -136,10 +154,13 @@ export class PageViews {
     parts.grid.draw(index, state.view?.direction ?? 'from');
     if (index === null) {
       parts.explainPanel.clear();
+      this.updateCompare();
       return null;
     }
     if (fromHost) parts.tokens.scrollTo(index);
-    return this.explanation(index);
+    const e = this.explanation(index);
+    this.updateCompare();
+    return e;
   }
 
   private explanation(index: number): Explanation | null {

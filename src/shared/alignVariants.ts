@@ -156,3 +156,29 @@ export function followChange(
   const start = Math.min(range.start, change.offset);
   return { start, end: Math.max(range.end, cEnd) + d };
 }
+
+const WORD_CHAR = /[\p{L}\p{N}\p{M}_'’-]/u;
+
+/**
+ * The word around [start, end) of a text: leading whitespace skipped, then grown while the
+ * neighbouring characters are letters, digits, marks, "_", "'" or "-". A span with no word
+ * character (punctuation) is returned trimmed as it is; null when only whitespace is there.
+ */
+export function wordAround(text: string, start: number, end: number): { start: number; end: number } | null {
+  let s = Math.max(0, Math.min(start, text.length));
+  let e = Math.max(s, Math.min(end, text.length));
+  while (s < e && /\s/.test(text[s])) s++;
+  while (e > s && /\s/.test(text[e - 1])) e--;
+  if (s === e) {
+    // An empty span: the cursor; take the word it touches (after it, else before it).
+    if (s < text.length && WORD_CHAR.test(text[s])) e = s + 1;
+    else if (s > 0 && WORD_CHAR.test(text[s - 1])) s -= 1;
+    else return null;
+    if (e === s) e = s + 1;
+  }
+  const inWord = [...text.slice(s, e)].some((c) => WORD_CHAR.test(c));
+  if (!inWord) return { start: s, end: e };
+  while (s > 0 && WORD_CHAR.test(text[s - 1])) s--;
+  while (e < text.length && WORD_CHAR.test(text[e])) e++;
+  return { start: s, end: e };
+}

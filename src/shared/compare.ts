@@ -247,3 +247,16 @@ function rowLabel(r: CompareRow, base: CompareVersion, variants: readonly Compar
   const after = [...new Set(variants.map((v, k) => words(v, r.variants[k])))];
   return `${words(base, r.base)}→${after.join('|')}`;
 }
+
+/**
+ * The replacements typed for a word: separated by "|", trimmed, empty ones and repeats left out,
+ * and so is the word itself (it would compare the base with itself).
+ */
+export function splitReplacements(typed: string, word: string): string[] {
+  const out: string[] = [];
+  for (const part of typed.split('|')) {
+    const r = part.trim();
+    if (r && r !== word && !out.includes(r)) out.push(r);
+  }
+  return out;
+}

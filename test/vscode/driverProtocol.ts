@@ -5,6 +5,8 @@
 export type DriverRequest =
   /** F1, type the command's title, click its row (retried until the palette lists it). */
   | { kind: 'runCommand'; title: string }
+  /** In the open quick pick (a command's, not the palette), click the first row showing `text`. */
+  | { kind: 'pickQuickItem'; text: string }
   /** Move the mouse over the first element matching `selector` inside a webview. */
   | { kind: 'hoverWebview'; selector: string }
   /** Text of every element matching `selector` inside the webview that has one (empty if none). */

@@ -72,6 +72,12 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
       case 'runCommand':
         await runCommand(page, req.title);
         return null;
+      case 'pickQuickItem': {
+        const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: req.text }).first();
+        await row.waitFor({ state: 'visible', timeout: 30_000 });
+        await row.click();
+        return null;
+      }
       case 'hoverWebview': {
         const frame = await waitWebviewFrame(page, req.selector, 10_000);
         await frame.locator(req.selector).first().hover();
