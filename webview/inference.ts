@@ -4,8 +4,9 @@
 import * as ort from 'onnxruntime-web';
 import type { ModelConfig } from '../src/shared/modelConfig';
 import type { Backend, BackendPreference } from '../src/shared/protocol';
-import { isAttentionOutput, pruneOnnx } from '../src/shared/onnxPrune';
+import type { AttentionGraph, InputPlan } from '../src/shared/attentionGraph';
 import { errorText, webGpuUnavailable } from './backend';
+import { ModelContractError, checkRows, feedsFor, graphForPage, queryKeyAgree, sessionError } from './modelGraph';
 import { FetchProgress, fetchBytes } from './fetchModel';
 
 export interface EngineOptions {
@@ -34,8 +35,7 @@ export interface RunResult {
   inferenceMs: number;
 }
 
-/** A model the page cannot use: the message names what is wrong. */
-export class ModelContractError extends Error {}
+export { ModelContractError };
 
 /**
  * WebGPU failed while a run was in flight and that run never settled: onnxruntime-web's WebAssembly
@@ -72,6 +72,8 @@ interface GpuDeviceLike {
 
 export class Engine {
   private checkedShapes = false;
+  /** What each graph input is fed (webview/modelGraph.ts). */
+  private inputs: readonly InputPlan[] = [];
   /** Settles with the reason when the WebGPU device is lost (never, on WASM). */
   private deviceLost: Promise<string> = new Promise(() => undefined);
   private lostReason: string | null = null;
@@ -84,7 +86,8 @@ export class Engine {
     readonly loadMs: number,
     private readonly config: ModelConfig,
     private readonly fetches: string[],
-    readonly hasQueryKey: boolean,
+    /** Cleared when the first run's queries and keys do not give back its attention. */
+    public hasQueryKey: boolean,
     /** Kept only while on WebGPU, to start WASM if WebGPU fails in a run. */
     private modelBytes: Uint8Array | null,
   ) {}
@@ -101,7 +104,8 @@ export class Engine {
     }
     // Only what the panel reads is computed: onnxruntime runs every node of a graph, fetched or
     // not, and the logits and the last layer's MLP cost ~40% of a run (bench/README.md).
-    const bytes = attentionOnlyModel(fetched);
+    const graph = attentionOnlyModel(fetched, opts);
+    const bytes = graph.bytes;
 
     let reason: string | null = null;
     let session: ort.InferenceSession | null = null;
@@ -121,11 +125,12 @@ export class Engine {
       }
     }
     const backend: Backend = session ? 'webgpu' : 'wasm';
-    if (!session) session = await createWasm(bytes);
+    if (!session) session = await createWasm(bytes).catch((e: unknown) => { throw sessionError(e, opts.modelUri) ?? e; });
 
     const fetches = checkOutputs(session, opts.config);
     const hasQK = fetches.length > opts.config.num_layers;
     const engine = new Engine(session, backend, reason, performance.now() - t0, opts.config, fetches, hasQK, backend === 'webgpu' ? bytes : null);
+    engine.inputs = graph.inputs;
     if (backend === 'webgpu') engine.watch((await ort.env.webgpu.device) as unknown as GpuDeviceLike | undefined);
     return engine;
   }
@@ -172,19 +177,16 @@ export class Engine {
 
   private async runOnce(ids: readonly number[]): Promise<RunResult> {
     const seq = ids.length;
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (i) => BigInt(i)), [1, seq]),
-    };
-    if (this.session.inputNames.includes('attention_mask')) {
-      feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(seq).fill(1n), [1, seq]);
-    }
+    const feeds = feedsFor(ort.Tensor, this.inputs, ids);
     const t0 = performance.now();
     const out = await this.session.run(feeds, this.fetches);
     const inferenceMs = performance.now() - t0;
     for (const t of Object.values(feeds)) t.dispose();
     try {
       if (!this.checkedShapes) {
+        if (this.hasQueryKey && !queryKeyAgree(out, this.config, seq)) this.hasQueryKey = false;
         checkShapes(out, this.config, seq, this.hasQueryKey);
+        checkRows(outputNames('attentions', this.config.num_layers).map((n) => out[n].data as Float32Array), this.config.num_heads, seq);
         this.checkedShapes = true;
       }
       const L = this.config.num_layers;
@@ -210,14 +212,12 @@ export class Engine {
   }
 }
 
-/** The model cut down to its attention, query and key outputs (src/shared/onnxPrune.ts). */
-function attentionOnlyModel(bytes: Uint8Array): Uint8Array {
-  try {
-    return pruneOnnx(bytes, isAttentionOutput).bytes;
-  } catch {
-    // Bytes the pruner cannot read, or no attention outputs: onnxruntime and checkOutputs say what is wrong.
-    return bytes;
-  }
+/**
+ * The model cut down to its attention, query and key outputs, its attention Softmax exposed when
+ * it does not return attentions.N itself (src/shared/attentionGraph.ts, webview/modelGraph.ts).
+ */
+function attentionOnlyModel(bytes: Uint8Array, opts: EngineOptions): AttentionGraph {
+  return graphForPage(bytes, opts.config, opts.modelUri);
 }
 
 function createWasm(bytes: Uint8Array): Promise<ort.InferenceSession> {

@@ -46,8 +46,11 @@ export interface AttentionGraph extends AttentionGraphInfo {
   removedNodes: number;
 }
 
-export const HOW_TO_EXPORT = 'export it with eager attention and without fusion: `optimum-cli export onnx --model <model> --no-post-process <folder>` '
-  + '(no --optimize), or torch.onnx.export of the model loaded with attn_implementation="eager"; do not run onnxruntime\'s transformer optimizer on it';
+/** Kept short: the page shows the first 300 characters of a load error. */
+export const HOW_TO_EXPORT = 'export without fusion: torch.onnx.export with attn_implementation="eager", '
+  + 'or optimum-cli export onnx --no-post-process, and no onnxruntime transformer optimizer';
+
+const short = (name: string): string => (name.length > 48 ? `…${name.slice(-47)}` : name);
 
 const LAYER = /^attentions\.(\d+)$/;
 
@@ -62,7 +65,7 @@ function plan(m: OnnxModel, opts: GraphOptions): Plan {
   const own = m.outputs.filter((o) => LAYER.test(o.name)).length;
   const custom = customOperator(m);
   if (custom) {
-    throw new AttentionGraphError('custom-operator', `${file} uses the operator ${custom.domain}.${custom.opType} (node "${custom.name}"), which onnxruntime-web does not have`, custom.opType);
+    throw new AttentionGraphError('custom-operator', `${file} uses the operator ${custom.domain}.${custom.opType} (node "${short(custom.name)}"), which onnxruntime-web does not have`, custom.opType);
   }
   let inputs: InputPlan[];
   try {
@@ -79,14 +82,14 @@ function plan(m: OnnxModel, opts: GraphOptions): Plan {
   if (fused) {
     const op = `${fused.domain || 'ai.onnx'}.${fused.opType}`;
     throw new AttentionGraphError('fused-attention',
-      `${file} fuses attention into the ${op} operator (node "${fused.name}"), so its attention probabilities never exist as a tensor; ${HOW_TO_EXPORT}`, fused.opType);
+      `${file} fuses attention into the ${op} operator (node "${short(fused.name)}"), so no attention tensor exists; ${HOW_TO_EXPORT}`, fused.opType);
   }
   const layers = findAttentionLayers(m);
   if (layers.length === 0) {
     const sub = m.nodes.find((n) => n.hasSubgraph);
     const why = sub
       ? `${file} keeps its layers inside a ${sub.opType} subgraph (a merged decoder, e.g. decoder_model_merged.onnx); use the folder's model.onnx or decoder_model.onnx`
-      : `${file} returns no attentions.N outputs and has no attention Softmax (one over the key axis whose output is multiplied by V); ${HOW_TO_EXPORT}`;
+      : `${file} returns no attentions.N and has no attention Softmax (over the keys, multiplied by V); ${HOW_TO_EXPORT}`;
     throw new AttentionGraphError('no-attention', why);
   }
   const queryKey = layers.every((l) => l.query !== null && l.keyT !== null);
@@ -149,5 +152,5 @@ export function attentionGraph(bytes: Uint8Array, opts: GraphOptions = {}): Atte
 export function unsupportedOperatorMessage(error: string, fileName = 'model.onnx'): string | null {
   const m = /Could not find an implementation for (\S+?)\((\d+)\) node with name '([^']*)'/.exec(error);
   if (!m) return null;
-  return `${fileName} uses the operator ${m[1]} (opset ${m[2]}, node "${m[3]}"), which onnxruntime-web cannot run`;
+  return `${fileName} uses the operator ${m[1]} (opset ${m[2]}, node "${short(m[3])}"), which onnxruntime-web cannot run`;
 }

@@ -45,7 +45,7 @@ function roleOf(name: string): InputRole | null {
 }
 
 const shown = (v: OnnxValue): string => `${elemName(v.elemType)}${v.dims ? ` [${v.dims.map((d) => d ?? '?').join(', ')}]` : ''}`;
-const FILLS = 'input_ids, attention_mask, token_type_ids, position_ids, past_key_values.* (empty) and use_cache_branch';
+const FILLS = 'input_ids, attention_mask, token_type_ids, position_ids, past_key_values.* and use_cache_branch';
 
 function pastShape(v: OnnxValue, sizes: PastSizes, file: string): number[] {
   const dims = v.dims;
