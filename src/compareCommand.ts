@@ -86,6 +86,7 @@ export class CompareCommand {
     }
     const baseText = run.request.picked.text;
     let variants: { label: string; text: string }[];
+    let replaced: { start: number; end: number } | null = null;
     if (doc.version !== run.request.version) {
       const t = this.tracked;
       if (!t || t.run !== run) {
@@ -104,12 +105,13 @@ export class CompareCommand {
         notifier.tell('warning', `Attention Lens: ${word.problem}`);
         return undefined;
       }
+      replaced = word;
       const original = baseText.slice(word.start, word.end);
       const replacements = args.replacements ? splitReplacements(args.replacements.join('|'), original) : await this.ask(original);
       if (!replacements || replacements.length === 0) return undefined;
       variants = replacements.slice(0, MAX_VARIANTS).map((r) => ({ label: `${original} → ${r}`, text: replaceSpan(baseText, word.start, word.end, r) }));
     }
-    return this.start(run, variants, args.focus);
+    return this.start(run, variants, args.focus ?? chooseFocus(run, replaced));
   }
 
   /** The span of the base text to replace: the panel's token's word, the selection, or the word at the cursor. */
@@ -151,7 +153,7 @@ export class CompareCommand {
     return typed === undefined ? undefined : splitReplacements(typed, word);
   }
 
-  private async start(run: RunRecord, variantTexts: { label: string; text: string }[], focusArg: number | undefined): Promise<number | undefined> {
+  private async start(run: RunRecord, variantTexts: { label: string; text: string }[], focusArg: number | null): Promise<number | undefined> {
     const { notifier, link, runs, log } = this.d;
     const req = run.request;
     let loaded;
@@ -173,7 +175,7 @@ export class CompareCommand {
       budgetMB: settings.get<number>('attentionMemoryMB', DEFAULT_ATTENTION_BUDGET_MB),
     }).tokens;
     const baseText = req.picked.text;
-    const oldFocus = focusArg ?? run.pinned ?? run.message.focus;
+    const oldFocus = focusArg;
     const focusOffset = oldFocus !== null && run.message.tokens[oldFocus] ? run.message.tokens[oldFocus].start : req.picked.cursor;
     let base;
     let variants: VariantInfo[];
@@ -218,6 +220,20 @@ export class CompareCommand {
     if (link.ready) void link.post(compare);
     return runId;
   }
+}
+
+/**
+ * The token to compare: the one pinned in the panel, else the run's focus — but not one inside
+ * the word being replaced (putting the cursor on that word pins it; the user still means the token
+ * explained before, "it" rather than "tired").
+ */
+function chooseFocus(run: RunRecord, replaced: { start: number; end: number } | null): number | null {
+  const inside = (i: number | null): boolean => {
+    const t = i === null ? undefined : run.message.tokens[i];
+    return !!t && !!replaced && t.start < replaced.end && t.end > replaced.start;
+  };
+  for (const i of [run.pinned, run.message.focus]) if (i !== null && !inside(i)) return i;
+  return null;
 }
 
 /** A variant's tokens, windowed around the focus at its place in the variant (shifted past the edit). */

@@ -33,6 +33,7 @@ export function drive(req: DriverRequest): Promise<unknown> {
 export const ui = {
   runCommand: (title: string) => drive({ kind: 'runCommand', title }).then(() => undefined),
   pickQuickItem: (text: string) => drive({ kind: 'pickQuickItem', text }).then(() => undefined),
+  typeInput: (text: string) => drive({ kind: 'typeInput', text }).then(() => undefined),
   hoverWebview: (selector: string) => drive({ kind: 'hoverWebview', selector }).then(() => undefined),
   webviewText: async (selector: string) => (await drive({ kind: 'webviewText', selector })) as string[],
   waitWebview: async (selector: string, timeoutMs = 60_000) =>

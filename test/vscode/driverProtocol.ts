@@ -7,6 +7,8 @@ export type DriverRequest =
   | { kind: 'runCommand'; title: string }
   /** In the open quick pick (a command's, not the palette), click the first row showing `text`. */
   | { kind: 'pickQuickItem'; text: string }
+  /** In the open input box (a command's showInputBox), type `text` and press Enter. */
+  | { kind: 'typeInput'; text: string }
   /** Move the mouse over the first element matching `selector` inside a webview. */
   | { kind: 'hoverWebview'; selector: string }
   /** Text of every element matching `selector` inside the webview that has one (empty if none). */

@@ -78,6 +78,14 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
         await row.click();
         return null;
       }
+      case 'typeInput': {
+        const input = page.locator('.quick-input-widget input.input');
+        await input.waitFor({ state: 'visible', timeout: 30_000 });
+        await input.fill(req.text);
+        await input.press('Enter');
+        await input.waitFor({ state: 'hidden', timeout: 10_000 });
+        return null;
+      }
       case 'hoverWebview': {
         const frame = await waitWebviewFrame(page, req.selector, 10_000);
         await frame.locator(req.selector).first().hover();

@@ -1,0 +1,124 @@
+// Issue 11: "Compare with an edit" on the seeds' pair ("…too tired" vs "…too wide"), from the
+// palette with the replacement typed into the input box. The panel must show both versions, and
+// the differences it shows must equal the differences of the two versions' attention computed by
+// onnxruntime-node on the same token ids. On a causal model "it" comes before the edit: the panel
+// must say so; a token after the edit then shows the difference.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { alignTokens } from '../../../src/shared/alignVariants';
+import type { AttentionStack } from '../../../src/shared/attention';
+import { compare } from '../../../src/shared/compare';
+import type { ComparisonMessage, ResultMessage, ToHost } from '../../../src/shared/protocol';
+import { ui } from '../driverClient';
+import { lensApi, modelFiles, nativeAttention, nextMessage, openSample } from './helpers';
+
+const SENTENCE = "The animal didn't cross the street because it was too tired.";
+const TOLERANCE = 2e-4; // WebGPU/WASM against the CPU: float32 rounding in the last bits
+
+const isComparison = (m: ToHost): m is ComparisonMessage => m.type === 'comparison';
+
+describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
+  it('compares "tired" with "wide": two versions side by side, differences equal the native runs\'', async () => {
+    const api = await lensApi();
+    const editor = await openSample('story.md');
+    const doc = editor.document;
+    const at = doc.getText().indexOf(SENTENCE);
+    assert.ok(at >= 0, 'story.md lost the seeds\' sentence');
+
+    // 1. The sentence as the run (a selection: the exact text, whatever the context window rules).
+    editor.selection = new vscode.Selection(doc.positionAt(at), doc.positionAt(at + SENTENCE.length));
+    const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
+    await ui.runCommand('Attention Lens: Show attention for selection');
+    await result;
+    const run = api.lastRun();
+    assert.ok(run);
+    const it = run.message.tokens.findIndex((t) => t.text === ' it');
+    assert.ok(it > 0, 'no " it" token');
+    assert.strictEqual(await vscode.commands.executeCommand('attentionLens.hoverToken', it), true);
+
+    // 2. Select "tired" (a selection does not move the pin) and compare from the palette.
+    const tired = at + SENTENCE.indexOf('tired');
+    editor.selection = new vscode.Selection(doc.positionAt(tired), doc.positionAt(tired + 'tired'.length));
+    const first = nextMessage(api, 'a comparison', isComparison);
+    await ui.runCommand('Attention Lens: Compare with an edit');
+    await ui.typeInput('wide');
+    const shown = await first;
+    const sent = api.lastCompare();
+    assert.ok(sent, 'no compare message was sent');
+    assert.strictEqual(shown.runId, sent.runId);
+    assert.strictEqual(doc.getText().indexOf(SENTENCE), at, 'the document must not change');
+    assert.deepStrictEqual(sent.variants.map((v) => v.label), ['tired → wide']);
+    assert.strictEqual(sent.variants[0].text, SENTENCE.replace('tired', 'wide'));
+    assert.strictEqual(shown.tokenIndex, it);
+    assert.strictEqual(shown.problem, null);
+
+    // The panel shows two versions, base and the variant, and the words.
+    assert.deepStrictEqual(await ui.webviewText('.compare-table th.version'), ['base', 'tired → wide']);
+    const words = await ui.webviewText('.compare-words li.summary');
+    assert.strictEqual(words.length, 1);
+    assert.match(words[0], /^it: .+ (<1|\d+)% → (<1|\d+)%.*; (no head flips|layer \d+ head \d+ .*flips?)$/);
+
+    const { dir, config } = modelFiles(api);
+    const baseStack = await nativeAttention(dir, sent.base.tokens.map((t) => t.id), config);
+    const wideStack = await nativeAttention(dir, sent.variants[0].tokens.map((t) => t.id), config);
+    const alignment = alignTokens(sent.base.text, sent.base.tokens, sent.variants[0].text, sent.variants[0].tokens);
+    const causal = config.architecture === 'causal';
+    assert.strictEqual(shown.beforeEdit, causal, 'a causal model cannot change "it"\'s attention by an edit after it');
+    if (causal) {
+      const notice = await ui.webviewText('.compare-notice');
+      assert.match(notice.join(' '), /comes before the edit .* causal/);
+      for (const r of shown.rows) assert.ok(Math.abs(r.weights[1] - r.weights[0]) < TOLERANCE, `${r.label}: ${r.weights}`);
+    }
+
+    // 3. The token to check: "it" on a bidirectional model, the "." after the edit on a causal one.
+    let focus = it;
+    if (causal) {
+      focus = sent.base.tokens.length - 1;
+      assert.strictEqual(sent.base.tokens[focus].text, '.');
+      const again = nextMessage(api, 'a comparison for "."', (m: ToHost): m is ComparisonMessage => isComparison(m) && m.tokenIndex === focus);
+      await vscode.commands.executeCommand('attentionLens.hoverToken', focus);
+      const dot = await again;
+      assert.strictEqual(dot.beforeEdit, false);
+    }
+
+    // 4. Click the head that changed most in the grid: the view becomes that head.
+    const reference = (stacks: AttentionStack[], layer: number, head: number) => compare({
+      base: { tokens: sent.base.tokens, stack: stacks[0] },
+      variants: [{ label: 'tired → wide', tokens: sent.variants[0].tokens, stack: stacks[1], alignment }],
+      focus, causal,
+      view: {
+        description: `layer ${layer + 1}, head ${head + 1}`,
+        weights: [row(stacks[0], layer, head, focus), row(stacks[1], layer, head, alignment.toVariant[focus] as number)],
+      },
+    });
+    const all = reference([baseStack, wideStack], 0, 0);
+    const most = [...all.heads].sort((a, b) => b.moved[0] - a.moved[0])[0];
+    assert.ok(most.moved[0] > 0.01, `an edit next to "${sent.base.tokens[focus].text}" must move some attention (most: ${most.moved[0]})`);
+    const picked = nextMessage(api, 'the comparison for the clicked head', (m: ToHost): m is ComparisonMessage =>
+      isComparison(m) && m.view === `layer ${most.layer + 1}, head ${most.head + 1}`);
+    const cell = most.layer * config.num_heads + most.head;
+    await ui.webviewEval('.compare-grid', `(document.querySelectorAll('.compare-grid .compare-cell')[${cell}].click(), true)`);
+    const byHead = await picked;
+    const ref = reference([baseStack, wideStack], most.layer, most.head);
+    assert.strictEqual(byHead.rows.length, ref.rows.length);
+    byHead.rows.forEach((r, i) => {
+      assert.strictEqual(r.label, ref.labels[i]);
+      r.weights.forEach((w, v) => assert.ok(Math.abs(w - ref.weights[i][v]) < TOLERANCE, `${r.label} version ${v}: ${w} vs native ${ref.weights[i][v]}`));
+    });
+
+    // The differences drawn in the panel (data-diff of each Δ cell) are the native ones.
+    const drawn = await ui.webviewEval('.compare-table', `[...document.querySelectorAll('.compare-table tr[data-row]')].map((tr) => [Number(tr.dataset.row), Number(tr.querySelector('td.diff').dataset.diff)])`) as [number, number][];
+    assert.ok(drawn.length >= 2, 'the table shows the targets');
+    for (const [r, d] of drawn) {
+      const expected = ref.weights[r][1] - ref.weights[r][0];
+      assert.ok(Math.abs(d - expected) < TOLERANCE, `${ref.labels[r]}: the panel shows ${d}, native ${expected}`);
+    }
+    const moved = ref.heads.find((h) => h.layer === most.layer && h.head === most.head);
+    await ui.log(`      ${byHead.summaries[0]} (${Math.round((moved?.moved[0] ?? 0) * 100)}% moved in layer ${most.layer + 1} head ${most.head + 1})`);
+  });
+});
+
+function row(stack: AttentionStack, layer: number, head: number, from: number): Float32Array {
+  const s = stack.seq;
+  return stack.layers[layer].subarray((head * s + from) * s, (head * s + from + 1) * s);
+}
