@@ -7,14 +7,33 @@ const path = require('path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const ORT_FILES = ['ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs'];
+// The two runtimes the page may load (webview/runtime.ts): the plain WASM one (14 MB) when WebGPU
+// will not be used, the WebGPU-capable .jsep one (28 MB) when it will. Nothing else ships.
+const ORT_FILES = [
+  'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs',
+];
 
 function copyRuntime() {
   const out = path.join(__dirname, 'dist', 'webview');
   fs.mkdirSync(out, { recursive: true });
+  // A runtime file from an earlier build that no longer ships would still be packaged.
+  for (const f of fs.readdirSync(out)) {
+    if (/^ort-wasm/.test(f) && !ORT_FILES.includes(f)) fs.rmSync(path.join(out, f));
+  }
   for (const f of ORT_FILES) {
     // the package exports each runtime file by its bare name (./dist/... is not exported)
     fs.copyFileSync(require.resolve(`onnxruntime-web/${f}`, { paths: [__dirname] }), path.join(out, f));
+  }
+}
+
+/** Chunks of earlier builds (their names carry a content hash) would otherwise be packaged too. */
+function removeStaleChunks(metafile) {
+  const dir = path.join(__dirname, 'dist', 'webview');
+  const current = new Set(Object.keys(metafile.outputs).map((f) => path.resolve(__dirname, f)));
+  for (const f of fs.readdirSync(dir)) {
+    const file = path.join(dir, f);
+    if (/\.js(\.map)?$/.test(f) && !current.has(file)) fs.rmSync(file);
   }
 }
 
@@ -31,19 +50,24 @@ async function main() {
   });
   const webview = await esbuild.context({
     ...common,
-    entryPoints: ['webview/main.ts'],
-    outfile: 'dist/webview/main.js',
+    entryPoints: { main: 'webview/main.ts' },
+    outdir: 'dist/webview',
+    // Each onnxruntime-web build is its own chunk (chunk-*.js), imported only when used.
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+    metafile: true,
     platform: 'browser',
     format: 'esm',
     target: 'chrome120',
     // onnxruntime-web imports its .mjs glue dynamically; the files sit beside the bundle
-    external: ['./ort-wasm-simd-threaded.jsep.mjs'],
+    external: ['./ort-wasm-simd-threaded.jsep.mjs', './ort-wasm-simd-threaded.mjs'],
   });
   copyRuntime();
   if (watch) {
     await Promise.all([host.watch(), webview.watch()]);
   } else {
-    await Promise.all([host.rebuild(), webview.rebuild()]);
+    const [, built] = await Promise.all([host.rebuild(), webview.rebuild()]);
+    removeStaleChunks(built.metafile);
     await Promise.all([host.dispose(), webview.dispose()]);
   }
 }

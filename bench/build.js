@@ -41,16 +41,16 @@ const node = esbuild.build({
 // bundles the webview itself (onnxruntime-web's .mjs glue is loaded from dist/webview/).
 const page = esbuild.build({
   entryPoints: [path.join(root, 'bench', 'page', 'render.ts')],
-  outfile: path.join(root, 'out', 'bench', 'page', 'render.js'),
+  outfile: path.join(root, 'out', 'bench-page', 'render.js'),
   bundle: true,
   platform: 'browser',
   format: 'esm',
   target: 'chrome120',
   sourcemap: true,
-  external: ['./ort-wasm-simd-threaded.jsep.mjs'],
+  external: ['./ort-wasm-simd-threaded.jsep.mjs', './ort-wasm-simd-threaded.mjs'],
   logLevel: 'warning',
 });
 
 Promise.all([node, page])
-  .then(() => fs.copyFileSync(path.join(root, 'bench', 'page', 'render.html'), path.join(root, 'out', 'bench', 'page', 'render.html')))
+  .then(() => fs.copyFileSync(path.join(root, 'bench', 'page', 'render.html'), path.join(root, 'out', 'bench-page', 'render.html')))
   .catch(() => process.exit(1));

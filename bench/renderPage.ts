@@ -1,4 +1,4 @@
-// Drives the rendering bench page (bench/page/render.ts, bundled to out/bench/page/): first
+// Drives the rendering bench page (bench/page/render.ts, bundled to out/bench-page/): first
 // paint of the token view and of the layers × heads grid, the panel's first paint, and hover →
 // highlight, on the webview's own components.
 import * as path from 'path';
@@ -10,7 +10,8 @@ import type { ViewState } from '../webview/viewState';
 import type { HoverSample, Prepared, PrepareSpec } from './page/render';
 
 /** The URL prefix the bench page is served under, and the folder it is built into. */
-export const RENDER_MOUNT: [string, string] = ['/bench/', path.join(__dirname, 'page')];
+// out/bench-page/, not out/bench/page/: a tsc emit of the project (CommonJS) would overwrite the bundle there.
+export const RENDER_MOUNT: [string, string] = ['/bench/', path.join(__dirname, '..', 'bench-page')];
 
 type Bench = {
   setTheme(vars: Record<string, string>, bodyClass: string): void;

@@ -1,13 +1,14 @@
 // The model in the page: onnxruntime-web on WebGPU when it can, on WASM when it cannot, and what
 // actually ran (and why not WebGPU) said plainly. Only the attention tensors (and queries/keys,
 // for the three-steps view) leave a run; logits are never fetched.
-import * as ort from 'onnxruntime-web';
+// Types only: the runtime itself is imported on demand (webview/runtime.ts).
+import type * as ort from 'onnxruntime-web';
 import type { ModelConfig } from '../src/shared/modelConfig';
 import type { Backend, BackendPreference } from '../src/shared/protocol';
-import type { AttentionGraph, InputPlan } from '../src/shared/attentionGraph';
+import { isAttentionOutput, pruneOnnx } from '../src/shared/onnxPrune';
 import { errorText, webGpuUnavailable } from './backend';
-import { ModelContractError, checkRows, feedsFor, graphForPage, queryKeyAgree, sessionError } from './modelGraph';
 import { FetchProgress, fetchBytes } from './fetchModel';
+import { OrtModule, startRuntime, sessionOptions } from './runtime';
 
 export interface EngineOptions {
   modelUri: string;
@@ -35,7 +36,8 @@ export interface RunResult {
   inferenceMs: number;
 }
 
-export { ModelContractError };
+/** A model the page cannot use: the message names what is wrong. */
+export class ModelContractError extends Error {}
 
 /**
  * WebGPU failed while a run was in flight and that run never settled: onnxruntime-web's WebAssembly
@@ -50,16 +52,16 @@ export function fellBackReason(why: string): string {
   return `WebGPU failed during a run (${why}); fell back to WASM`;
 }
 
-let envSet = false;
-function configureRuntime(wasmBase: string): void {
-  ort.env.wasm.wasmPaths = wasmBase;
-  // Webviews are not crossOriginIsolated: no SharedArrayBuffer, so no threads and no proxy worker.
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.proxy = false;
-  if (!envSet) {
-    ort.env.logLevel = 'error';
-    envSet = true;
-  }
+/** Where a load's time went, in ms (reported to the host with the first result, for the bench). */
+export interface LoadPhases {
+  /** Starting the runtime (import, WebAssembly fetch + compile + start), overlapping the model fetch. */
+  runtime_start_ms: number;
+  model_fetch_ms: number;
+  prune_ms: number;
+  /** Waiting for the runtime after the model was ready (0 when it was up first). */
+  runtime_wait_ms: number;
+  session_ms: number;
+  threads: number;
 }
 
 function outputNames(kind: 'attentions' | 'queries' | 'keys', layers: number): string[] {
@@ -72,8 +74,6 @@ interface GpuDeviceLike {
 
 export class Engine {
   private checkedShapes = false;
-  /** What each graph input is fed (webview/modelGraph.ts). */
-  private inputs: readonly InputPlan[] = [];
   /** Settles with the reason when the WebGPU device is lost (never, on WASM). */
   private deviceLost: Promise<string> = new Promise(() => undefined);
   private lostReason: string | null = null;
@@ -86,16 +86,30 @@ export class Engine {
     readonly loadMs: number,
     private readonly config: ModelConfig,
     private readonly fetches: string[],
-    /** Cleared when the first run's queries and keys do not give back its attention. */
-    public hasQueryKey: boolean,
+    readonly hasQueryKey: boolean,
     /** Kept only while on WebGPU, to start WASM if WebGPU fails in a run. */
     private modelBytes: Uint8Array | null,
+    private readonly ort: OrtModule,
+    readonly phases: LoadPhases,
   ) {}
 
   /** Fetches the model and creates a session on the best backend the preference allows. */
   static async load(opts: EngineOptions): Promise<Engine> {
     const t0 = performance.now();
-    configureRuntime(opts.wasmBase);
+    // Decide the backend first, so the runtime that serves it starts while the model is fetched.
+    let reason: string | null = null;
+    let tryGpu = false;
+    if (opts.webGpuFailed) {
+      reason = fellBackReason(opts.webGpuFailed);
+    } else if (opts.preference === 'wasm') {
+      reason = 'WASM chosen in the attentionLens.backend setting';
+    } else {
+      reason = await webGpuUnavailable();
+      tryGpu = reason === null;
+    }
+    const runtime = startRuntime(tryGpu ? 'webgpu' : 'wasm', opts.wasmBase);
+    runtime.catch(() => undefined); // awaited below; a failure is thrown there
+    const tFetch = performance.now();
     let fetched: Uint8Array;
     try {
       fetched = await fetchBytes(opts.modelUri, opts.onProgress);
@@ -104,34 +118,31 @@ export class Engine {
     }
     // Only what the panel reads is computed: onnxruntime runs every node of a graph, fetched or
     // not, and the logits and the last layer's MLP cost ~40% of a run (bench/README.md).
-    const graph = attentionOnlyModel(fetched, opts);
-    const bytes = graph.bytes;
+    const tPrune = performance.now();
+    const bytes = attentionOnlyModel(fetched);
+    const tWait = performance.now();
+    const rt = await runtime;
+    const tSession = performance.now();
 
-    let reason: string | null = null;
     let session: ort.InferenceSession | null = null;
-    if (opts.webGpuFailed) {
-      reason = fellBackReason(opts.webGpuFailed);
-    } else if (opts.preference === 'wasm') {
-      reason = 'WASM chosen in the attentionLens.backend setting';
-    } else {
-      reason = await webGpuUnavailable();
-      if (reason === null) {
-        try {
-          // One provider per attempt: a list would fall back silently and hide which one ran.
-          session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
-        } catch (e) {
-          reason = `WebGPU session failed: ${errorText(e)}`;
-        }
+    if (tryGpu) {
+      try {
+        session = await rt.ort.InferenceSession.create(bytes, sessionOptions('webgpu'));
+      } catch (e) {
+        reason = `WebGPU session failed: ${errorText(e)}`;
       }
     }
     const backend: Backend = session ? 'webgpu' : 'wasm';
-    if (!session) session = await createWasm(bytes).catch((e: unknown) => { throw sessionError(e, opts.modelUri) ?? e; });
+    if (!session) session = await createWasm(rt.ort, bytes);
+    const phases: LoadPhases = {
+      runtime_start_ms: rt.startMs, model_fetch_ms: tPrune - tFetch, prune_ms: tWait - tPrune,
+      runtime_wait_ms: tSession - tWait, session_ms: performance.now() - tSession, threads: rt.threads,
+    };
 
     const fetches = checkOutputs(session, opts.config);
     const hasQK = fetches.length > opts.config.num_layers;
-    const engine = new Engine(session, backend, reason, performance.now() - t0, opts.config, fetches, hasQK, backend === 'webgpu' ? bytes : null);
-    engine.inputs = graph.inputs;
-    if (backend === 'webgpu') engine.watch((await ort.env.webgpu.device) as unknown as GpuDeviceLike | undefined);
+    const engine = new Engine(session, backend, reason, performance.now() - t0, opts.config, fetches, hasQK, backend === 'webgpu' ? bytes : null, rt.ort, phases);
+    if (backend === 'webgpu') engine.watch((await rt.ort.env.webgpu.device) as unknown as GpuDeviceLike | undefined);
     return engine;
   }
 
@@ -167,7 +178,7 @@ export class Engine {
       const why = errorText(e);
       // not awaited: on a lost device the release may never settle either
       void this.session.release().catch(() => undefined);
-      this.session = await createWasm(this.modelBytes);
+      this.session = await createWasm(this.ort, this.modelBytes);
       this.modelBytes = null;
       this.backend = 'wasm';
       this.reason = fellBackReason(why);
@@ -177,16 +188,19 @@ export class Engine {
 
   private async runOnce(ids: readonly number[]): Promise<RunResult> {
     const seq = ids.length;
-    const feeds = feedsFor(ort.Tensor, this.inputs, ids);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new this.ort.Tensor('int64', BigInt64Array.from(ids, (i) => BigInt(i)), [1, seq]),
+    };
+    if (this.session.inputNames.includes('attention_mask')) {
+      feeds.attention_mask = new this.ort.Tensor('int64', new BigInt64Array(seq).fill(1n), [1, seq]);
+    }
     const t0 = performance.now();
     const out = await this.session.run(feeds, this.fetches);
     const inferenceMs = performance.now() - t0;
     for (const t of Object.values(feeds)) t.dispose();
     try {
       if (!this.checkedShapes) {
-        if (this.hasQueryKey && !queryKeyAgree(out, this.config, seq)) this.hasQueryKey = false;
         checkShapes(out, this.config, seq, this.hasQueryKey);
-        checkRows(outputNames('attentions', this.config.num_layers).map((n) => out[n].data as Float32Array), this.config.num_heads, seq);
         this.checkedShapes = true;
       }
       const L = this.config.num_layers;
@@ -212,16 +226,18 @@ export class Engine {
   }
 }
 
-/**
- * The model cut down to its attention, query and key outputs, its attention Softmax exposed when
- * it does not return attentions.N itself (src/shared/attentionGraph.ts, webview/modelGraph.ts).
- */
-function attentionOnlyModel(bytes: Uint8Array, opts: EngineOptions): AttentionGraph {
-  return graphForPage(bytes, opts.config, opts.modelUri);
+/** The model cut down to its attention, query and key outputs (src/shared/onnxPrune.ts). */
+function attentionOnlyModel(bytes: Uint8Array): Uint8Array {
+  try {
+    return pruneOnnx(bytes, isAttentionOutput).bytes;
+  } catch {
+    // Bytes the pruner cannot read, or no attention outputs: onnxruntime and checkOutputs say what is wrong.
+    return bytes;
+  }
 }
 
-function createWasm(bytes: Uint8Array): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+function createWasm(rt: OrtModule, bytes: Uint8Array): Promise<ort.InferenceSession> {
+  return rt.InferenceSession.create(bytes, sessionOptions('wasm'));
 }
 
 /** The outputs to fetch; throws ModelContractError naming the attention outputs the graph lacks. */

@@ -2,6 +2,8 @@
 // malformed one is dropped and logged), and says `ready` so the host sends init and the last run.
 import { parseToWebview } from '../src/shared/protocol';
 import { App, SavedState } from './app';
+import { webGpuUnavailable } from './backend';
+import { preloadRuntime } from './runtime';
 import { vscodeApi } from './vscodeApi';
 
 const api = vscodeApi<SavedState>();
@@ -25,3 +27,5 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 api.postMessage({ type: 'ready' });
+// The WASM runtime's fetch and compile start now, not when init arrives (webview/runtime.ts).
+void preloadRuntime(webGpuUnavailable);

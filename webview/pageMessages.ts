@@ -193,7 +193,10 @@ export class PageMessages {
     // for benchmarks: the last render's duration (DOM built, grid drawn), one entry kept
     performance.clearMeasures('attention-lens:render');
     performance.measure('attention-lens:render', { start: r0, end: performance.now() });
-    post({ type: 'result', runId, backend: data.backend, backendReason: data.backendReason, loadMs, inferenceMs: data.inferenceMs });
+    post({
+      type: 'result', runId, backend: data.backend, backendReason: data.backendReason, loadMs, inferenceMs: data.inferenceMs,
+      phases: { ...(loadMs > 0 ? engine.phases : {}), render_ms: performance.now() - r0 },
+    });
     post({ type: 'progress', runId, phase: 'done', detail: '' });
 
     const later = state.takePending(runId);

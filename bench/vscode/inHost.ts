@@ -34,6 +34,9 @@ async function timeCommand(api: AttentionLensApi, cold: boolean): Promise<Comman
   try {
     const t0 = now();
     const runId = await vscode.commands.executeCommand<number | undefined>('attentionLens.explainHere');
+    // The command returns once the host has read the model (first time), picked and tokenized the
+    // text and posted the run (opening the panel if needed).
+    const hostMs = now() - t0;
     if (runId === undefined) throw new Error(`the command started no run (last error: ${api.lastError() ?? 'none'})`);
     const run = api.lastRun();
     if (!run || run.runId !== runId) throw new Error('lastRun() is not the command\'s run');
@@ -65,6 +68,7 @@ async function timeCommand(api: AttentionLensApi, cold: boolean): Promise<Comman
       : null;
     return {
       total_ms: highlight.at - t0,
+      host_ms: hostMs,
       ready_ms: ready ? ready.at - t0 : null,
       result_ms: result.at - t0,
       load_ms: res.loadMs,

@@ -23,6 +23,7 @@ const med = (xs: (number | null | undefined)[]): number | null =>
 function split(ts: CommandTiming[]): Split {
   const out: Split = {
     total_ms: med(ts.map((t) => t.total_ms)),
+    host_ms: med(ts.map((t) => t.host_ms)),
     ready_ms: med(ts.map((t) => t.ready_ms)),
     result_ms: med(ts.map((t) => t.result_ms)),
     load_ms: med(ts.map((t) => t.load_ms)),

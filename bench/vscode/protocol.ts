@@ -18,6 +18,8 @@ export const BENCH_ENV = {
 export interface CommandTiming {
   /** command → the focus token's highlight received by the host (editor decorations set). */
   total_ms: number;
+  /** command → the command returned: model read (first time), text picked and tokenized, run posted. */
+  host_ms: number;
   /** command → the webview's `ready` (page created, its script started); null when the page was already up. */
   ready_ms: number | null;
   /** command → the webview's `result`. */

@@ -116,6 +116,19 @@ export interface ResultMessage {
   /** Fetching the model and creating the session, as far as this run waited for it (0 when it was ready). */
   loadMs: number;
   inferenceMs: number;
+  /** Where the page's time went, for the benchmark (bench/vscode/); the load's parts only when it loaded. */
+  phases?: ResultPhases;
+}
+
+/** Page timings in ms (threads: the WASM threads in use). See webview/inference.ts LoadPhases. */
+export interface ResultPhases {
+  runtime_start_ms?: number;
+  model_fetch_ms?: number;
+  prune_ms?: number;
+  runtime_wait_ms?: number;
+  session_ms?: number;
+  threads?: number;
+  render_ms?: number;
 }
 
 export interface Target { index: number; weight: number }
@@ -281,6 +294,10 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
   }),
   result: object<ResultMessage>({
     type: oneOf('result'), runId: int, backend, backendReason: nullable(str), loadMs: num, inferenceMs: num,
+    phases: optional(object<ResultPhases>({
+      runtime_start_ms: optional(num), model_fetch_ms: optional(num), prune_ms: optional(num), runtime_wait_ms: optional(num),
+      session_ms: optional(num), threads: optional(int), render_ms: optional(num),
+    })),
   }),
   highlight: object<HighlightMessage>({
     type: oneOf('highlight'), runId: int, tokenIndex: nullable(int), tokenEnd: optional(int), direction: oneOf('from', 'to'),
