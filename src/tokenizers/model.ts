@@ -65,8 +65,9 @@ export class WordModel {
           if (u + 1 < word.text.length && (word.text.codePointAt(u) as number) > 0xffff) owned.push(u + 1);
         }
       }
-      const id = this.tok.token_to_id(piece);
-      if (id === undefined) throw new AlignmentError(`token ${JSON.stringify(piece)} has no id in tokenizer.json`);
+      // A piece the vocabulary lacks (Unigram gives unknown text as it is) is the unknown token.
+      const id = this.tok.token_to_id(piece) ?? (this.unk === undefined ? undefined : this.tok.token_to_id(this.unk));
+      if (id === undefined) throw new AlignmentError(`token ${JSON.stringify(piece)} has no id in tokenizer.json, which names no unknown token`);
       out.push({ id, token: piece, span: sourceRange(word, owned, unitAt[Math.min(pos, bytes.length)]) });
       pos += len;
     });
