@@ -5,8 +5,10 @@
 import type * as ort from 'onnxruntime-web';
 import type { ModelConfig } from '../src/shared/modelConfig';
 import type { Backend, BackendPreference } from '../src/shared/protocol';
-import { isAttentionOutput, pruneOnnx } from '../src/shared/onnxPrune';
-import { errorText, webGpuUnavailable } from './backend';
+import type { AttentionGraph, InputPlan } from '../src/shared/attentionGraph';
+import { errorText } from './backend';
+import { decideWebGpu } from './backendChoice';
+import { ModelContractError, checkRows, feedsFor, graphForPage, queryKeyAgree, sessionError } from './modelGraph';
 import { FetchProgress, fetchBytes } from './fetchModel';
 import { OrtModule, startRuntime, sessionOptions } from './runtime';
 
@@ -36,8 +38,7 @@ export interface RunResult {
   inferenceMs: number;
 }
 
-/** A model the page cannot use: the message names what is wrong. */
-export class ModelContractError extends Error {}
+export { ModelContractError };
 
 /**
  * WebGPU failed while a run was in flight and that run never settled: onnxruntime-web's WebAssembly
@@ -74,6 +75,8 @@ interface GpuDeviceLike {
 
 export class Engine {
   private checkedShapes = false;
+  /** What each graph input is fed (webview/modelGraph.ts). */
+  private inputs: readonly InputPlan[] = [];
   /** Settles with the reason when the WebGPU device is lost (never, on WASM). */
   private deviceLost: Promise<string> = new Promise(() => undefined);
   private lostReason: string | null = null;
@@ -86,7 +89,8 @@ export class Engine {
     readonly loadMs: number,
     private readonly config: ModelConfig,
     private readonly fetches: string[],
-    readonly hasQueryKey: boolean,
+    /** Cleared when the first run's queries and keys do not give back its attention. */
+    public hasQueryKey: boolean,
     /** Kept only while on WebGPU, to start WASM if WebGPU fails in a run. */
     private modelBytes: Uint8Array | null,
     private readonly ort: OrtModule,
@@ -104,8 +108,8 @@ export class Engine {
     } else if (opts.preference === 'wasm') {
       reason = 'WASM chosen in the attentionLens.backend setting';
     } else {
-      reason = await webGpuUnavailable();
-      tryGpu = reason === null;
+      // A software adapter (SwiftShader…) is no GPU: auto runs on WASM (webview/backendChoice.ts).
+      ({ tryGpu, reason } = await decideWebGpu(opts.preference));
     }
     const runtime = startRuntime(tryGpu ? 'webgpu' : 'wasm', opts.wasmBase);
     runtime.catch(() => undefined); // awaited below; a failure is thrown there
@@ -119,7 +123,8 @@ export class Engine {
     // Only what the panel reads is computed: onnxruntime runs every node of a graph, fetched or
     // not, and the logits and the last layer's MLP cost ~40% of a run (bench/README.md).
     const tPrune = performance.now();
-    const bytes = attentionOnlyModel(fetched);
+    const graph = attentionOnlyModel(fetched, opts);
+    const bytes = graph.bytes;
     const tWait = performance.now();
     const rt = await runtime;
     const tSession = performance.now();
@@ -133,7 +138,7 @@ export class Engine {
       }
     }
     const backend: Backend = session ? 'webgpu' : 'wasm';
-    if (!session) session = await createWasm(rt.ort, bytes);
+    if (!session) session = await createWasm(rt.ort, bytes).catch((e: unknown) => { throw sessionError(e, opts.modelUri) ?? e; });
     const phases: LoadPhases = {
       runtime_start_ms: rt.startMs, model_fetch_ms: tPrune - tFetch, prune_ms: tWait - tPrune,
       runtime_wait_ms: tSession - tWait, session_ms: performance.now() - tSession, threads: rt.threads,
@@ -142,6 +147,7 @@ export class Engine {
     const fetches = checkOutputs(session, opts.config);
     const hasQK = fetches.length > opts.config.num_layers;
     const engine = new Engine(session, backend, reason, performance.now() - t0, opts.config, fetches, hasQK, backend === 'webgpu' ? bytes : null, rt.ort, phases);
+    engine.inputs = graph.inputs;
     if (backend === 'webgpu') engine.watch((await rt.ort.env.webgpu.device) as unknown as GpuDeviceLike | undefined);
     return engine;
   }
@@ -188,19 +194,16 @@ export class Engine {
 
   private async runOnce(ids: readonly number[]): Promise<RunResult> {
     const seq = ids.length;
-    const feeds: Record<string, ort.Tensor> = {
-      input_ids: new this.ort.Tensor('int64', BigInt64Array.from(ids, (i) => BigInt(i)), [1, seq]),
-    };
-    if (this.session.inputNames.includes('attention_mask')) {
-      feeds.attention_mask = new this.ort.Tensor('int64', new BigInt64Array(seq).fill(1n), [1, seq]);
-    }
+    const feeds = feedsFor(this.ort.Tensor, this.inputs, ids);
     const t0 = performance.now();
     const out = await this.session.run(feeds, this.fetches);
     const inferenceMs = performance.now() - t0;
     for (const t of Object.values(feeds)) t.dispose();
     try {
       if (!this.checkedShapes) {
+        if (this.hasQueryKey && !queryKeyAgree(out, this.config, seq)) this.hasQueryKey = false;
         checkShapes(out, this.config, seq, this.hasQueryKey);
+        checkRows(outputNames('attentions', this.config.num_layers).map((n) => out[n].data as Float32Array), this.config.num_heads, seq);
         this.checkedShapes = true;
       }
       const L = this.config.num_layers;
@@ -226,14 +229,12 @@ export class Engine {
   }
 }
 
-/** The model cut down to its attention, query and key outputs (src/shared/onnxPrune.ts). */
-function attentionOnlyModel(bytes: Uint8Array): Uint8Array {
-  try {
-    return pruneOnnx(bytes, isAttentionOutput).bytes;
-  } catch {
-    // Bytes the pruner cannot read, or no attention outputs: onnxruntime and checkOutputs say what is wrong.
-    return bytes;
-  }
+/**
+ * The model cut down to its attention, query and key outputs, its attention Softmax exposed when
+ * it does not return attentions.N itself (src/shared/attentionGraph.ts, webview/modelGraph.ts).
+ */
+function attentionOnlyModel(bytes: Uint8Array, opts: EngineOptions): AttentionGraph {
+  return graphForPage(bytes, opts.config, opts.modelUri);
 }
 
 function createWasm(rt: OrtModule, bytes: Uint8Array): Promise<ort.InferenceSession> {
