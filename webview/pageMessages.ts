@@ -72,7 +72,10 @@ export class PageMessages {
         modelUri: msg.model.modelUri, wasmBase: msg.wasmBase, preference: msg.backend, config: msg.model.config,
         webGpuFailed: state.saved?.webGpuFailed,
         onProgress: (loaded, total) => {
-          if (this.engine === loading) header.busy(loadingText(msg.model.name, loaded, total));
+          if (this.engine !== loading) return;
+          const text = loadingText(msg.model.name, loaded, total);
+          header.busy(text);
+          post({ type: 'progress', runId: null, phase: 'loading-model', detail: text });
         },
       });
       this.engine = loading;
