@@ -37,6 +37,7 @@ export class App {
       controls: new Controls({
         change: (v) => this.views.setView(v),
         export: (f) => void exportView(f, { state, views: this.views, header, colors, post, fail }),
+        unit: (u) => this.views.setUnit(u),
       }),
       tokens: new TokenView({
         hover: (i) => this.views.hoverToken(i),

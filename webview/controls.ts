@@ -8,13 +8,18 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeCheckbox } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import type { VscodeRadio } from '@vscode-elements/elements/dist/vscode-radio/vscode-radio.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
+import type { HeadLabel } from '../src/shared/headLabels';
 import type { ExportFormat } from '../src/shared/protocol';
 import { headVar } from './colors';
+import { badges, labelsText } from './roleBadges';
+import type { UnitKind } from './units';
 import { MODES, Mode, ViewState } from './viewState';
 
 export interface ControlEvents {
   change(next: ViewState): void;
   export(format: ExportFormat): void;
+  /** The tokens / words switch was flipped. */
+  unit?(unit: UnitKind): void;
 }
 
 export class Controls {
@@ -23,6 +28,7 @@ export class Controls {
   private radios: VscodeRadio[] = [];
   private headBoxes: VscodeCheckbox[] = [];
   private flip!: VscodeCheckbox;
+  private unitBox: VscodeCheckbox | null = null;
   private readonly headRow: HTMLElement;
   private view: ViewState | null = null;
   private layers = 0;
@@ -82,7 +88,12 @@ export class Controls {
     this.flip.addEventListener('change', () => {
       if (this.view) this.emit({ ...this.view, direction: this.flip.checked ? 'to' : 'from' });
     });
-    row1.append(layerLabel, this.layerSelect, group, this.flip);
+    this.unitBox = document.createElement('vscode-checkbox');
+    this.unitBox.label = 'Words';
+    this.unitBox.toggle = true;
+    this.unitBox.className = 'unit-switch';
+    this.unitBox.addEventListener('change', () => this.events.unit?.(this.unitBox?.checked ? 'word' : 'token'));
+    row1.append(layerLabel, this.layerSelect, group, this.flip, this.unitBox);
 
     this.headRow.replaceChildren();
     const headsLabel = document.createElement('span');
@@ -129,6 +140,26 @@ export class Controls {
       c.disabled = rollout;
     });
     this.headRow.title = rollout ? 'Rollout uses every head of every layer up to this one' : '';
+  }
+
+  /** The tokens / words switch: on for words; off and disabled when the run has no word ids. */
+  showUnit(unit: UnitKind, available: boolean): void {
+    if (!this.unitBox) return;
+    this.unitBox.checked = unit === 'word';
+    this.unitBox.disabled = !available;
+    this.unitBox.title = available
+      ? 'Words: attention to a word is the sum over its tokens, from a word the mean (Clark et al. 2019)'
+      : 'This run has no word boundaries from the tokenizer: tokens only';
+  }
+
+  /** The shown layer's heads' role labels: a badge beside each head, every label in its tooltip. */
+  setHeadLabels(labels: readonly (readonly HeadLabel[])[]): void {
+    this.headBoxes.forEach((c, h) => {
+      for (const old of Array.from(c.querySelectorAll('.badge'))) old.remove();
+      const ls = labels[h] ?? [];
+      c.append(...badges(ls, 1));
+      c.title = ls.length ? `Head ${h + 1}:\n${labelsText(ls)}` : `Head ${h + 1}: no clear role`;
+    });
   }
 
   private headToggled(h: number, checked: boolean): void {

@@ -1,7 +1,8 @@
 // The JSON export: every layer and head of the run (not only the view), plus the view on screen.
 //
 // Shape ("format": "attention-lens/1"); every index is a 0-based array index:
-//   model, backend, source, tokens[{text, start, end, special}],
+//   model, backend, source, unit ('token' | 'word'), tokens[{text, start, end, special}] (in the words
+//     view: words, a word's range the union of its tokens'; attention to a word summed, from a word averaged),
 //   attentions[layer][head][i] = token i's weights on tokens 0..k (row i cut after its last non-zero
 //     weight, so a causal model's row i has at most i + 1 numbers; the missing ones are 0),
 //   view {mode, layer, head, heads, direction, pinned, description, matrix[i]} = the matrix on
@@ -25,7 +26,7 @@ export function trimmedRows(m: Float32Array, seq: number): number[][] {
   return rows;
 }
 
-export function exportJson(run: RunData, view: ViewState, matrix: Float32Array, pinned: number | null): string {
+export function exportJson(run: RunData, view: ViewState, matrix: Float32Array, pinned: number | null, unit: 'token' | 'word' = 'token'): string {
   const { seq, heads } = run.stack;
   const doc = {
     format: 'attention-lens/1',
@@ -33,6 +34,7 @@ export function exportJson(run: RunData, view: ViewState, matrix: Float32Array, 
     model: { name: run.modelName, architecture: run.config.architecture, num_layers: run.config.num_layers, num_heads: heads },
     backend: { used: run.backend, reason: run.backendReason, inferenceMs: round6(run.inferenceMs) },
     source: run.message.source,
+    unit,
     truncation: run.message.truncation,
     tokens: run.tokens.map((t) => ({ text: t.text, start: t.start, end: t.end, special: t.special })),
     attentions: run.stack.layers.map((layer) =>

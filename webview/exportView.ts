@@ -10,7 +10,7 @@ import { Fill, Picture, renderPng, renderSvg } from './exportImage';
 import type { Header } from './header';
 import type { PageState } from './pageState';
 import type { PageViews } from './pageViews';
-import type { Matrices } from './runData';
+import type { UnitMatrices } from './units';
 import { ViewState, describeView } from './viewState';
 
 export interface ExportDeps {
@@ -34,12 +34,12 @@ export async function exportView(format: ExportFormat, d: ExportDeps): Promise<v
 }
 
 /** Builds the file and posts `save`; false (and an error shown) when it could not. */
-function makeExport(format: ExportFormat, cur: Matrices, v: ViewState, d: ExportDeps): boolean {
+function makeExport(format: ExportFormat, cur: UnitMatrices, v: ViewState, d: ExportDeps): boolean {
   const matrix = cur.forView(v);
   const base = `attention-${cur.run.message.source.fileName.replace(/\.[^.]*$/, '') || 'text'}-${v.mode}-L${v.layer + 1}`;
   try {
     if (format === 'json') {
-      d.post({ type: 'save', format, fileName: `${base}.json`, data: exportJson(cur.run, v, matrix, d.state.pinned), encoding: 'utf8' });
+      d.post({ type: 'save', format, fileName: `${base}.json`, data: exportJson(cur.run, v, matrix, d.state.pinned, cur.unit), encoding: 'utf8' });
       return true;
     }
     const fontFamily = getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family').trim() || 'monospace';

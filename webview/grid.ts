@@ -2,44 +2,58 @@
 // is pinned, or, for a pinned token, lines from it to what it attends to (BertViz's model view).
 // Clicking a cell (or Enter on it) focuses that layer and head.
 import type { AttentionStack } from '../src/shared/attention';
+import type { HeadLabel } from '../src/shared/headLabels';
 import { ThemeColors, headVar } from './colors';
+import { RoleFilter, badges, labelsText } from './roleBadges';
 import type { Direction } from './viewState';
 
 const CELL = 72;
 
 export class HeadGrid {
   readonly el: HTMLElement;
+  /** The grid itself (el also holds the role filter above it). */
+  private readonly table: HTMLElement;
+  private readonly filter: RoleFilter;
   private cells: HTMLCanvasElement[][] = [];
+  private boxes: HTMLElement[][] = [];
+  private labels: HeadLabel[][][] | null = null;
   private stack: AttentionStack | null = null;
   private selected: { layer: number; head: number | null } | null = null;
 
   constructor(private readonly colors: ThemeColors, private readonly onPick: (layer: number, head: number) => void) {
     this.el = document.createElement('div');
-    this.el.className = 'grid';
+    this.el.className = 'grid-wrap';
+    this.filter = new RoleFilter(() => this.applyFilter());
+    this.table = document.createElement('div');
+    this.table.className = 'grid';
+    this.el.append(this.filter.el, this.table);
   }
 
   setStack(stack: AttentionStack): void {
     this.stack = stack;
-    this.el.replaceChildren();
+    this.table.replaceChildren();
     this.cells = [];
+    this.boxes = [];
+    this.labels = null;
     const corner = document.createElement('div');
     corner.className = 'grid-label';
-    this.el.appendChild(corner);
-    this.el.style.setProperty('--cols', String(stack.heads));
+    this.table.appendChild(corner);
+    this.table.style.setProperty('--cols', String(stack.heads));
     for (let h = 0; h < stack.heads; h++) {
       const lab = document.createElement('div');
       lab.className = 'grid-label';
       lab.textContent = `H${h + 1}`;
       lab.style.setProperty('color', `var(${headVar(h)})`);
-      this.el.appendChild(lab);
+      this.table.appendChild(lab);
     }
     const dpr = Math.max(1, Math.round(window.devicePixelRatio || 1));
     stack.layers.forEach((_, l) => {
       const lab = document.createElement('div');
       lab.className = 'grid-label';
       lab.textContent = `L${l + 1}`;
-      this.el.appendChild(lab);
+      this.table.appendChild(lab);
       const row: HTMLCanvasElement[] = [];
+      const boxRow: HTMLElement[] = [];
       for (let h = 0; h < stack.heads; h++) {
         const c = document.createElement('canvas');
         c.width = c.height = CELL * dpr;
@@ -55,10 +69,47 @@ export class HeadGrid {
           }
         });
         row.push(c);
-        this.el.appendChild(c);
+        // The canvas and, under it, the head's role badges.
+        const box = document.createElement('div');
+        box.className = 'cell-box';
+        const tags = document.createElement('div');
+        tags.className = 'badges';
+        tags.id = `badges-${l}-${h}`;
+        c.setAttribute('aria-describedby', tags.id);
+        box.append(c, tags);
+        boxRow.push(box);
+        this.table.appendChild(box);
       }
       this.cells.push(row);
+      this.boxes.push(boxRow);
     });
+  }
+
+  /** Every head's role labels as badges (tooltip: score and meaning); the filter offers their kinds. */
+  setLabels(labels: HeadLabel[][][]): void {
+    this.labels = labels;
+    this.boxes.forEach((row, l) => row.forEach((box, h) => {
+      const ls = labels[l]?.[h] ?? [];
+      const tags = box.lastElementChild as HTMLElement;
+      tags.replaceChildren(...badges(ls));
+      tags.setAttribute('aria-label', ls.length ? labelsText(ls) : 'no clear role');
+    }));
+    this.filter.setLabels(labels);
+    this.applyFilter();
+  }
+
+  /** Shows only the heads with a role (null: all), as the filter select does. */
+  showRole(kind: string | null): void {
+    this.filter.pick(kind);
+  }
+
+  private applyFilter(): void {
+    const kind = this.filter.value;
+    this.boxes.forEach((row, l) => row.forEach((box, h) => {
+      const has = kind !== null && (this.labels?.[l]?.[h] ?? []).some((x) => x.kind === kind);
+      box.classList.toggle('match', has);
+      box.classList.toggle('dim', kind !== null && !has);
+    }));
   }
 
   /** Marks the focused layer (and head, in one-head mode). */

@@ -2,13 +2,14 @@
 // explain), model runs serialized with the newest winning, and progress / result / error out.
 import { makeStack } from '../src/shared/attention';
 import { modelFacts } from '../src/shared/modelSummary';
-import type { CompareMessage, InitMessage, RunMessage, ToHost, ToWebview } from '../src/shared/protocol';
+import type { CompareMessage, InitMessage, ProbeMessage, RunMessage, ToHost, ToWebview } from '../src/shared/protocol';
 import { errorText } from './backend';
 import { runCompare } from './compareRun';
 import type { Header } from './header';
 import { Engine, ModelContractError, RuntimeStuckError, fellBackReason } from './inference';
 import type { PageState } from './pageState';
 import type { PageViews } from './pageViews';
+import { runProbe } from './probeRunner';
 import type { RunData } from './runData';
 import { RunQueue } from './runQueue';
 
@@ -44,6 +45,11 @@ export class PageMessages {
       case 'compare': return this.onCompare(msg);
       case 'cancel':
         this.queue.cancel(msg.runId);
+        return;
+      case 'probe': return this.onProbe(msg);
+      case 'headRoles':
+        state.roles.setProbe(msg.probe);
+        views.showRoles();
         return;
       case 'pin':
         if (state.current?.run.runId === msg.runId) views.pin(msg.tokenIndex, true);
@@ -96,6 +102,25 @@ export class PageMessages {
     const waiting = this.waitingForInit;
     this.waitingForInit = null;
     if (waiting) this.handle(waiting);
+  }
+
+  /** Probe heads: after the runs queued before it, on the loaded model; the scores label the heads at once. */
+  private onProbe(msg: ProbeMessage): void {
+    const { post, state, views } = this.d;
+    const init = this.init;
+    const engine = this.engine;
+    if (!init || !engine) {
+      post({ type: 'probeResult', probeId: msg.probeId, scores: null, error: 'no model is loaded in the panel yet' });
+      return;
+    }
+    void this.queue.enqueue(async () => {
+      const result = await runProbe(msg, engine, init.model.config);
+      if (result.scores && this.engine === engine) {
+        state.roles.setProbe(result.scores);
+        views.showRoles();
+      }
+      post(result);
+    });
   }
 
   private onRun(msg: RunMessage): void {

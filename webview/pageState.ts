@@ -1,6 +1,7 @@
 // The page's state: the shown run's matrices, the view, the hovered and pinned tokens, requests
 // that arrived before their run rendered, and what survives a reload (vscode.setState).
-import type { Matrices } from './runData';
+import { PageRoles } from './pageRoles';
+import { DEFAULT_UNITS, UnitChoice, UnitMatrices } from './units';
 import type { ViewState } from './viewState';
 import type { VsCodeApi } from './vscodeApi';
 
@@ -9,12 +10,16 @@ export interface SavedState {
   view?: ViewState;
   /** WebGPU failed during a run on this panel: why. The page then starts on WASM. */
   webGpuFailed?: string;
+  /** Tokens or words, for prose and for code (the switch's last position for each). */
+  units?: UnitChoice;
 }
 
 export interface PendingRequest { pin?: number | null; explain?: number }
 
 export class PageState {
-  current: Matrices | null = null;
+  current: UnitMatrices | null = null;
+  /** Head roles of the shown run, with the probe's cached scores. */
+  readonly roles = new PageRoles();
   view: ViewState | null = null;
   hover: number | null = null;
   pinned: number | null = null;
@@ -34,6 +39,13 @@ export class PageState {
     const later = this.pending.get(runId);
     this.pending.clear();
     return later;
+  }
+
+  /** Tokens or words for prose and for code: the saved choice, else words for prose, tokens for code. */
+  get units(): UnitChoice {
+    const u = this.api.getState()?.units;
+    const ok = (x: unknown): boolean => x === 'token' || x === 'word';
+    return u && ok(u.prose) && ok(u.code) ? u : DEFAULT_UNITS;
   }
 
   get saved(): SavedState | undefined {

@@ -1,13 +1,14 @@
 // The views of the shown run: rendering it, the chosen view, the hovered / pinned token's targets
 // (token view restyled, the host told what to highlight), explanations and the three steps.
 import { Explanation, explain, tokenLabel } from '../src/shared/explain';
-import type { Target, ToHost } from '../src/shared/protocol';
+import type { ToHost } from '../src/shared/protocol';
 import { ACCENT_VAR, headVar, tint } from './colors';
 import type { CompareSession } from './compareView';
 import type { PageParts } from './layout';
 import type { PageState } from './pageState';
-import { HOST_TARGETS, Matrices, PANEL_TARGETS, RunData } from './runData';
+import { HOST_TARGETS, PANEL_TARGETS, RunData } from './runData';
 import type { LitToken } from './tokenView';
+import { UnitKind, UnitMatrices, hostHighlight, isProse, unitFor } from './units';
 import { ViewState, describeView, restoreView } from './viewState';
 
 export interface Lit {
@@ -28,7 +29,8 @@ export class PageViews {
 
   render(data: RunData): void {
     const { state, parts } = this;
-    const m = new Matrices(data);
+    // Tokens or words (units.ts): the views below read the run in that unit.
+    const m = UnitMatrices.of(data, unitFor(data, state.units));
     state.current = m;
     const config = data.config;
     const view = restoreView(state.view ?? state.saved?.view, config);
@@ -40,8 +42,10 @@ export class PageViews {
     parts.header.idle(`Done: ${describeView(view, config.num_heads)}.`);
     parts.controls.setModel(config.num_layers, config.num_heads);
     parts.controls.show(view);
-    parts.tokens.setTokens(data.tokens);
-    parts.grid.setStack(data.stack);
+    parts.controls.showUnit(m.unit, m.hasWords);
+    parts.tokens.setTokens(m.run.tokens);
+    parts.grid.setStack(m.run.stack);
+    this.showRoles();
     parts.grid.select(view.layer, view.mode === 'head' ? view.head : null);
     parts.grid.draw(null, view.direction);
     parts.explainPanel.clear();
@@ -64,6 +68,28 @@ export class PageViews {
     if (msg) this.post(msg);
   }
 
+  /** Badges for every head in the grid and for the shown layer's heads in the picker. */
+  showRoles(): void {
+    const { state, parts } = this;
+    const cur = state.current;
+    if (!cur || !state.view) return;
+    const roles = state.roles.forRun(cur.tokenRun);
+    parts.grid.setLabels(roles.labels);
+    parts.controls.setHeadLabels(roles.labels[state.view.layer] ?? []);
+  }
+
+  /** The tokens / words switch: remembered for this kind of text (prose, code); the pinned token stays pinned. */
+  setUnit(unit: UnitKind): void {
+    const { state } = this;
+    const cur = state.current;
+    if (!cur || cur.unit === unit) return;
+    const kind = isProse(cur.tokenRun.message.source.languageId) ? 'prose' : 'code';
+    state.save({ units: { ...state.units, [kind]: unit } });
+    const pinned = state.pinned === null ? null : cur.span(state.pinned).first;
+    this.render(cur.tokenRun);
+    if (pinned !== null) this.pin(pinned, true);
+  }
+
   setView(v: ViewState): void {
     const { state, parts } = this;
     const directionChanged = state.view?.direction !== v.direction;
@@ -74,6 +100,7 @@ export class PageViews {
     parts.header.idle(describeView(v, cur.run.config.num_heads));
     parts.controls.show(v);
     parts.grid.select(v.layer, v.mode === 'head' ? v.head : null);
+    parts.controls.setHeadLabels(state.roles.forRun(cur.tokenRun).labels[v.layer] ?? []);
     if (directionChanged) parts.grid.draw(state.pinned, v.direction);
     if (state.pinned !== null) this.showSteps(state.pinned);
     this.refresh();
@@ -136,17 +163,23 @@ export class PageViews {
     const cur = this.state.current;
     const v = this.state.view;
     if (!cur || !v) return;
-    const targets: Target[] = active === null ? [] : cur.targets(v, active, v.direction, HOST_TARGETS);
-    const key = `${active}|${v.direction}|${targets.map((t) => `${t.index}:${t.weight}`).join(',')}`;
+    const targets = active === null ? [] : cur.targets(v, active, v.direction, HOST_TARGETS);
+    const key = `${cur.unit}|${active}|${v.direction}|${targets.map((t) => `${t.index}:${t.weight}`).join(',')}`;
     if (key === this.state.lastHighlight) return;
     this.state.lastHighlight = key;
-    this.post({ type: 'highlight', runId: cur.run.runId, tokenIndex: active, direction: v.direction, targets });
+    // The host knows tokens: a word goes as its token span.
+    this.post({ type: 'highlight', runId: cur.run.runId, direction: v.direction, ...hostHighlight(cur, active, targets) });
   }
 
+  /** Pins unit `index`; from the host, `index` is a token index (the unit holding it is pinned). */
   pin(index: number | null, fromHost: boolean): Explanation | null {
     const { state, parts } = this;
     const cur = state.current;
     if (!cur) return null;
+    if (index !== null && fromHost) {
+      if (index < 0 || index >= cur.tokenRun.tokens.length) return null;
+      index = cur.unitOf(index);
+    }
     if (index !== null && (index < 0 || index >= cur.run.tokens.length)) return null;
     state.pinned = index;
     if (fromHost) state.hover = null;
@@ -178,25 +211,30 @@ export class PageViews {
     const v = this.state.view;
     if (!cur || !v) return;
     const panel = this.parts.explainPanel;
+    // The steps are the model's own, per token: for a word, its last token's.
+    const token = cur.lastToken(index);
     if (v.mode === 'head') {
-      panel.showSteps(cur.run, v.layer, v.head, index);
+      panel.showSteps(cur.tokenRun, v.layer, v.head, token);
       return;
     }
     const top = (e ?? this.explanationQuiet(index))?.topHeads[0];
-    if (top) panel.showSteps(cur.run, top.layer, top.head, index);
-    else panel.showSteps(cur.run, v.layer, v.heads[0], index);
+    if (top) panel.showSteps(cur.tokenRun, top.layer, top.head, token);
+    else panel.showSteps(cur.tokenRun, v.layer, v.heads[0], token);
   }
 
   private explanationQuiet(index: number): Explanation | null {
     const cur = this.state.current;
     if (!cur) return null;
-    return explain({ tokens: cur.run.tokens, stack: cur.run.stack, config: cur.run.config, focus: index, layerMean: (l) => cur.layerMean(l) });
+    return explain({
+      tokens: cur.run.tokens, stack: cur.run.stack, config: cur.run.config, focus: index, layerMean: (l) => cur.layerMean(l),
+      rolloutRow: (u) => cur.rolloutRow(u), headRole: (l, h) => this.state.roles.cite(cur.tokenRun, l, h), unit: cur.unit,
+    });
   }
 
-  /** "Explain attention here": pins the token, shows the text and sends it to the host. */
+  /** "Explain attention here": pins token `index` (its word, in words), shows the text and sends it to the host. */
   explainToken(index: number, post: boolean): void {
     const cur = this.state.current;
-    if (!cur || index < 0 || index >= cur.run.tokens.length) return;
+    if (!cur || index < 0 || index >= cur.tokenRun.tokens.length) return;
     const e = this.pin(index, true);
     if (e && post) {
       this.post({ type: 'explanation', runId: cur.run.runId, tokenIndex: index, summary: e.summary, lines: e.lines });

@@ -9,6 +9,7 @@
 // tokens of one word at every layer as if the model did.
 import { rolloutRow } from '../src/shared/attention';
 import { Grouping, Unit, groupMatrix, groupRow, groupStack, groupTokens, groupWords, tokenGrouping } from '../src/shared/words';
+import type { HighlightTarget, Target } from '../src/shared/protocol';
 import { Matrices, RunData } from './runData';
 
 export type UnitKind = 'token' | 'word';
@@ -34,6 +35,7 @@ export function unitFor(data: RunData, choice: UnitChoice): UnitKind {
 export class UnitMatrices extends Matrices {
   /** The token-level matrices (this object itself in the tokens view). */
   readonly tokens: Matrices;
+  private rolledWords: Float32Array[] | null = null;
 
   private constructor(readonly tokenRun: RunData, readonly grouping: Grouping, readonly unit: UnitKind) {
     super(unit === 'word' ? { ...tokenRun, tokens: groupTokens(tokenRun.tokens, grouping), stack: groupStack(tokenRun.stack, grouping) } : tokenRun);
@@ -61,8 +63,6 @@ export class UnitMatrices extends Matrices {
     return this.rolledWords;
   }
 
-  private rolledWords: Float32Array[] | null = null;
-
   /** Unit u's row of the rollout over all layers (rollout on tokens, then grouped). */
   rolloutRow(u: number): Float32Array {
     const stack = this.tokenRun.stack;
@@ -85,4 +85,19 @@ export class UnitMatrices extends Matrices {
   lastToken(u: number): number {
     return this.grouping.units[u].end - 1;
   }
+}
+
+/** A unit-level highlight as the host reads it: token indices, with the word's token span [index, end). */
+export function hostHighlight(
+  m: UnitMatrices, active: number | null, targets: readonly Target[],
+): { tokenIndex: number | null; tokenEnd?: number; targets: HighlightTarget[] } {
+  const toTokens = (t: Target): HighlightTarget => {
+    const { first, end } = m.span(t.index);
+    return end - first > 1 ? { index: first, end, weight: t.weight } : { index: first, weight: t.weight };
+  };
+  if (active === null) return { tokenIndex: null, targets: [] };
+  const { first, end } = m.span(active);
+  return end - first > 1
+    ? { tokenIndex: first, tokenEnd: end, targets: targets.map(toTokens) }
+    : { tokenIndex: first, targets: targets.map(toTokens) };
 }

@@ -11,8 +11,10 @@ export type RoleSource = 'text' | 'probe' | 'config';
 export interface HeadLabel {
   /** A role kind, or the config's name for a named head ("pronoun"). */
   kind: string;
-  /** "previous-token", "pronoun head". */
+  /** "previous-token", "pronoun head, trained". */
   label: string;
+  /** On a badge: "prev", "pronoun". */
+  short: string;
   /** null for a head the config names (no score is measured for it). */
   score: number | null;
   source: RoleSource;
@@ -49,7 +51,7 @@ export function headLabels(
     if (n.layer !== layer || n.head !== head) continue;
     const label = `${n.kind} head${n.trained ? ', trained' : ''}`;
     out.push({
-      kind: n.kind, label, score: null, source: 'config', trained: n.trained,
+      kind: n.kind, label, short: n.kind, score: null, source: 'config', trained: n.trained,
       title: `${label}: named by the model's config.json${n.trained ? ' (the model was trained to have it)' : ''}`,
     });
   }
@@ -60,7 +62,7 @@ export function headLabels(
     const s = scores[k] as number;
     const where = source[k] === 'probe' ? 'on the probe input' : 'on this text';
     out.push({
-      kind: k, label: ROLES[k].label, score: s, source: source[k], trained: false,
+      kind: k, label: ROLES[k].label, short: ROLES[k].short, score: s, source: source[k], trained: false,
       title: `${ROLES[k].label} ${s.toFixed(2)} ${where}: ${ROLES[k].meaning}`,
     });
   }

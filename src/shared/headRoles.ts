@@ -14,7 +14,9 @@ import type { TokenInfo } from './protocol';
 export type RoleKind = 'previous' | 'self' | 'sink' | 'duplicate' | 'induction' | 'local' | 'broad' | 'delimiter';
 
 export interface RoleInfo {
-  /** Shown on the badge: "previous-token". */
+  /** Shown on a badge: "prev". */
+  short: string;
+  /** Its name in tooltips and the explanation: "previous-token". */
   label: string;
   /** What a score means, for the tooltip. */
   meaning: string;
@@ -26,14 +28,14 @@ export interface RoleInfo {
 export const LOCAL_WINDOW = 4;
 
 export const ROLES: Readonly<Record<RoleKind, RoleInfo>> = {
-  previous: { label: 'previous-token', meaning: 'share of attention on the token just before', threshold: 0.5 },
-  self: { label: 'self', meaning: 'share of attention on the token itself', threshold: 0.5 },
-  sink: { label: 'start/sink', meaning: 'share of attention on the start token (a resting place when nothing else matters)', threshold: 0.6 },
-  duplicate: { label: 'duplicate-token', meaning: 'share of attention on earlier occurrences of the same token', threshold: 0.3 },
-  induction: { label: 'induction', meaning: 'share of attention on the token that followed an earlier occurrence of the current one', threshold: 0.3 },
-  local: { label: 'local window', meaning: `share of attention spread over the ${LOCAL_WINDOW} tokens on either side, beyond its single largest weight there`, threshold: 0.45 },
-  broad: { label: 'broad', meaning: 'entropy of the attention relative to uniform over every token it may see (1 = evenly spread)', threshold: 0.7 },
-  delimiter: { label: 'delimiter', meaning: 'attention on punctuation and line breaks beyond their share of the text (0 = no more than chance)', threshold: 0.35 },
+  previous: { short: 'prev', label: 'previous-token', meaning: 'share of attention on the token just before', threshold: 0.5 },
+  self: { short: 'self', label: 'self', meaning: 'share of attention on the token itself', threshold: 0.5 },
+  sink: { short: 'sink', label: 'start/sink', meaning: 'share of attention on the start token (a resting place when nothing else matters)', threshold: 0.6 },
+  duplicate: { short: 'dup', label: 'duplicate-token', meaning: 'share of attention on earlier occurrences of the same token', threshold: 0.3 },
+  induction: { short: 'induct', label: 'induction', meaning: 'share of attention on the token that followed an earlier occurrence of the current one', threshold: 0.3 },
+  local: { short: 'local', label: 'local window', meaning: `share of attention spread over the ${LOCAL_WINDOW} tokens on either side, beyond its single largest weight there`, threshold: 0.45 },
+  broad: { short: 'broad', label: 'broad', meaning: 'entropy of the attention relative to uniform over every token it may see (1 = evenly spread)', threshold: 0.7 },
+  delimiter: { short: 'delim', label: 'delimiter', meaning: 'attention on punctuation and line breaks beyond their share of the text (0 = no more than chance)', threshold: 0.35 },
 };
 
 export const ROLE_KINDS = Object.keys(ROLES) as RoleKind[];

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { AttentionStack, aggregateHeads, column, headMatrix, rollout, row, topTargets } from '../../src/shared/attention';
-import { explain } from '../../src/shared/explain';
+import { referenceExplanation } from '../support/referenceExplain';
 import { ModelConfig, parseModelConfig } from '../../src/shared/modelConfig';
 import { RunMessage, TokenInfo, ToHost, ToWebview, parseToHost } from '../../src/shared/protocol';
 import { loadTokenizer, tokenizeForModel } from '../../src/tokenize';
@@ -147,7 +147,8 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
       const e = (await panel.posted()).find(is.explanation);
       assert.ok(e, 'an explanation was posted for the focus');
       assert.strictEqual(e.tokenIndex, focus);
-      const expected = explain({ tokens, stack: native, config, focus });
+      // The panel cites each head with its role, scored on the same run (headRoles.ts).
+      const expected = referenceExplanation(tokens, native, config, focus);
       assert.match(e.summary, /^it → /);
       if (name === 'wasm') {
         assert.strictEqual(e.summary, expected.summary);
