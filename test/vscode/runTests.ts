@@ -150,6 +150,8 @@ async function main(): Promise<void> {
   if (args.passes.some((p) => p !== 'untrusted')) {
     const t0 = Date.now();
     const fx = ensureFixtures();
+    // GPT-2 small for the model suite's size test, only when asked (minutes to build, ~500 MB).
+    if (process.env.ATTENTION_LENS_BIG_MODEL === '1') Object.assign(fx, ensureFixtures('gpt2-small'));
     console.log(`[vscode] fixture models ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${Object.keys(fx).join(', ')}`);
   }
   let passed = 0;

@@ -93,7 +93,7 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
       assert.strictEqual(fs.existsSync(path.join(f.dir, 'attention-lens.json')), false);
       await closePanel(api);
       await setModelPath(f.dir);
-      const editor = await openWithCursorOnIt(`model-${name}.md`, `# ${name}\n\n${SENTENCE}\n`);
+      const editor = await openWithCursorOnIt(`model-${name}.md`, `${SENTENCE}\n`);
       const result = nextMessage(api, `a result from ${name}`, (m: ToHost): m is ResultMessage => m.type === 'result');
       await vscode.commands.executeCommand(CMD.explain);
       const res = await result;
@@ -102,7 +102,7 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
       assert.strictEqual(model.dir, f.dir);
       const run = api.lastRun();
       assert.ok(run && run.runId === res.runId);
-      assert.strictEqual(editor.document.getText(toRange(run.range)).trim(), SENTENCE);
+      assert.ok(editor.document.getText(toRange(run.range)).includes(SENTENCE), 'the sentence was not analysed');
       assertExactRanges(api, editor.document);
       const focus = run.message.focus;
       assert.ok(focus !== null, 'no token at the cursor');
@@ -117,7 +117,12 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
       });
       assert.match(shown.trim(), facts);
       assert.strictEqual(f.info.layers, 2);
-      timings.push(`${name} (${PASS}, ${res.backend}): load ${res.loadMs.toFixed(0)} ms, inference ${res.inferenceMs.toFixed(1)} ms, ${n} tokens`);
+      // Again on the loaded model: the folder is not read again and the run is warm.
+      const again = nextMessage(api, `a second result from ${name}`, (m: ToHost): m is ResultMessage => m.type === 'result');
+      await vscode.commands.executeCommand(CMD.explain);
+      const warm = await again;
+      assert.strictEqual(warm.loadMs, 0);
+      timings.push(`${name} (${PASS} pass, ${res.backend}): first run load ${res.loadMs.toFixed(0)} ms + inference ${res.inferenceMs.toFixed(1)} ms; second run inference ${warm.inferenceMs.toFixed(1)} ms; ${n} tokens`);
     });
   }
 
@@ -185,7 +190,7 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
     }
 
     itOnce('fused attention names the operator and how to export without fusion', async () => {
-      await expectFallback(fx.fused.dir, /com\.microsoft\.Attention.*eager attention/);
+      await expectFallback(fx.fused.dir, /com\.microsoft\.Attention operator.*eager/);
     });
 
     itOnce('an input that cannot be fed is named', async () => {
@@ -214,6 +219,58 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
       assert.strictEqual(settings().inspect<string>('modelPath')?.globalValue, dir, 'a refused choice changed the setting');
     });
   });
+
+  itOnce('attention memory budget: past it the window shrinks and the panel says why', async () => {
+    await setModelPath(undefined);
+    await settings().update('bundledModel', 'decoder', vscode.ConfigurationTarget.Global);
+    await settings().update('attentionMemoryMB', 16, vscode.ConfigurationTarget.Global);
+    try {
+      await closePanel(api);
+      const long = Array.from({ length: 60 }, (_, i) => `${SENTENCE} (${i})`).join(' ');
+      const editor = await openWithCursorOnIt('budget.md', `${long}\n`);
+      const doc = editor.document;
+      editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(long.length));
+      const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
+      await vscode.commands.executeCommand('attentionLens.showSelection');
+      await result;
+      const run = api.lastRun();
+      assert.ok(run && api.model()?.bundled);
+      // 4 layers × 6 heads × n² × 4 B ≤ 16 MB: n = 418, less than the setting's 512.
+      assert.strictEqual(run.message.tokens.length, 418);
+      assert.match(run.message.truncation?.reason ?? '', /512 tokens of 4 layers × 6 heads would need 24 MB of attention, more than the attentionLens\.attentionMemoryMB budget \(16 MB\); the window is 418 tokens/);
+      const notice = await until('the header to say why', async () => {
+        const t = (await ui.webviewText('header .notice'))[0] ?? '';
+        return /attentionMemoryMB/.test(t) ? t : null;
+      });
+      await ui.log(`      ${notice}`);
+    } finally {
+      await settings().update('attentionMemoryMB', undefined, vscode.ConfigurationTarget.Global);
+      await settings().update('bundledModel', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  // GPT-2 small (124 M parameters, ~500 MB fp32): built by the runner only when asked
+  // (ATTENTION_LENS_BIG_MODEL=1; a few minutes), so the test exists only then.
+  if (process.env.ATTENTION_LENS_BIG_MODEL === '1' && PASS === 'wasm') {
+    it('GPT-2 small (124 M, ~500 MB) loads with progress and runs 512 tokens', async () => {
+      const big = ensureFixtures('gpt2-small')['gpt2-small'];
+      await closePanel(api);
+      await setModelPath(big.dir);
+      const long = Array.from({ length: 60 }, (_, i) => `${SENTENCE} (${i})`).join(' ');
+      const editor = await openWithCursorOnIt('big.md', `${long}\n`);
+      editor.selection = new vscode.Selection(editor.document.positionAt(0), editor.document.positionAt(long.length));
+      const progress: string[] = [];
+      const off = api.onDidReceive((m) => { if (m.type === 'progress' && m.phase === 'loading-model') progress.push(m.detail); });
+      const result = nextMessage(api, 'a result from GPT-2 small', (m: ToHost): m is ResultMessage => m.type === 'result', 600_000);
+      await vscode.commands.executeCommand('attentionLens.showSelection');
+      const res = await result;
+      off();
+      assert.ok(!api.model()?.bundled, api.lastError());
+      assert.strictEqual(api.lastRun()?.message.tokens.length, 512);
+      assert.ok(progress.some((p) => / of \d+ MB \(\d+%\)/.test(p)), `no download progress: ${JSON.stringify(progress.slice(0, 3))}`);
+      timings.push(`GPT-2 small (${res.backend}): load ${res.loadMs.toFixed(0)} ms, inference ${res.inferenceMs.toFixed(0)} ms at 512 tokens; ${progress.length} progress messages`);
+    });
+  }
 
   itOnce('with no model set, prose and code go to the bundled models (encoder for prose when one is bundled)', async () => {
     await setModelPath(undefined);
