@@ -66,13 +66,13 @@ async function exportJson(panel: Panel): Promise<ExportedJson> {
   return JSON.parse(save.data) as ExportedJson;
 }
 
-function init(server: PageServer, name: string, f: Fixture, config: ModelConfig): ToWebview {
+function init(server: PageServer, name: string, f: Fixture, config: ModelConfig, backend: 'wasm' | 'webgpu' = 'wasm'): ToWebview {
   const rel = path.relative(f.dir, f.modelFile).split(path.sep).join('/');
   return {
     type: 'init',
     model: { name: `${name} fixture`, config, modelUri: `${server.origin}/fixtures/${name}/${rel}`, sizeBytes: fs.statSync(f.modelFile).size },
     wasmBase: `${server.origin}/dist/webview/`,
-    backend: 'wasm',
+    backend,
   };
 }
 
@@ -87,76 +87,90 @@ async function errorPosted(panel: Panel, from: number): Promise<string> {
   }
 }
 
-describe('models people bring, in the page (WASM) against onnxruntime-node', function () {
-  this.timeout(300_000);
-  let fx: Record<string, Fixture>;
-  let server: PageServer;
-  let browser: Browser;
-
-  before(async () => {
-    fx = ensureFixtures();
-    server = await startServer({ extraMounts: [['/fixtures/', defaultCacheDir()]] });
-    browser = await launchBrowser({ webgpu: false });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  for (const name of ['gpt2', 'bert', 'llama']) {
-    it(`${name}: the page's attention equals onnxruntime-node's on the graph with its Softmax outputs (≤ 1e-4); rows sum to 1${name === 'bert' ? '' : '; no weight on later tokens'}`, async () => {
-      const f = fx[name];
-      const config = await readDescription(await findModelFiles(f.dir));
-      const toks = await tokens(f.dir);
-      const ids = toks.map((t) => t.id);
-      const native = await reference(f, ids);
-      const panel = await openPanel(browser, server);
-      try {
-        await panel.waitFor(is.ready);
-        await panel.send(init(server, name, f, config));
-        await panel.send({ type: 'run', runId: 1, source: { fileName: 'story.txt', languageId: 'plaintext' }, tokens: toks, truncation: null, focus: null, explain: false });
-        const result = await panel.waitFor(is.result, { timeoutMs: 150_000 });
-        console.log(`      ${name}: ${config.num_layers}×${config.num_heads}, ${ids.length} tokens: load ${result.loadMs.toFixed(0)} ms, inference ${result.inferenceMs.toFixed(1)} ms (WASM)`);
-        const json = await exportJson(panel);
-        assert.strictEqual(json.attentions.length, f.info.layers);
-        let worst = 0;
-        json.attentions.forEach((heads, l) => {
-          assert.strictEqual(heads.length, f.info.heads);
-          heads.forEach((rows, h) => rows.forEach((r, i) => {
-            const sum = r.reduce((a, b) => a + b, 0);
-            assert.ok(Math.abs(sum - 1) < 1e-4, `layer ${l} head ${h} row ${i} sums to ${sum}`);
-            // rows are cut after their last non-zero weight: a causal row i has at most i + 1
-            if (f.info.causal) assert.ok(r.length <= i + 1, `row ${i} has weight on a later token`);
-            native[l][h][i].forEach((v, j) => { worst = Math.max(worst, Math.abs((r[j] ?? 0) - v)); });
-          }));
-        });
-        console.log(`      ${name}: max |page − onnxruntime-node| = ${worst.toExponential(2)}`);
-        assert.ok(worst <= 1e-4, `max diff ${worst}`);
-      } finally {
-        await panel.close();
-      }
-    });
-  }
-
-  const refused: [string, RegExp[]][] = [
-    ['fused', [/fuses attention into the com\.microsoft\.Attention operator \(node "Attention_0"\)/, /attn_implementation="eager"/, /optimum-cli export onnx/, /no onnxruntime transformer optimizer$/]],
-    ['unfillable', [/input named encoder_hidden_states .* that Attention Lens cannot fill/, /use_cache_branch$/]],
-  ];
-  for (const [name, patterns] of refused) {
-    it(`${name}: the page says why it cannot use the graph`, async () => {
-      const f = fx[name];
-      const config = await readDescription(await findModelFiles(f.dir));
-      const panel = await openPanel(browser, server);
-      try {
-        await panel.waitFor(is.ready);
-        const from = await panel.count();
-        await panel.send(init(server, name, f, config));
-        const message = await errorPosted(panel, from);
-        for (const p of patterns) assert.match(message, p);
-        assert.match((await panel.page.textContent('body')) ?? '', patterns[0]);
-      } finally {
-        await panel.close();
-      }
-    });
-  }
+const run = (runId: number, toks: TokenInfo[]): ToWebview => ({
+  type: 'run', runId, source: { fileName: 'story.txt', languageId: 'plaintext' }, tokens: toks, truncation: null, focus: null, explain: false,
 });
+
+function suite(backend: 'wasm' | 'webgpu'): void {
+  describe(`models people bring, in the page (${backend === 'wasm' ? 'WASM' : 'WebGPU, SwiftShader'}) against onnxruntime-node`, function () {
+    this.timeout(300_000);
+    let fx: Record<string, Fixture>;
+    let server: PageServer;
+    let browser: Browser;
+
+    before(async () => {
+      fx = ensureFixtures();
+      server = await startServer({ extraMounts: [['/fixtures/', defaultCacheDir()]] });
+      browser = await launchBrowser({ webgpu: backend === 'webgpu' });
+    });
+    after(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    for (const name of ['gpt2', 'bert', 'llama']) {
+      it(`${name}: the page's attention equals onnxruntime-node's on the graph with its Softmax outputs (≤ 1e-4); rows sum to 1${name === 'bert' ? '' : '; no weight on later tokens'}`, async () => {
+        const f = fx[name];
+        const config = await readDescription(await findModelFiles(f.dir));
+        const toks = await tokens(f.dir);
+        const ids = toks.map((t) => t.id);
+        const native = await reference(f, ids);
+        const panel = await openPanel(browser, server);
+        try {
+          await panel.waitFor(is.ready);
+          await panel.send(init(server, name, f, config, backend));
+          await panel.send(run(1, toks));
+          const result = await panel.waitFor(is.result, { timeoutMs: 150_000 });
+          assert.strictEqual(result.backend, backend);
+          const json = await exportJson(panel);
+          const from = await panel.count();
+          await panel.send(run(2, toks));
+          const warm = await panel.waitFor(is.result, { from, timeoutMs: 150_000 });
+          console.log(`      ${name} (${backend}): ${config.num_layers}×${config.num_heads}, ${ids.length} tokens: load ${result.loadMs.toFixed(0)} ms, `
+            + `first inference ${result.inferenceMs.toFixed(1)} ms, second ${warm.inferenceMs.toFixed(1)} ms`);
+          assert.strictEqual(json.attentions.length, f.info.layers);
+          let worst = 0;
+          json.attentions.forEach((heads, l) => {
+            assert.strictEqual(heads.length, f.info.heads);
+            heads.forEach((rows, h) => rows.forEach((r, i) => {
+              const sum = r.reduce((a, b) => a + b, 0);
+              assert.ok(Math.abs(sum - 1) < 1e-4, `layer ${l} head ${h} row ${i} sums to ${sum}`);
+              // rows are cut after their last non-zero weight: a causal row i has at most i + 1
+              if (f.info.causal) assert.ok(r.length <= i + 1, `row ${i} has weight on a later token`);
+              native[l][h][i].forEach((v, j) => { worst = Math.max(worst, Math.abs((r[j] ?? 0) - v)); });
+            }));
+          });
+          console.log(`      ${name}: max |page − onnxruntime-node| = ${worst.toExponential(2)}`);
+          assert.ok(worst <= 1e-4, `max diff ${worst}`);
+        } finally {
+          await panel.close();
+        }
+      });
+    }
+
+    const refused: [string, RegExp[]][] = [
+      ['fused', [/fuses attention into the com\.microsoft\.Attention operator \(node "Attention_0"\)/, /attn_implementation="eager"/, /optimum-cli export onnx/, /no onnxruntime transformer optimizer$/]],
+      ['unfillable', [/input named encoder_hidden_states .* that Attention Lens cannot fill/, /use_cache_branch$/]],
+    ];
+    for (const [name, patterns] of backend === 'wasm' ? refused : []) {
+      it(`${name}: the page says why it cannot use the graph`, async () => {
+        const f = fx[name];
+        const config = await readDescription(await findModelFiles(f.dir));
+        const panel = await openPanel(browser, server);
+        try {
+          await panel.waitFor(is.ready);
+          const from = await panel.count();
+          await panel.send(init(server, name, f, config));
+          const message = await errorPosted(panel, from);
+          for (const p of patterns) assert.match(message, p);
+          assert.match((await panel.page.textContent('body')) ?? '', patterns[0]);
+        } finally {
+          await panel.close();
+        }
+      });
+    }
+  });
+}
+
+suite('wasm');
+suite('webgpu');
