@@ -31,21 +31,37 @@ function perCodePoint(a: Aligned, f: (ch: string) => string): Aligned {
   return b.build();
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
 /** A Unicode normal form per grapheme; per code point where that gives the same text. */
 function perGrapheme(a: Aligned, f: (s: string) => string): Aligned {
+  // ASCII is the same in every normal form and never joins a grapheme with what comes before it:
+  // only runs of other characters (with the character before each, a possible base) are segmented.
+  if (!/[^\x00-\x7f]/.test(a.text)) return a;
   const b = new AlignedBuilder();
-  for (const g of graphemes.segment(a.text)) {
+  let pos = 0;
+  for (const m of a.text.matchAll(/[^\x00-\x7f]+/g)) {
+    const from = Math.max(pos, (m.index as number) - 1);
+    b.copy(a, pos, from);
+    graphemes(a, from, (m.index as number) + m[0].length, f, b);
+    pos = (m.index as number) + m[0].length;
+  }
+  b.copy(a, pos, a.text.length);
+  return b.build();
+}
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+function graphemes(a: Aligned, from: number, to: number, f: (s: string) => string, b: AlignedBuilder): void {
+  for (const g of segmenter.segment(a.text.slice(from, to))) {
     const s = g.segment;
+    const at = from + g.index;
     const out = f(s);
     if (out === s) {
-      b.copy(a, g.index, g.index + s.length);
+      b.copy(a, at, at + s.length);
       continue;
     }
     const cps = [...s];
     if (cps.map(f).join('') === out) {
-      let i = g.index;
+      let i = at;
       for (const cp of cps) {
         const o = f(cp);
         if (o === cp) b.copy(a, i, i + cp.length);
@@ -54,10 +70,9 @@ function perGrapheme(a: Aligned, f: (s: string) => string): Aligned {
         i += cp.length;
       }
     } else {
-      b.replace(a, g.index, g.index + s.length, out);
+      b.replace(a, at, at + s.length, out);
     }
   }
-  return b.build();
 }
 
 function unicodeForm(form: 'NFC' | 'NFD' | 'NFKC' | 'NFKD'): Normalize {
@@ -175,10 +190,9 @@ function strip(cfg: Record<string, unknown>): Normalize {
 // Precompiled (SentencePiece's charsmap): its table is not read; as the JS library does, control
 // characters are dropped, unusual spaces become " " and the rest is NFKC.
 function precompiled(): Normalize {
-  return (a) => perGrapheme(a, (s) => s
-    .replace(/[\u0001-\u0008\u000B\u000E-\u001F\u007F\u008F\u009F]/g, '')
-    .replace(/[\u0009\u000A\u000C\u000D\u00A0\u1680\u2000-\u200F\u2028\u2029\u202F\u205F\u2581\u3000\uFEFF\uFFFD]/g, ' ')
-    .normalize('NFKC'));
+  const nfkc = unicodeForm('NFKC');
+  return (a) => nfkc(perCodePoint(a, (ch) => (/[\u0001-\u0008\u000B\u000E-\u001F\u007F\u008F\u009F]/.test(ch) ? ''
+    : /[\u0009\u000A\u000C\u000D\u00A0\u1680\u2000-\u200F\u2028\u2029\u202F\u205F\u2581\u3000\uFEFF\uFFFD]/.test(ch) ? ' ' : ch)));
 }
 
 /** The normalizer a tokenizer.json describes (null: none); throws TokenizerFormatError. */

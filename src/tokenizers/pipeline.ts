@@ -4,9 +4,9 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { TokenInfo } from '../shared/protocol';
 import { AddedTokens } from './addedTokens';
-import { fromSource } from './aligned';
+import { Aligned, fromSource, sliceAligned } from './aligned';
 import { JsonObject, TokenizerFormatError, isObject } from './json';
-import { WordModel } from './model';
+import { ModelToken, WordModel } from './model';
 import { Normalize, createNormalizer } from './normalizers';
 import { PreTokenizerInfo, createPreTokenizer } from './preTokenizers';
 
@@ -32,6 +32,12 @@ export class Pipeline {
   private readonly model: WordModel;
   /** Words are also cut at white space inside a pre-token (SentencePiece: one pre-token per text). */
   private readonly spaceWords: boolean;
+  /**
+   * The model may read a pre-token in pieces cut before each "▁" that follows another character:
+   * no token holds such a "▁", so no merge crosses the cut and the tokens are the same (much faster
+   * BPE on a text that is one pre-token).
+   */
+  private readonly cutAtMetaspace: boolean;
 
   /** Throws TokenizerFormatError saying which part of tokenizer.json is malformed or unsupported. */
   constructor(json: unknown) {
@@ -63,6 +69,7 @@ export class Pipeline {
     this.family = type === 'WordPiece' ? 'WordPiece' : type === 'Unigram' ? 'Unigram'
       : this.pre.byteLevel ? 'byte-level BPE' : usesMetaspace || model.byte_fallback === true ? 'SentencePiece BPE' : 'BPE';
     this.spaceWords = this.family === 'SentencePiece BPE' || this.family === 'Unigram';
+    this.cutAtMetaspace = type === 'BPE' && this.spaceWords && ![...this.lib.get_vocab(true).keys()].some((t) => /[^▁]▁/u.test(t));
   }
 
   tokenToId(token: string): number | undefined {
@@ -86,7 +93,7 @@ export class Pipeline {
       for (const w of this.pre.run([a])) {
         let prevText: string | null = null;
         word++;
-        for (const t of this.model.encodeWord(w)) {
+        for (const t of this.modelTokens(w)) {
           const src = text.slice(t.span.start, t.span.end);
           // SentencePiece words: a token after white space, or starting with it, starts a word.
           if (this.spaceWords && prevText !== null && src.length > 0 && (/^\s/u.test(src) || /\s$/u.test(prevText))) word++;
@@ -97,6 +104,19 @@ export class Pipeline {
       }
     }
     return { tokens, wordIds: dense(wordIds) };
+  }
+
+  private modelTokens(w: Aligned): ModelToken[] {
+    if (!this.cutAtMetaspace) return this.model.encodeWord(w);
+    const out: ModelToken[] = [];
+    let from = 0;
+    for (let i = 1; i <= w.text.length; i++) {
+      if (i === w.text.length || (w.text[i] === '▁' && w.text[i - 1] !== '▁')) {
+        out.push(...this.model.encodeWord(sliceAligned(w, from, i)));
+        from = i;
+      }
+    }
+    return out;
   }
 }
 
