@@ -2,12 +2,14 @@
 // the same ids, the same ranges (UTF-16), the same words, the same special tokens, on prose, code
 // and the hard cases (CRLF, tabs, emoji/ZWJ, CJK, combining marks) plus random real texts.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { ModelConfig } from '../../src/shared/modelConfig';
 import { TokenInfo } from '../../src/shared/protocol';
 import { TextTokenizer, TokenizerFamily, tokenizeForModel } from '../../src/tokenize';
 import {
-  HARD_CASES, NativeEncoding, bertJson, gemma3Config, gemma3Json, llama2Json, llama2MetaspaceJson, llama3Json,
+  HARD_CASES, NativeEncoding, ROOT, bertJson, gemma3Config, gemma3Json, llama2Json, llama2MetaspaceJson, llama3Json,
   nativeEncode, nativeForOffsets, randomTexts, unigramJson,
 } from '../support/tokenizerFixtures';
 
@@ -163,6 +165,47 @@ describe('tokenizer families: what each family adds and how words are cut', func
   it('byte-level BPE (Llama 3 as shipped, post_processor ByteLevel): adds nothing', () => {
     const tok = new TextTokenizer(JSON.parse(llama3Json()));
     assert.deepStrictEqual(tok.specials, { prefix: [], suffix: [] });
+  });
+});
+
+describe('tokenizer families: RoBERTa-style specials and a run cut to the model limit', function () {
+  this.timeout(60_000);
+  const roberta = (): string => {
+    // The bundled byte-level vocabulary with RoBERTa's pieces: add_prefix_space, RobertaProcessing,
+    // and a <mask> that takes the space before it (lstrip).
+    const j = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/default/tokenizer.json'), 'utf8'));
+    j.pre_tokenizer.add_prefix_space = true;
+    j.post_processor = { type: 'RobertaProcessing', sep: ['<|endoftext|>', 0], cls: ['<|endoftext|>', 0], trim_offsets: false, add_prefix_space: true };
+    const maskId = Object.keys(j.model.vocab).length;
+    j.added_tokens.push({ id: maskId, content: '<mask>', single_word: false, lstrip: true, rstrip: false, normalized: false, special: true });
+    return JSON.stringify(j);
+  };
+
+  it('RobertaProcessing: cls … sep; an lstrip added token keeps the space before it, as in Rust', async () => {
+    const json = roberta();
+    const tok = new TextTokenizer(JSON.parse(json));
+    const text = 'The capital is <mask> today.';
+    const input = tokenizeForModel(tok, text, hfConfig(), 512, null);
+    assert.deepStrictEqual(input.tokens.map((t) => t.id), (await nativeEncode(NativeTokenizer.fromString(json), text, true)).ids);
+    assertMatchesNative(text, tok.encode(text), await nativeEncode(nativeForOffsets(json), text));
+    const mask = input.tokens.find((t) => t.text.includes('<mask>'));
+    assert.deepStrictEqual(mask && [mask.start, mask.end], [14, 21]);
+  });
+
+  it('a window cut to the limit keeps [CLS] and [SEP] inside it, ids as the kept text on its own', () => {
+    const tok = new TextTokenizer(JSON.parse(bertJson()));
+    const text = Array.from({ length: 200 }, (_, i) => `word number ${i}.`).join(' ');
+    const focus = text.indexOf('number 150');
+    const input = tokenizeForModel(tok, text, hfConfig({ architecture: 'bidirectional' }), 64, focus);
+    assert.strictEqual(input.tokens.length, 64);
+    assert.strictEqual(input.tokens[0].id, tok.tokenToId('[CLS]'));
+    assert.strictEqual(input.tokens[63].id, tok.tokenToId('[SEP]'));
+    assert.ok(input.truncation);
+    const { keptStart, keptEnd } = input.truncation;
+    assert.deepStrictEqual(input.tokens.slice(1, -1).map((t) => t.id), tok.encode(text.slice(keptStart, keptEnd)).map((t) => t.id));
+    assert.deepStrictEqual([input.tokens[0].start, input.tokens[63].start], [keptStart, keptEnd]);
+    assert.ok(input.focus !== null && input.tokens[input.focus].text === 'number');
+    assert.strictEqual(input.wordIds.length, 64);
   });
 });
 
