@@ -1,4 +1,5 @@
 // Command-line options of `npm run bench`.
+import * as path from 'path';
 import type { TextKind } from './texts';
 
 export interface BenchOptions {
@@ -21,11 +22,13 @@ export interface BenchOptions {
   vscodeWarm: number;
   /** Only the VS Code rows (skip the page, native and rendering parts). */
   vscodeOnly: boolean;
+  /** An earlier build of the extension (a folder with dist/), timed window by window in turn with this one. */
+  vscodeBaseline: string | null;
   /** Where results.json goes. */
   out: string;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--vscode-windows N] [--vscode-warm N] [--vscode-only] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--vscode-windows N] [--vscode-warm N] [--vscode-only] [--vscode-baseline DIR] [--out FILE]';
 
 function count(flag: string, v: string | undefined, min: number): number {
   const n = Number(v);
@@ -37,7 +40,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
   const quick = argv.includes('--quick');
   const o: BenchOptions = {
     quick, warmup: quick ? 1 : 2, runs: quick ? 5 : 7, memoryRuns: quick ? 0 : 50, sizes: null, texts: null, webgpu: !quick, out: defaultOut,
-    vscodeWindows: quick ? 1 : 3, vscodeWarm: quick ? 3 : 5, vscodeOnly: false,
+    vscodeWindows: quick ? 1 : 3, vscodeWarm: quick ? 3 : 5, vscodeOnly: false, vscodeBaseline: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -59,6 +62,11 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     else if (a === '--vscode-windows') o.vscodeWindows = count(a, argv[++i], 0);
     else if (a === '--vscode-warm') o.vscodeWarm = count(a, argv[++i], 1);
     else if (a === '--vscode-only') o.vscodeOnly = true;
+    else if (a === '--vscode-baseline') {
+      const v = argv[++i];
+      if (!v) throw new Error(`--vscode-baseline needs an extension folder\n${USAGE}`);
+      o.vscodeBaseline = path.resolve(v);
+    }
     else if (a === '--out') {
       const v = argv[++i];
       if (!v) throw new Error(`--out needs a file\n${USAGE}`);

@@ -328,9 +328,12 @@ async function main(): Promise<number> {
   const prose512 = cases.find((c) => c.kind === 'prose' && c.tokens === config.max_tokens && c.cappedAt === null);
   if (opts.vscodeWindows > 0 && prose512) {
     await phase('VS Code', failures, async () => {
-      const reports = await benchVsCode({ repo: ROOT, text: prose512.text, windows: opts.vscodeWindows, warmRuns: opts.vscodeWarm, log });
-      const s = summarize(reports);
+      const extensions = opts.vscodeBaseline ? [opts.vscodeBaseline, ROOT] : [ROOT];
+      const reports = await benchVsCode({ repo: ROOT, extensions, text: prose512.text, windows: opts.vscodeWindows, warmRuns: opts.vscodeWarm, log });
+      const s = summarize(reports.get(ROOT)!);
       x.summary.vscode = s;
+      // The same figures for an earlier build of the extension, timed in turn with this one.
+      if (opts.vscodeBaseline) x.summary.vscode_baseline = { extension: opts.vscodeBaseline, ...summarize(reports.get(opts.vscodeBaseline)!) };
       fillRow(rows.get(prose512)!, s);
     });
   }
@@ -378,10 +381,12 @@ function report(results: Results, list: Row[], targets: ReturnType<typeof checkT
   const nload = results.native_load as { cold_ms: number | null; warm_ms: number | null } | undefined;
   if (load) out.push(`model load + session in the page (WASM): cold ${load.cold_ms ?? '—'} ms, warm ${load.warm_ms ?? '—'} ms`);
   if (nload) out.push(`session creation, onnxruntime-node: cold ${nload.cold_ms ?? '—'} ms, warm ${nload.warm_ms ?? '—'} ms`);
-  const vs = results.vscode as VsCodeSummary | undefined;
-  if (vs) {
+  const base = results.vscode_baseline as VsCodeSummary | undefined;
+  for (const [label, v] of [['', results.vscode], [' — BASELINE build', base]] as const) {
+    const vs = v as VsCodeSummary | undefined;
+    if (!vs) continue;
     const show = (sp: Record<string, number | null>) => Object.entries(sp).map(([k, v]) => `${k.replace(/_ms$/, '')} ${v === null ? '—' : v.toFixed(0)}`).join(', ');
-    out.push(`real VS Code (code-server + Chromium, ${vs.backend}), command → first overlay, ${vs.windows} new window(s), ${vs.warm_runs} warm runs; ms from the command:`);
+    out.push(`real VS Code${label} (code-server + Chromium, ${vs.backend}), command → first overlay, ${vs.windows} new window(s), ${vs.warm_runs} warm runs; ms from the command:`);
     out.push(`  cold: ${show(vs.cold)}`);
     out.push(`  warm: ${show(vs.warm)}`);
     out.push(`  cold fetches: ${Object.entries(vs.cold_fetches).map(([f, v]) => `${f} ${(v.bytes / 1e6).toFixed(1)} MB at +${v.start_ms?.toFixed(0)} took ${v.fetch_ms?.toFixed(0)}`).join('; ')}`);

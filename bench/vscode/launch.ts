@@ -15,6 +15,8 @@ import { BENCH_ENV, WindowReport } from './protocol';
 
 export interface VsCodeBenchOptions {
   repo: string;
+  /** Extension folders to time (built: dist/), window by window in turn so they meet the same load; default [repo]. */
+  extensions?: string[];
   /** The text to explain (its whole text is selected, cursor at its end). */
   text: string;
   /** New windows, each timed cold. */
@@ -25,7 +27,7 @@ export interface VsCodeBenchOptions {
 
 const WINDOW_TIMEOUT_MS = 300_000;
 
-export async function benchVsCode(o: VsCodeBenchOptions): Promise<WindowReport[]> {
+export async function benchVsCode(o: VsCodeBenchOptions): Promise<Map<string, WindowReport[]>> {
   const entry = codeServerEntry(o.repo);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-lens-bench-vscode-'));
   const ws = path.join(home, 'workspace');
@@ -42,13 +44,16 @@ export async function benchVsCode(o: VsCodeBenchOptions): Promise<WindowReport[]
       [BENCH_ENV.reportDir]: reports, [BENCH_ENV.file]: file, [BENCH_ENV.warmRuns]: String(o.warmRuns),
     },
   });
-  const out: WindowReport[] = [];
+  const extensions = o.extensions ?? [o.repo];
+  const out = new Map<string, WindowReport[]>(extensions.map((e) => [e, []]));
   try {
-    for (let w = 0; w < o.windows; w++) {
+    for (let k = 0; k < o.windows * extensions.length; k++) {
+      const w = Math.floor(k / extensions.length);
+      const extension = extensions[k % extensions.length];
       const before = new Set(fs.readdirSync(reports));
       const console: string[] = [];
       const wb = await openWorkbench({
-        origin: server.origin, port: server.port, folder: ws, extensionPath: o.repo,
+        origin: server.origin, port: server.port, folder: ws, extensionPath: extension,
         testsPath: path.join(o.repo, 'out', 'bench', 'vscode', 'inHost'), webgpu: false,
         onConsole: (t) => { console.push(t); if (console.length > 100) console.shift(); },
       });
@@ -63,10 +68,10 @@ export async function benchVsCode(o: VsCodeBenchOptions): Promise<WindowReport[]
         }
         const report = JSON.parse(fs.readFileSync(path.join(reports, fresh[0]), 'utf8')) as WindowReport;
         if (report.error) throw new Error(`window ${w + 1}: ${report.error}`);
-        out.push(report);
-        o.log(`VS Code window ${w + 1}: cold ${report.cold.total_ms.toFixed(0)} ms (ready ${report.cold.ready_ms?.toFixed(0) ?? '—'}, load ${report.cold.load_ms.toFixed(0)}, inference ${report.cold.inference_ms.toFixed(0)}), warm ${report.warm.map((r) => r.total_ms.toFixed(0)).join(', ')} ms`);
+        out.get(extension)!.push(report);
+        o.log(`VS Code window ${w + 1}${extensions.length > 1 ? ` (${extension})` : ''}: cold ${report.cold.total_ms.toFixed(0)} ms (ready ${report.cold.ready_ms?.toFixed(0) ?? '—'}, load ${report.cold.load_ms.toFixed(0)}, inference ${report.cold.inference_ms.toFixed(0)}), warm ${report.warm.map((r) => r.total_ms.toFixed(0)).join(', ')} ms`);
       } finally {
-        await wb.browser.close().catch(() => undefined);
+        await wb.close().catch(() => undefined);
       }
     }
   } finally {

@@ -5,22 +5,27 @@
 // fallback), running suite/; then a short one with workspace trust on, in a workspace that is not
 // trusted and whose .vscode/settings.json sets attentionLens.modelPath, running suite-untrusted/.
 //
-// node out/test/vscode/runTests.js [--pass webgpu|wasm|untrusted]... [--counts FILE] [--grep TITLE]
+// Each pass goes through @vscode/test-electron's runTests, with launcher/code-server-as-vscode as the
+// VS Code executable; `--desktop PATH` runs the same suite in a desktop VS Code instead (WASM pass).
+//
+// node out/test/vscode/runTests.js [--pass webgpu|wasm|untrusted]... [--counts FILE] [--grep TITLE] [--desktop PATH]
 // Prints each pass's result and `N passed, N failed`; exits 1 when anything failed or could not run.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ensureFixtures } from '../fixtures/build';
 import { ENV, PassReport, TEST_PASSES, TestPass, UNTRUSTED_MODEL_NAME } from './driverProtocol';
-import { startCodeServer } from './launcher/codeServer';
-import { startUiDriver } from './launcher/uiDriver';
 import { SETTINGS, TRUST_SETTINGS, codeServerEntry } from './launcher/settings';
-import { openWorkbench } from './launcher/workbench';
+import { CODE_SERVER_AS_VSCODE, runThroughTestElectron, writeUserSettings } from './launcher/testElectronPass';
+import { startUiDriver } from './launcher/uiDriver';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-const PASS_TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS ?? 12 * 60_000);
 
-interface Args { passes: TestPass[]; counts: string | null; artifacts: string; extension: string; tests: string; grep: string | null }
+interface Args {
+  passes: TestPass[]; counts: string | null; artifacts: string; extension: string; tests: string; grep: string | null;
+  /** A desktop VS Code's executable (--desktop PATH, or $VSCODE_EXECUTABLE), else code-server + Chromium. */
+  desktop: string | null;
+}
 
 function parseArgs(argv: string[]): Args {
   const a: Args = {
@@ -30,6 +35,7 @@ function parseArgs(argv: string[]): Args {
     extension: process.env.EXTENSION_PATH ? path.resolve(process.env.EXTENSION_PATH) : REPO,
     tests: path.join(__dirname, 'index'),
     grep: null,
+    desktop: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
@@ -41,10 +47,16 @@ function parseArgs(argv: string[]): Args {
       case '--artifacts': a.artifacts = path.resolve(v); i++; break;
       case '--tests': a.tests = path.resolve(v); i++; break;
       case '--grep': a.grep = v; i++; break;
+      case '--desktop':
+        // The Electron executable of an installed VS Code (e.g. /usr/share/code/code).
+        if (v && !v.startsWith('--')) { a.desktop = path.resolve(v); i++; } else a.desktop = process.env.VSCODE_EXECUTABLE ?? null;
+        if (!a.desktop) throw new Error('--desktop needs the path of a VS Code executable (or set VSCODE_EXECUTABLE)');
+        break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
-  if (a.passes.length === 0) a.passes = [...TEST_PASSES];
+  // A desktop VS Code runs the WASM pass (its GPU is its own; runTests turns workspace trust off).
+  if (a.passes.length === 0) a.passes = a.desktop ? ['wasm'] : [...TEST_PASSES];
   return a;
 }
 
@@ -65,56 +77,34 @@ function makeWorkspace(home: string, pass: TestPass): string {
   return ws;
 }
 
-async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassReport> {
+async function runPass(pass: TestPass, args: Args): Promise<PassReport> {
   const t0 = Date.now();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `attention-lens-vscode-${pass}-`));
   const reportFile = path.join(home, 'report.json');
   const say = (line: string) => process.stdout.write(`[vscode:${pass}] ${line}\n`);
   const driver = await startUiDriver(args.artifacts, (line) => process.stdout.write(`${line}\n`));
   const untrusted = pass === 'untrusted';
-  const server = await startCodeServer({
-    entry,
-    home,
-    settings: untrusted ? { ...SETTINGS, ...TRUST_SETTINGS } : SETTINGS,
-    workspaceTrust: untrusted,
-    env: {
-      [ENV.driver]: driver.url, [ENV.pass]: pass, [ENV.report]: reportFile, [ENV.repo]: REPO,
-      ...(args.grep ? { [ENV.grep]: args.grep } : {}),
-    },
-  });
+  writeUserSettings(home, untrusted ? { ...SETTINGS, ...TRUST_SETTINGS } : SETTINGS);
   let report: PassReport;
-  let browserClose: () => Promise<void> = async () => undefined;
   try {
-    const consoleLines: string[] = [];
-    const wb = await openWorkbench({
-      origin: server.origin,
-      port: server.port,
-      folder: makeWorkspace(home, pass),
+    // Through @vscode/test-electron's runTests, as a desktop VS Code would be run (--desktop).
+    const code = await runThroughTestElectron({
+      executable: args.desktop ?? CODE_SERVER_AS_VSCODE,
+      home,
+      workspace: makeWorkspace(home, pass),
       extensionPath: args.extension,
       testsPath: args.tests,
-      webgpu: pass === 'webgpu',
-      onConsole: (t) => {
-        if (process.env.VSCODE_TEST_CONSOLE) say(`[console] ${t}`);
-        consoleLines.push(t);
-        if (consoleLines.length > 300) consoleLines.shift();
+      env: {
+        [ENV.driver]: driver.url, [ENV.pass]: pass, [ENV.report]: reportFile, [ENV.repo]: REPO,
+        ...(args.grep ? { [ENV.grep]: args.grep } : {}),
       },
+      // A desktop VS Code has a GPU of its own: without one (--disable-gpu) it is the WASM pass.
+      flags: pass === 'webgpu' ? ['--enable-unsafe-webgpu'] : args.desktop ? ['--disable-gpu'] : [],
+      workspaceTrust: untrusted,
+      driver,
+      say,
     });
-    browserClose = () => wb.browser.close();
-    driver.attach(wb.page);
-    let timer: NodeJS.Timeout | undefined;
-    const code = await Promise.race([
-      wb.exitCode,
-      new Promise<number>((r) => { timer = setTimeout(() => r(-1), PASS_TIMEOUT_MS); }),
-    ]);
-    clearTimeout(timer);
-    if (code === -1) {
-      await wb.page.screenshot({ path: path.join(args.artifacts, `timeout-${pass}.png`) }).catch(() => undefined);
-      throw new Error(`no exit from the workbench after ${PASS_TIMEOUT_MS / 1000} s`);
-    }
-    if (!fs.existsSync(reportFile)) {
-      throw new Error(`exit code ${code} but no test report: the suite did not run.\n` +
-        `browser console:\n${consoleLines.slice(-40).join('\n')}\ncode-server:\n${server.tail()}`);
-    }
+    if (!fs.existsSync(reportFile)) throw new Error(`exit code ${code} but no test report: the suite did not run (the launcher's output above says why)`);
     report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as PassReport;
     if (code !== 0 && report.failed === 0) {
       report.failed = 1;
@@ -123,8 +113,6 @@ async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassR
   } catch (e) {
     report = { passed: 0, failed: 1, failures: [{ title: `VS Code ${pass} pass`, message: e instanceof Error ? e.message : String(e) }] };
   } finally {
-    await browserClose().catch(() => undefined);
-    await server.stop();
     await driver.close();
   }
   if (report.failed > 0) {
@@ -143,7 +131,8 @@ async function runPass(pass: TestPass, args: Args, entry: string): Promise<PassR
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const entry = codeServerEntry(REPO);
+  // Installed (once, cached) before the passes: the launcher only looks it up.
+  if (!args.desktop) codeServerEntry(REPO);
   // The Hugging Face-shaped fixture models (GPT-2, BERT, Llama; fused and unfillable graphs) the
   // model suite points attentionLens.modelPath at: built here with PyTorch on a clean clone
   // (~20 s), then cached; the suite finds them in the same cache.
@@ -157,7 +146,7 @@ async function main(): Promise<void> {
   let passed = 0;
   let failed = 0;
   for (const pass of args.passes) {
-    const r = await runPass(pass, args, entry);
+    const r = await runPass(pass, args);
     passed += r.passed;
     failed += r.failed;
   }

@@ -1,7 +1,10 @@
 // Opens the VS Code workbench served by code-server in Debian's Chromium (playwright-core), with an
 // extension under development and its tests, and resolves with the exit code the workbench reports
 // through window.codeAutomationExit when the tests end.
-import { Browser, Page, chromium } from 'playwright-core';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BrowserContext, Page, chromium } from 'playwright-core';
 
 export interface WorkbenchOptions {
   origin: string;
@@ -12,12 +15,17 @@ export interface WorkbenchOptions {
   /** Start Chromium with --enable-unsafe-webgpu (SwiftShader adapter) or without (no adapter). */
   webgpu: boolean;
   onConsole?: (text: string) => void;
+  /**
+   * Also open Chrome's DevTools protocol on this port, for a driver in another process
+   * (connectOverCDP; see launcher/cli.ts). The page then lives in the browser's default context.
+   */
+  remoteDebuggingPort?: number;
 }
 
 export interface Workbench {
-  browser: Browser;
   page: Page;
   exitCode: Promise<number>;
+  close(): Promise<void>;
 }
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -31,18 +39,32 @@ export function workbenchUrl(o: Pick<WorkbenchOptions, 'origin' | 'port' | 'fold
 }
 
 export async function openWorkbench(o: WorkbenchOptions): Promise<Workbench> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      // This machine's network is closed: keep Chromium from trying Google's services.
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-quic', '--no-first-run',
-      ...(o.webgpu ? ['--enable-unsafe-webgpu'] : []),
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
+  const args = [
+    // This machine's network is closed: keep Chromium from trying Google's services.
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-quic', '--no-first-run',
+    ...(o.webgpu ? ['--enable-unsafe-webgpu'] : []),
+  ];
+  const viewport = { width: 1440, height: 900 };
+  let context: BrowserContext;
+  let close: () => Promise<void>;
+  if (o.remoteDebuggingPort) {
+    // A fresh profile, in the default context, which a CDP client in another process can see.
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-lens-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM, headless: true, viewport,
+      args: [...args, `--remote-debugging-port=${o.remoteDebuggingPort}`, '--remote-debugging-address=127.0.0.1'],
+    });
+    close = async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    };
+  } else {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+    context = await browser.newContext({ viewport });
+    close = () => browser.close();
+  }
+  const page = context.pages()[0] ?? await context.newPage();
   let resolveExit: (code: number) => void = () => undefined;
   const exitCode = new Promise<number>((r) => { resolveExit = r; });
   await page.exposeFunction('codeAutomationExit', (code: unknown) => {
@@ -54,5 +76,5 @@ export async function openWorkbench(o: WorkbenchOptions): Promise<Workbench> {
     page.on('pageerror', (e) => sink(`[page error] ${e.message}`));
   }
   await page.goto(workbenchUrl(o), { waitUntil: 'domcontentloaded' });
-  return { browser, page, exitCode };
+  return { page, exitCode, close };
 }
