@@ -72,6 +72,8 @@ export interface AttentionLensApi {
   lastCompare(): CompareMessage | undefined;
   /** What the panel last showed for the latest comparison run. */
   lastComparison(): ComparisonMessage | undefined;
+  /** The range shaded in the editor as the latest run's analysed text, or null when none is shown. */
+  analysedRange(): { documentUri: string; range: PlainRange } | null;
   /** The latest error message (any run), with the text the user was shown. */
   lastError(): string | undefined;
   /** The messages the user was shown, oldest first (the last 100). */

@@ -177,3 +177,15 @@ function skipSpace(text: string, start: number, limit: number): number {
   while (s < limit && /\s/.test(text[s])) s++;
   return s;
 }
+
+/** The tokens (non-special, non-empty) overlapping `span`: [first, end), or null when none does. */
+export function tokensOverlapping(tokens: readonly (Span & { special: boolean })[], span: Span): { first: number; end: number } | null {
+  let first = -1;
+  let last = -1;
+  tokens.forEach((t, i) => {
+    if (t.special || t.end <= t.start || t.end <= span.start || t.start >= span.end) return;
+    if (first < 0) first = i;
+    last = i;
+  });
+  return first < 0 ? null : { first, end: last + 1 };
+}

@@ -2,6 +2,7 @@
 // reading only the lines and range it needs.
 import * as vscode from 'vscode';
 import { DEFAULT_LIMITS, Limits, blockAround, capAround, textProblem } from './textSelection';
+import type { WindowReads } from './shared/runWindow';
 
 export interface PickedText {
   text: string;
@@ -13,6 +14,10 @@ export interface PickedText {
   cursor: number;
   /** Said to the user when the text was cut before tokenizing. */
   notice: string | null;
+  /** How the text was chosen, for the panel (absent: the selection or the block, as pickText does). */
+  reads?: WindowReads;
+  /** A selection to explain inside a wider window, as offsets into `text`. */
+  focusSpan?: { start: number; end: number } | null;
 }
 
 export function pickText(editor: vscode.TextEditor, limits: Limits = DEFAULT_LIMITS): PickedText | { problem: string } {
@@ -44,5 +49,5 @@ export function pickText(editor: vscode.TextEditor, limits: Limits = DEFAULT_LIM
   if (problem) return { problem };
   const baseOffset = doc.offsetAt(range.start);
   const cursor = Math.min(Math.max(cursorOffset - baseOffset, 0), text.length);
-  return { text, range, baseOffset, cursor, notice };
+  return { text, range, baseOffset, cursor, notice, reads: sel.isEmpty ? 'block' : 'selection' };
 }

@@ -15,12 +15,14 @@ import { PanelConnection } from './panelConnection';
 import { RunControl } from './runControl';
 import type { RunKind } from './runRecord';
 import { testApi } from './testApi';
+import { WindowMarker } from './windowMarker';
 import { tokenAtOffset } from './tokenize';
 
 export type { RunKind } from './runRecord';
 
 export class AttentionLens implements vscode.Disposable {
   private readonly highlighter = new Highlighter();
+  private readonly marker = new WindowMarker();
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly notifier: Notifier;
   private readonly models: ModelManager;
@@ -37,9 +39,10 @@ export class AttentionLens implements vscode.Disposable {
       closed: () => {
         this.runs.ledger.dropAll();
         this.highlighter.clear();
+        this.marker.clear();
       },
     });
-    const parts = { log, notifier: this.notifier, models: this.models, link: this.link, highlighter: this.highlighter };
+    const parts = { log, notifier: this.notifier, models: this.models, link: this.link, highlighter: this.highlighter, marker: this.marker };
     this.runs = new RunControl(parts);
     this.receiver = new HostReceiver({ ...parts, runs: this.runs });
     this.comparer = new CompareCommand({ ...parts, runs: this.runs });
@@ -52,7 +55,10 @@ export class AttentionLens implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument((d) => this.documentChanged(d)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.selectionChanged(e)),
-      vscode.window.onDidChangeVisibleTextEditors(() => this.highlighter.paint(true)),
+      vscode.window.onDidChangeVisibleTextEditors(() => {
+        this.highlighter.paint(true);
+        this.marker.paint();
+      }),
       vscode.window.onDidChangeActiveTextEditor((e) => {
         if (e) this.runs.lastEditorDocument = e.document;
       }),
@@ -90,7 +96,7 @@ export class AttentionLens implements vscode.Disposable {
   api(): AttentionLensApi {
     return testApi({
       runs: this.runs, notifier: this.notifier, models: this.models, link: this.link,
-      receiver: this.receiver, highlighter: this.highlighter, ownListeners: () => this.subscriptions.length,
+      receiver: this.receiver, highlighter: this.highlighter, marker: this.marker, ownListeners: () => this.subscriptions.length,
     });
   }
 
@@ -116,6 +122,7 @@ export class AttentionLens implements vscode.Disposable {
       this.log.appendLine(`[run ${run.message.runId}] ${document.isClosed ? 'document closed' : 'document edited'}: its token ranges no longer hold`);
     }
     if (this.highlighter.current()?.document === document) this.highlighter.clear();
+    this.marker.clear(document);
   }
 
   /** The cursor moved onto a token of the current run: pin it in the panel. */
@@ -135,6 +142,7 @@ export class AttentionLens implements vscode.Disposable {
   dispose(): void {
     this.link.dispose();
     this.highlighter.dispose();
+    this.marker.dispose();
     for (const s of this.subscriptions) s.dispose();
     this.subscriptions.length = 0;
     this.receiver.listeners.clear();

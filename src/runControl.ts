@@ -3,7 +3,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { Highlighter } from './decorations';
-import { pickText } from './editorText';
+import { pickContext } from './contextPick';
+import { PickedText, pickText } from './editorText';
 import type { LoadedModel } from './modelFolder';
 import type { ModelManager } from './modelManager';
 import type { Notifier } from './notifier';
@@ -13,6 +14,8 @@ import { RunLedger } from './runs';
 import type { ExplanationMessage, ResultMessage, RunMessage } from './shared/protocol';
 import { editorOffset } from './textSelection';
 import { tokenizeForModel } from './tokenize';
+import { tokensOverlapping } from './contextWindow';
+import type { WindowMarker } from './windowMarker';
 import { DEFAULT_ATTENTION_BUDGET_MB, tokenLimit } from './models/budget';
 
 export interface RunControlDeps {
@@ -21,6 +24,7 @@ export interface RunControlDeps {
   models: ModelManager;
   link: PanelConnection;
   highlighter: Highlighter;
+  marker: WindowMarker;
 }
 
 export class RunControl {
@@ -55,12 +59,43 @@ export class RunControl {
     }
     // A later command came in while the model loaded: it wins.
     if (request !== this.requests) return undefined;
-    const picked = pickText(editor, undefined);
+    const picked = (kind === 'explain' ? this.explainContext(editor, loaded) : null) ?? pickText(editor, undefined);
     if ('problem' in picked) {
       notifier.tell('warning', `Attention Lens: ${picked.problem}`);
       return undefined;
     }
     return this.execute({ kind, document: editor.document, version: editor.document.version, picked }, loaded);
+  }
+
+  /**
+   * Explain's text: the window the model reads around the cursor (or the selection), as many
+   * tokens as the run may take, counted with the model's own tokenizer. Null: pick as before.
+   */
+  private explainContext(editor: vscode.TextEditor, loaded: LoadedModel): PickedText | { problem: string } | null {
+    const { model } = loaded;
+    try {
+      // The special tokens the model adds (bos, [CLS] … [SEP]) take part of the limit.
+      const added = tokenizeForModel(model.tokenizer, 'a', model.config, model.config.max_tokens, null).tokens.length
+        - model.tokenizer.encode('a').length;
+      const budget = this.limitFor(editor.document, loaded).tokens - added;
+      return pickContext(editor, model.config.architecture, budget, (t) => model.tokenizer.encode(t));
+    } catch (e) {
+      // Text the tokenizer cannot map: the run below reports it.
+      this.deps.log.appendLine(`[context] ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  private limitFor(document: vscode.TextDocument, loaded: LoadedModel): ReturnType<typeof tokenLimit> {
+    const { config } = loaded.model;
+    const settings = vscode.workspace.getConfiguration('attentionLens', document.uri);
+    return tokenLimit({
+      setting: settings.get<number>('maxTokens', config.max_tokens),
+      model: config.max_tokens,
+      layers: config.num_layers,
+      heads: config.num_heads,
+      budgetMB: settings.get<number>('attentionMemoryMB', DEFAULT_ATTENTION_BUDGET_MB),
+    });
   }
 
   /**
@@ -90,14 +125,7 @@ export class RunControl {
   private execute(req: RunRequest, loaded: LoadedModel): number | undefined {
     const { notifier, link, log } = this.deps;
     const { model } = loaded;
-    const settings = vscode.workspace.getConfiguration('attentionLens', req.document.uri);
-    const limit = tokenLimit({
-      setting: settings.get<number>('maxTokens', model.config.max_tokens),
-      model: model.config.max_tokens,
-      layers: model.config.num_layers,
-      heads: model.config.num_heads,
-      budgetMB: settings.get<number>('attentionMemoryMB', DEFAULT_ATTENTION_BUDGET_MB),
-    });
+    const limit = this.limitFor(req.document, loaded);
     const maxTokens = limit.tokens;
     let input;
     try {
@@ -116,23 +144,34 @@ export class RunControl {
     }
     // The panel says why the window is smaller than the setting asks for.
     if (input.truncation && limit.reason) input.truncation.reason = limit.reason;
-    const focus = req.kind === 'explain' ? input.focus : null;
+    // A selected word or several, inside Explain's wider window: its tokens are pinned together.
+    const span = req.kind === 'explain' && req.picked.focusSpan ? tokensOverlapping(input.tokens, req.picked.focusSpan) : null;
+    const focus = req.kind === 'explain' ? span?.first ?? input.focus : null;
     if (req.kind === 'explain' && focus === null) {
       notifier.tell('warning', 'Attention Lens: there is no token at the cursor to explain; showing the whole text.');
     }
+    const doc = req.document;
+    const base = req.picked.baseOffset;
+    const text = req.picked.text;
+    const at = (offset: number): vscode.Position => doc.positionAt(base + editorOffset(text, offset));
+    const analysed = new vscode.Range(at(input.truncation?.keptStart ?? 0), at(input.truncation?.keptEnd ?? text.length));
+    const lineColumn = (p: vscode.Position) => ({ line: p.line + 1, column: p.character + 1 });
     const message: RunMessage = {
       type: 'run',
       runId,
       source: { fileName: path.basename(req.document.fileName), languageId: req.document.languageId },
       tokens: input.tokens,
+      wordIds: input.wordIds,
       truncation: input.truncation,
       focus,
       explain: req.kind === 'explain' && focus !== null,
+      window: {
+        start: lineColumn(analysed.start),
+        end: lineColumn(analysed.end),
+        reads: req.picked.reads ?? 'selection',
+      },
+      ...(span && focus === span.first && span.end - span.first > 1 ? { focusEnd: span.end } : {}),
     };
-    const doc = req.document;
-    const base = req.picked.baseOffset;
-    const text = req.picked.text;
-    const at = (offset: number): vscode.Position => doc.positionAt(base + editorOffset(text, offset));
     const ranges = input.tokens.map((t) => new vscode.Range(at(t.start), at(t.end)));
     this.current = {
       request: req, message, ranges, stale: false, pinned: focus, explanationShown: false,
@@ -141,6 +180,7 @@ export class RunControl {
     this.lastResult = undefined;
     this.lastExplanation = undefined;
     this.deps.highlighter.clear();
+    this.deps.marker.show(doc, analysed);
     log.appendLine(`[run ${runId}] ${req.kind} in ${doc.fileName}: ${input.tokens.length} tokens${input.truncation ? ` (cut from ${input.truncation.totalTokens})` : ''}, model ${model.config.name}`);
 
     link.ensure(loaded);

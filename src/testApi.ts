@@ -10,6 +10,7 @@ import type { PanelConnection } from './panelConnection';
 import type { RunControl } from './runControl';
 import { toPlain } from './runRecord';
 import type { ToHost } from './shared/protocol';
+import type { WindowMarker } from './windowMarker';
 
 export interface TestApiParts {
   runs: RunControl;
@@ -18,6 +19,7 @@ export interface TestApiParts {
   link: PanelConnection;
   receiver: HostReceiver;
   highlighter: Highlighter;
+  marker: WindowMarker;
   /** The lens's own listeners (editor, workspace, configuration). */
   ownListeners: () => number;
 }
@@ -41,6 +43,10 @@ export function testApi(p: TestApiParts): AttentionLensApi {
     lastExplanation: () => p.runs.lastExplanation,
     lastCompare: () => p.runs.current?.compare,
     lastComparison: () => p.runs.current?.comparison,
+    analysedRange: () => {
+      const m = p.marker.current();
+      return m ? { documentUri: m.document.uri.toString(), range: toPlain(m.range) } : null;
+    },
     lastError: () => p.notifier.lastErrorText,
     messages: () => [...p.notifier.shown],
     decorations: (): DecorationSnapshot | null => {

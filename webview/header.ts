@@ -1,5 +1,6 @@
 // The header: model, backend that ran (and why not WebGPU), tokens, timings, truncation, progress.
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import { describeWindow } from '../src/shared/runWindow';
 import type { RunData } from './runData';
 
 export class Header {
@@ -8,6 +9,8 @@ export class Header {
   private readonly modelLine: HTMLElement;
   private readonly facts: HTMLElement;
   private readonly notice: HTMLElement;
+  /** Where the analysed text starts and ends in the document (line:column), and how it was chosen. */
+  private readonly windowLine: HTMLElement;
   private readonly status: HTMLElement;
   private readonly progress: HTMLElement;
 
@@ -20,6 +23,9 @@ export class Header {
     this.modelLine.hidden = true;
     this.facts = document.createElement('div');
     this.facts.className = 'facts';
+    this.windowLine = document.createElement('div');
+    this.windowLine.className = 'window';
+    this.windowLine.hidden = true;
     this.notice = document.createElement('div');
     this.notice.className = 'notice';
     this.notice.hidden = true;
@@ -30,7 +36,7 @@ export class Header {
     this.progress.setAttribute('indeterminate', '');
     this.progress.setAttribute('aria-label', 'Working');
     this.progress.hidden = true;
-    this.el.append(this.title, this.modelLine, this.facts, this.notice, this.progress, this.status);
+    this.el.append(this.title, this.modelLine, this.facts, this.windowLine, this.notice, this.progress, this.status);
   }
 
   /** The model's name in the title; its shape, kind and tokenizer (modelFacts) under it. */
@@ -79,6 +85,9 @@ export class Header {
       return s;
     }));
     this.facts.dataset.backend = run.backend;
+    const w = run.message.window;
+    this.windowLine.hidden = !w;
+    this.windowLine.textContent = w ? describeWindow(w) : '';
     const t = run.message.truncation;
     this.notice.hidden = !t;
     if (t) {

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import type { ExplanationMessage, ToHost } from '../../../src/shared/protocol';
+import type { ExplanationMessage, ResultMessage, ToHost } from '../../../src/shared/protocol';
 import { ui } from '../driverClient';
 import { lensApi, nextMessage, openSample, testPass, until } from './helpers';
 
@@ -26,6 +26,16 @@ describe(`Screenshots (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
     assert.ok(offset > 1);
     const cursor = doc.positionAt(offset);
     editor.selection = new vscode.Selection(cursor, cursor);
+    // The WebGPU pass's pictures show WebGPU (its adapter is a software one, which auto would not use).
+    const lens = vscode.workspace.getConfiguration('attentionLens');
+    if (testPass() === 'webgpu') {
+      // An open panel reloads for the new setting and shows its run again: let that settle first.
+      const rerun = api.stats().panels > 0 && api.lastRun()
+        ? nextMessage(api, 'the run again on WebGPU', (m: ToHost): m is ResultMessage => m.type === 'result' && m.backend === 'webgpu')
+        : null;
+      await lens.update('backend', 'webgpu', vscode.ConfigurationTarget.Global);
+      await rerun;
+    }
     const explained = nextMessage(api, 'an explanation', (m: ToHost): m is ExplanationMessage => m.type === 'explanation');
     await ui.runCommand('Attention Lens: Explain attention here');
     await explained;
@@ -50,6 +60,7 @@ describe(`Screenshots (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
       }
     } finally {
       await config.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+      if (testPass() === 'webgpu') await lens.update('backend', undefined, vscode.ConfigurationTarget.Global);
     }
     for (const [name, file] of Object.entries(files)) {
       assert.ok(fs.existsSync(file), `${name}: ${file} was not written`);

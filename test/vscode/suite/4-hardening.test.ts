@@ -270,7 +270,7 @@ describe(`Hardening (${PASS} pass)`, () => {
     await ui.log(`      ${run.message.tokens.length} tokens (${config.prepend_bos ? 'bos + ' : ''}${native.getIds().length}), ${moved} boundaries moved past a CRLF`);
   });
 
-  itOnce('a 100,000-line file: explain deep inside returns promptly with a window, truncation reported, ranges exact', async () => {
+  itOnce('a 100,000-line file: explain deep inside returns promptly with a window that fits, stated; ranges exact; a cut selection reported', async () => {
     const N = 100_000;
     const content = Array.from({ length: N }, (_, i) => `Line ${i}: the animal was tired because it had walked far.`).join('\n');
     const editor = await show(writeWorkspaceFile('huge.txt', content));
@@ -286,28 +286,33 @@ describe(`Hardening (${PASS} pass)`, () => {
     assert.ok(run && run.runId === runId);
     assert.ok(ms < 5000, `the command took ${ms} ms`);
 
-    // A window: at most the model's context, around the cursor, and the cut is reported.
+    // Explain's window: as much before the cursor as the model takes (nearly all of its tokens),
+    // chosen to fit, so nothing is cut afterwards; the cursor inside it.
     const maxTokens = Math.min(config.max_tokens, vscode.workspace.getConfiguration('attentionLens').get<number>('maxTokens', config.max_tokens));
-    assert.ok(run.message.tokens.length <= maxTokens, `${run.message.tokens.length} tokens`);
-    const t = run.message.truncation;
-    assert.ok(t, 'no truncation reported');
-    assert.ok(t.totalTokens > run.message.tokens.length);
+    assert.ok(run.message.tokens.length <= maxTokens && run.message.tokens.length >= maxTokens - 8, `${run.message.tokens.length} tokens`);
+    assert.strictEqual(run.message.truncation, null);
     assert.ok(toRange(run.range).contains(cursor));
+    assert.ok(run.range.start.line < cursor.line - 10, `the window starts at line ${run.range.start.line + 1}`);
     const focus = run.message.focus;
     assert.ok(focus !== null, 'the cursor\'s token is not in the window');
     const focusRange = toRange(run.documentRanges[focus]);
     assert.ok(focusRange.contains(cursor), `focus ${JSON.stringify(run.documentRanges[focus])} does not hold the cursor`);
     assertExactRanges(doc, run);
+    // A causal model: the text after the cursor takes at most a quarter of the tokens.
+    if (config.architecture === 'causal') assert.ok(run.message.tokens.length - focus <= Math.ceil(maxTokens / 4) + 1, `${run.message.tokens.length - focus} tokens from the cursor on`);
+    assert.deepStrictEqual(api.analysedRange(), { documentUri: doc.uri.toString(), range: run.range });
     const told = api.messages().slice(shown).map((m) => m.text);
-    assert.ok(told.some((m) => new RegExp(`the text has ${t.totalTokens} tokens and the limit is ${maxTokens}`).test(m)), `the cut is not reported: ${JSON.stringify(told)}`);
-    assert.ok(told.some((m) => /looked at most \d+ lines either side/.test(m)), `the capped block is not reported: ${JSON.stringify(told)}`);
+    assert.ok(!told.some((m) => /the limit is|looked at most/.test(m)), `the window was chosen to fit, yet: ${JSON.stringify(told)}`);
 
     const t0 = Date.now();
     await rec.wait('result', runId);
     rec.dispose();
     const resultMs = Date.now() - t0;
-    const notice = String(await ui.webviewEval('.tok', 'document.querySelector(".notice")?.hidden ? "" : document.querySelector(".notice")?.textContent'));
-    assert.match(notice, new RegExp(`${t.totalTokens} tokens`), 'the panel does not report the cut');
+    const w = run.message.window;
+    assert.ok(w, 'the run does not say where its window is');
+    assert.deepStrictEqual([w.start.line, w.start.column, w.end.line, w.end.column], [run.range.start.line + 1, run.range.start.character + 1, run.range.end.line + 1, run.range.end.character + 1]);
+    const stated = String(await ui.webviewEval('.tok', 'document.querySelector("header .window")?.textContent ?? ""'));
+    assert.ok(stated.startsWith(`Reads ${w.start.line}:${w.start.column}–${w.end.line}:${w.end.column}`), `the panel says: ${stated}`);
 
     // All of it selected: cut to a window around the selection's active end, quickly, and said so.
     editor.selection = new vscode.Selection(doc.lineAt(N - 1).range.end, new vscode.Position(0, 0));
@@ -319,8 +324,11 @@ describe(`Hardening (${PASS} pass)`, () => {
     assert.ok(run2.message.truncation && run2.message.tokens.length <= maxTokens);
     assert.strictEqual(run2.range.start.line, 0, 'the window is not around the active end (line 1)');
     assertExactRanges(doc, run2);
-    assert.ok(api.messages().slice(shown2).some((m) => /characters; Attention Lens reads the [\d,]+ around the cursor/.test(m.text)));
-    await ui.log(`      explain at line ${cursor.line + 1}: command ${ms} ms, result ${resultMs} ms later, ${run.message.tokens.length} of ${t.totalTokens} tokens; select-all: command ${all.ms} ms`);
+    const told2 = api.messages().slice(shown2).map((m) => m.text);
+    assert.ok(told2.some((m) => /characters; Attention Lens reads the [\d,]+ around the cursor/.test(m)));
+    const t2 = run2.message.truncation;
+    assert.ok(told2.some((m) => new RegExp(`the text has ${t2.totalTokens} tokens and the limit is ${maxTokens}`).test(m)), `the cut is not reported: ${JSON.stringify(told2)}`);
+    await ui.log(`      explain at line ${cursor.line + 1}: command ${ms} ms, result ${resultMs} ms later, ${run.message.tokens.length} tokens from line ${run.range.start.line + 1}; select-all: command ${all.ms} ms`);
   });
 
   it('20 commands within a second: only the last renders, the others are cancelled, nothing grows', async () => {
