@@ -1,6 +1,7 @@
 // The commands the extension contributes (see package.json contributes.commands).
 import * as vscode from 'vscode';
 import { compareArgs } from './compareCommand';
+import { PROBE_HEADS } from './headProbeCommand';
 import { AttentionLens } from './lens';
 
 export const COMMANDS = {
@@ -9,6 +10,7 @@ export const COMMANDS = {
   /** Hidden from the palette: pins a token of the current run, as hovering it in the panel does. */
   hoverToken: 'attentionLens.hoverToken',
   compareWithEdit: 'attentionLens.compareWithEdit',
+  probeHeads: PROBE_HEADS,
 } as const;
 
 export function registerCommands(lens: AttentionLens): vscode.Disposable[] {
@@ -21,5 +23,7 @@ export function registerCommands(lens: AttentionLens): vscode.Disposable[] {
     // The argument: { replacements, tokenIndex, focus } from a test or keybinding, or the panel's
     // context menu ({ tokenIndex } from data-vscode-context); returns the run id like the others.
     vscode.commands.registerCommand(COMMANDS.compareWithEdit, (arg: unknown) => lens.compare(compareArgs(arg))),
+    // Returns the probe's scores per layer and head (undefined when it could not run).
+    vscode.commands.registerCommand(COMMANDS.probeHeads, () => lens.probeHeads()),
   ];
 }

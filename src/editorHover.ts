@@ -15,7 +15,9 @@ export function attentionHover(
   const target = highlighter.targetAt(document, pos);
   const h = run.highlight;
   if (target && h && h.tokenIndex !== null) {
-    const src = visible(run.message.tokens[h.tokenIndex]?.text ?? '');
+    // The hovered unit's own text: a token, or in the words view the whole word.
+    const source = highlighter.current()?.source;
+    const src = visible(source ? document.getText(source) : run.message.tokens[h.tokenIndex]?.text ?? '');
     const tgt = visible(document.getText(target.range));
     md.appendMarkdown('**Attention Lens** ');
     md.appendText(h.direction === 'from'

@@ -7,7 +7,7 @@ import { CHOOSE_MODEL } from './models/chooseModel';
 
 export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const log = vscode.window.createOutputChannel('Attention Lens');
-  const lens = new AttentionLens(context.extensionUri, log);
+  const lens = new AttentionLens(context.extensionUri, log, context.globalState);
   context.subscriptions.push(
     log, lens, ...registerCommands(lens),
     // Returns what was written (tests wait on it); a path argument skips the quick pick.

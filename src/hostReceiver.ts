@@ -9,7 +9,8 @@ import type { Notifier } from './notifier';
 import type { PanelConnection } from './panelConnection';
 import type { RunControl } from './runControl';
 import type { RunRecord } from './runRecord';
-import type { ComparisonMessage, ExplanationMessage, HighlightMessage, ToHost } from './shared/protocol';
+import type { LoadedModel } from './modelFolder';
+import type { ComparisonMessage, ExplanationMessage, HighlightMessage, ProbeResultMessage, ToHost } from './shared/protocol';
 
 export interface ReceiverDeps {
   log: vscode.OutputChannel;
@@ -18,6 +19,8 @@ export interface ReceiverDeps {
   link: PanelConnection;
   runs: RunControl;
   highlighter: Highlighter;
+  /** Probe heads (headProbeCommand.ts): its results, and the cached scores a fresh page gets. */
+  probe?: { receive(msg: ProbeResultMessage): void; sendCached(loaded: LoadedModel | null): void };
 }
 
 export class HostReceiver {
@@ -41,6 +44,7 @@ export class HostReceiver {
       case 'ready':
         link.ready = true;
         link.sendInit(this.deps.models.loaded);
+        this.deps.probe?.sendCached(this.deps.models.loaded);
         if (run) {
           // A reloaded page recomputes the last run; keep the token the user pinned.
           if (run.compare) void link.post({ ...run.compare, focus: run.pinned ?? run.compare.focus });
@@ -72,6 +76,9 @@ export class HostReceiver {
       case 'save':
         void saveExport(msg, run?.request.document, log, this.deps.notifier);
         return;
+      case 'probeResult':
+        this.deps.probe?.receive(msg);
+        return;
       case 'reload':
         // The page cannot recover by itself (WebGPU failed mid-run): load it anew; it sends
         // ready, gets init and the current run again, and starts on WASM.
@@ -88,10 +95,16 @@ export class HostReceiver {
       highlighter.clear();
       return;
     }
-    const targets = msg.targets
-      .filter((t) => t.index >= 0 && t.index < run.ranges.length)
-      .map((t) => ({ range: run.ranges[t.index], weight: t.weight }));
-    const source = msg.tokenIndex >= 0 && msg.tokenIndex < run.ranges.length ? run.ranges[msg.tokenIndex] : null;
+    // A token, or in the words view a word: tokens [index, end), highlighted as the union of their ranges.
+    const span = (first: number, end: number | undefined): vscode.Range | null => {
+      const last = Math.min(end ?? first + 1, run.ranges.length) - 1;
+      return first >= 0 && first <= last ? run.ranges[first].union(run.ranges[last]) : null;
+    };
+    const targets = msg.targets.flatMap((t) => {
+      const range = span(t.index, t.end);
+      return range ? [{ range, weight: t.weight }] : [];
+    });
+    const source = span(msg.tokenIndex, msg.tokenEnd);
     highlighter.show(run.request.document, targets, source);
   }
 

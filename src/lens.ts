@@ -7,6 +7,7 @@ import type { AttentionLensApi } from './api';
 import { Highlighter } from './decorations';
 import { CompareArgs, CompareCommand } from './compareCommand';
 import { attentionHover } from './editorHover';
+import { HeadProbeCommand } from './headProbeCommand';
 import { HostReceiver } from './hostReceiver';
 import { ModelManager } from './modelManager';
 import { Chosen, chooseModel } from './models/chooseModel';
@@ -30,8 +31,10 @@ export class AttentionLens implements vscode.Disposable {
   private readonly runs: RunControl;
   private readonly receiver: HostReceiver;
   private readonly comparer: CompareCommand;
+  private readonly prober: HeadProbeCommand;
 
-  constructor(extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel) {
+  /** `state`: globalState, where the head probe's scores are cached per model. */
+  constructor(extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel, state: vscode.Memento) {
     this.notifier = new Notifier(log);
     this.models = new ModelManager(extensionUri, log, this.notifier);
     this.link = new PanelConnection(extensionUri, log, {
@@ -44,7 +47,8 @@ export class AttentionLens implements vscode.Disposable {
     });
     const parts = { log, notifier: this.notifier, models: this.models, link: this.link, highlighter: this.highlighter, marker: this.marker };
     this.runs = new RunControl(parts);
-    this.receiver = new HostReceiver({ ...parts, runs: this.runs });
+    this.prober = new HeadProbeCommand({ log, notifier: this.notifier, models: this.models, link: this.link, state });
+    this.receiver = new HostReceiver({ ...parts, runs: this.runs, probe: this.prober });
     this.comparer = new CompareCommand({ ...parts, runs: this.runs });
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -84,6 +88,11 @@ export class AttentionLens implements vscode.Disposable {
   }
 
   /** "Compare with an edit": the current run against variants of its text. */
+  /** "Attention Lens: Probe heads": the roles of every head from the fixed probe input, cached per model. */
+  probeHeads(): Promise<unknown> {
+    return this.prober.run();
+  }
+
   compare(args?: CompareArgs): Promise<number | undefined> {
     return this.comparer.run(args);
   }

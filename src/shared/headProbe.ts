@@ -31,6 +31,8 @@ export interface ProbeOptions {
   exclude: ReadonlySet<number>;
   /** What the model expects before any text (bos, [CLS]); may be empty. */
   prefix: readonly TokenInfo[];
+  /** What it expects after the text ([SEP]); may be empty. */
+  suffix?: readonly TokenInfo[];
   /** Most tokens the model takes in one run. */
   maxTokens: number;
   seed?: number;
@@ -38,13 +40,14 @@ export interface ProbeOptions {
 
 /**
  * The probe: prefix, then `half` distinct random ordinary tokens, then the same `half` tokens
- * again. Tokens have no source text (start = end = 0). Distinct within a half, so each token of
- * the second half has exactly one earlier occurrence.
+ * again, then the suffix. Tokens have no source text (start = end = 0). Distinct within a half,
+ * so each token of the second half has exactly one earlier occurrence.
  */
 export function probeTokens(opts: ProbeOptions): TokenInfo[] {
-  const half = Math.min(PROBE_HALF, Math.floor((opts.maxTokens - opts.prefix.length) / 2));
+  const suffix = opts.suffix ?? [];
+  const half = Math.min(PROBE_HALF, Math.floor((opts.maxTokens - opts.prefix.length - suffix.length) / 2));
   const pool = opts.vocabSize - [...opts.exclude].filter((id) => id >= 0 && id < opts.vocabSize).length;
-  if (half < 4) throw new Error(`the model takes ${opts.maxTokens} tokens: too few for the probe (at least ${opts.prefix.length + 8})`);
+  if (half < 4) throw new Error(`the model takes ${opts.maxTokens} tokens: too few for the probe (at least ${opts.prefix.length + suffix.length + 8})`);
   if (pool < half) throw new Error(`the tokenizer has ${pool} ordinary tokens: too few for the probe (${half})`);
   const next = generator(opts.seed ?? PROBE_SEED);
   const picked: number[] = [];
@@ -56,7 +59,8 @@ export function probeTokens(opts: ProbeOptions): TokenInfo[] {
     picked.push(id);
   }
   const plain = (id: number): TokenInfo => ({ id, text: '', start: 0, end: 0, special: false });
-  return [...opts.prefix.map((t) => ({ ...t, start: 0, end: 0 })), ...picked.map(plain), ...picked.map(plain)];
+  const special = (t: TokenInfo): TokenInfo => ({ ...t, start: 0, end: 0, special: true });
+  return [...opts.prefix.map(special), ...picked.map(plain), ...picked.map(plain), ...suffix.map(special)];
 }
 
 /** The probe's scores as they are kept: per layer, per head, per role (null: not measured). */

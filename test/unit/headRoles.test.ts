@@ -213,6 +213,11 @@ describe('head roles: the probe input', () => {
   it('shrinks to a short context; refuses one too short, or a vocabulary too small', () => {
     assert.strictEqual(probeTokens({ vocabSize: 100, exclude: new Set(), prefix: [bos], maxTokens: 21 }).length, 21);
     assert.throws(() => probeTokens({ vocabSize: 100, exclude: new Set(), prefix: [bos], maxTokens: 8 }), /too few for the probe/);
+    // [CLS] … [SEP]: the suffix closes the probe and counts against the context
+    const sep: TokenInfo = { id: 4, text: '', start: 7, end: 7, special: true };
+    const p = probeTokens({ vocabSize: 100, exclude: new Set([3, 4]), prefix: [bos], suffix: [sep], maxTokens: 22 });
+    assert.strictEqual(p.length, 22);
+    assert.deepStrictEqual(p[21], { ...sep, start: 0, end: 0 });
     assert.throws(() => probeTokens({ vocabSize: 10, exclude: new Set([1, 2, 3, 4, 5, 6, 7]), prefix: [], maxTokens: 64 }), /3 ordinary tokens/);
   });
 
