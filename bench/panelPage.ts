@@ -3,7 +3,7 @@
 // painted, and memory over many runs. Messages go in as the host sends them; the page is timed
 // with its own clock (performance.now()).
 import type { Browser } from 'playwright-core';
-import type { Backend, ResultMessage, RunMessage, ToWebview } from '../src/shared/protocol';
+import type { Backend, InitMessage, ResultMessage, RunMessage, ToWebview } from '../src/shared/protocol';
 import { PageServer, initMessage, is, openPanel, Panel } from '../test/browser/harness';
 import { HeapProbe, HeapReading } from './heap';
 import { BenchCase } from './inputs';
@@ -87,6 +87,11 @@ export class PanelBench {
     const msg = initMessage(this.server, backend) as Extract<ToWebview, { type: 'init' }>;
     if (variant > 0) msg.model.modelUri += `?load=${variant}`;
     await this.panel.send(msg);
+  }
+
+  /** Sends init for another model served by the bench's server (e.g. the 124 M-parameter one). */
+  async initModel(model: InitMessage['model'], backend: Backend = 'wasm'): Promise<void> {
+    await this.panel.send({ type: 'init', model, wasmBase: `${this.server.origin}/dist/webview/`, backend });
   }
 
   /** One run of a case, focus on its last token (the longest row); the result and the overlay time. */

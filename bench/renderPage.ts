@@ -67,10 +67,11 @@ export class RenderBench {
     ) as Promise<Awaited<ReturnType<Bench[K]>>>;
   }
 
-  prepare(tokens: TokenInfo[], config: ModelConfig, synthetic: boolean): Promise<Prepared> {
+  /** `modelPath`: the model's path on the bench's server (default: the bundled model). */
+  prepare(tokens: TokenInfo[], config: ModelConfig, synthetic: boolean, modelPath = '/models/default/model.onnx'): Promise<Prepared> {
     const spec: PrepareSpec = {
       runId: ++this.runId, tokens, config, synthetic,
-      modelUri: `${this.server.origin}/models/default/model.onnx`, wasmBase: `${this.server.origin}/dist/webview/`,
+      modelUri: `${this.server.origin}${modelPath}`, wasmBase: `${this.server.origin}/dist/webview/`,
     };
     return this.call('prepare', spec);
   }

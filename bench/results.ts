@@ -72,6 +72,8 @@ export interface Row {
    */
   vscode_cold_first_overlay_ms?: number | null;
   vscode_warm_first_overlay_ms?: number | null;
+  /** Another model than the bundled one (the big-model rows). */
+  model?: string;
   notes?: string[];
 }
 

@@ -18,6 +18,7 @@ import { median, medianOrNull, ratio, round, slope } from './stats';
 import { formatTable, formatTargets } from './table';
 import { checkTargets } from './targets';
 import { TextKind, describeSource } from './texts';
+import { benchBigModel, prepareBigModel } from './bigModel';
 import { benchVsCode } from './vscode/launch';
 import { VsCodeSummary, fillRow, summarize } from './vscode/phase';
 import { measureTokenize } from './tokenizeBench';
@@ -294,6 +295,20 @@ async function pagePhases(x: Context, failures: string[]): Promise<void> {
   }
 }
 
+/** The 124 M-parameter model in the page (its own server mount and browser). */
+async function bigModelPhase(x: Context): Promise<void> {
+  const big = prepareBigModel();
+  const server = await startServer({ extraMounts: [RENDER_MOUNT, big.mount] });
+  const browser = await launchBrowser({ webgpu: false });
+  try {
+    const { rows, summary } = await benchBigModel(ROOT, big, browser, server, x.opts.runs, log);
+    x.summary.big_model = { ...summary, rows };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 /** Runs one phase; a failure is recorded (its figures stay null) and the others still run. */
 async function phase(name: string, failures: string[], fn: () => Promise<void>): Promise<void> {
   const t0 = performance.now();
@@ -325,6 +340,7 @@ async function main(): Promise<number> {
   const failures: string[] = [];
 
   if (!opts.vscodeOnly) await pagePhases(x, failures);
+  if (opts.big) await phase('big model', failures, () => bigModelPhase(x));
   const prose512 = cases.find((c) => c.kind === 'prose' && c.tokens === config.max_tokens && c.cappedAt === null);
   if (opts.vscodeWindows > 0 && prose512) {
     await phase('VS Code', failures, async () => {
@@ -381,6 +397,13 @@ function report(results: Results, list: Row[], targets: ReturnType<typeof checkT
   const nload = results.native_load as { cold_ms: number | null; warm_ms: number | null } | undefined;
   if (load) out.push(`model load + session in the page (WASM): cold ${load.cold_ms ?? '—'} ms, warm ${load.warm_ms ?? '—'} ms`);
   if (nload) out.push(`session creation, onnxruntime-node: cold ${nload.cold_ms ?? '—'} ms, warm ${nload.warm_ms ?? '—'} ms`);
+  const bigRows = (results.big_model as { rows: Row[] } | undefined)?.rows;
+  if (bigRows) {
+    out.push('124 M-parameter GPT-2-shaped model (random weights), WASM in the page, prose:');
+    for (const r of bigRows) {
+      out.push(`  ${r.tokens} tokens: load (cold page) ${r.load_cold_ms ?? '—'} ms, inference ${r.wasm_ms ?? '—'} ms, first overlay ${r.first_overlay_ms ?? '—'} ms, hover ${r.hover_ms ?? '—'} ms, attention ${r.attention_bytes === null ? '—' : (r.attention_bytes / 2 ** 20).toFixed(0)} MiB, buffers ${r.backing_store_bytes ? (r.backing_store_bytes / 2 ** 20).toFixed(0) : '—'} MiB`);
+    }
+  }
   const base = results.vscode_baseline as VsCodeSummary | undefined;
   for (const [label, v] of [['', results.vscode], [' — BASELINE build', base]] as const) {
     const vs = v as VsCodeSummary | undefined;
