@@ -79,6 +79,10 @@ export class HostReceiver {
       case 'probeResult':
         this.deps.probe?.receive(msg);
         return;
+      case 'modelRequest':
+        // A large model goes by chunks (src/models/modelTransfer.ts); only a model init named.
+        void link.sendModel(msg.key);
+        return;
       case 'reload':
         // The page cannot recover by itself (WebGPU failed mid-run): load it anew; it sends
         // ready, gets init and the current run again, and starts on WASM.

@@ -29,6 +29,8 @@ export interface ModelFolder {
   dir: string;
   modelFile: string;
   sizeBytes: number;
+  /** The graph file's modification time (names a chunked transfer: src/models/modelTransfer.ts). */
+  mtimeMs: number;
   config: ModelConfig;
   tokenizer: TextTokenizer;
   bundled: boolean;
@@ -41,7 +43,7 @@ const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
 export async function loadModelFolder(where: string, bundled: boolean, maxBytes = MAX_MODEL_BYTES): Promise<ModelFolder> {
   const files = await findModelFiles(where);
   const modelFile = files.model;
-  const sizeBytes = (await fs.stat(modelFile)).size;
+  const { size: sizeBytes, mtimeMs } = await fs.stat(modelFile);
   if (sizeBytes > maxBytes) {
     throw new ModelFolderError(modelFile, `${modelFile} is ${mb(sizeBytes)}; Attention Lens loads models of at most ${mb(maxBytes)} (the panel's WebAssembly memory is 4 GB at most, and loading holds a graph about three times)`);
   }
@@ -68,7 +70,7 @@ export async function loadModelFolder(where: string, bundled: boolean, maxBytes 
   }
   checkConsistency(config, tokenizer, files.config, files.tokenizer);
   config.tokenizer_family = tokenizer.family;
-  return { dir: files.dir, modelFile, sizeBytes, config, tokenizer, bundled, files };
+  return { dir: files.dir, modelFile, sizeBytes, mtimeMs, config, tokenizer, bundled, files };
 }
 
 function checkConsistency(config: ModelConfig, tok: TextTokenizer, configFile: string, tokenizerFile: string): void {

@@ -2,8 +2,9 @@
 // it messages (init with the model and backend preference), and reloading it.
 import * as vscode from 'vscode';
 import type { LoadedModel } from './modelFolder';
+import { CHUNKED_ABOVE_BYTES, chunkUri, streamModel } from './models/modelTransfer';
 import { LensPanel } from './panel';
-import type { BackendPreference, ToHost, ToWebview } from './shared/protocol';
+import { BackendPreference, CHUNK_SCHEME, ToHost, ToWebview } from './shared/protocol';
 
 export interface PanelEvents {
   receive(msg: ToHost): void;
@@ -19,6 +20,9 @@ export class PanelConnection implements vscode.Disposable {
   /** Listeners on the open panel, released when it closes. */
   private readonly subscriptions: vscode.Disposable[] = [];
   private droppedBefore = 0;
+  /** Large models this page was told to ask for by chunks: key → file (nothing else is sent). */
+  private readonly chunked = new Map<string, string>();
+  private sending: string | null = null;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -74,17 +78,42 @@ export class PanelConnection implements vscode.Disposable {
     const panel = this.panel;
     if (!panel || !loaded) return;
     const backend = vscode.workspace.getConfiguration('attentionLens').get<BackendPreference>('backend', 'auto');
+    const { modelFile, sizeBytes } = loaded.model;
+    let modelUri = panel.asWebviewUri(vscode.Uri.file(modelFile)).toString();
+    if (sizeBytes > CHUNKED_ABOVE_BYTES) {
+      modelUri = chunkUri(modelFile, sizeBytes, loaded.model.mtimeMs);
+      this.chunked.set(decodeURIComponent(modelUri.slice(CHUNK_SCHEME.length)), modelFile);
+    }
     void this.post({
       type: 'init',
       model: {
         name: loaded.model.config.name,
         config: loaded.model.config,
-        modelUri: panel.asWebviewUri(vscode.Uri.file(loaded.model.modelFile)).toString(),
+        modelUri,
         sizeBytes: loaded.model.sizeBytes,
       },
       wasmBase: `${panel.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')).toString()}/`,
       backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
     });
+  }
+
+  /** Sends the chunks of a large model the page asked for (a key from init only; one model at a time). */
+  async sendModel(key: string): Promise<void> {
+    const file = this.chunked.get(key);
+    const panel = this.panel;
+    if (!file || !panel) {
+      this.log.appendLine(`[host] the page asked for model chunks that were never offered: ${key.slice(0, 200)}`);
+      return;
+    }
+    this.sending = key;
+    const t0 = Date.now();
+    try {
+      const done = await streamModel(file, key, (m) => this.post(m), () => this.panel === panel && panel.isAlive && this.sending === key);
+      this.log.appendLine(`[model] ${done ? 'sent' : 'stopped sending'} ${file} in chunks (${Date.now() - t0} ms)`);
+    } catch (e) {
+      this.log.appendLine(`[model] could not send ${file}: ${(e as Error).message}`);
+      void this.post({ type: 'modelChunk', key, offset: 0, total: 0, data: new Uint8Array(0), error: `${file} could not be read: ${(e as Error).message}` });
+    }
   }
 
   /** Loads the page anew; it sends ready, then gets init and the current run again. */

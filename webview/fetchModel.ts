@@ -1,10 +1,54 @@
-// Fetching a model's bytes with progress: a GPT-2-small-sized graph is ~500 MB, which takes
-// seconds even from the local disk, and the panel should say how far it is rather than just wait.
+// A model's bytes with progress: fetched as a webview resource, or — for a large model, whose init
+// carries a chunk URI (src/models/modelTransfer.ts) — asked of the host and received in chunks,
+// since VS Code's resource loading gives up on a file that takes over 30 s to read.
+import { CHUNK_SCHEME, ModelChunkMessage, ToHost } from '../src/shared/protocol';
 
 export type FetchProgress = (loadedBytes: number, totalBytes: number | null) => void;
 
-/** The whole body of `uri`, reporting progress at most every `everyBytes`; throws on an HTTP error. */
+interface Transfer { buf: Uint8Array | null; got: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void; onProgress?: FetchProgress }
+
+const transfers = new Map<string, Transfer>();
+let requestChunks: ((m: ToHost) => void) | null = null;
+
+/** main.ts gives the way to ask the host for a model's chunks. */
+export function setChunkRequester(post: (m: ToHost) => void): void {
+  requestChunks = post;
+}
+
+/** A chunk from the host, for the transfer its key names (chunks for no transfer are dropped). */
+export function receiveChunk(m: ModelChunkMessage): void {
+  const t = transfers.get(m.key);
+  if (!t) return;
+  try {
+    if (m.error !== undefined) throw new Error(m.error);
+    if (!t.buf) t.buf = new Uint8Array(m.total);
+    if (m.total !== t.buf.length || m.offset !== t.got || m.offset + m.data.length > m.total) {
+      throw new Error(`model chunk at byte ${m.offset} of ${m.total} does not follow byte ${t.got}: the file changed while it was sent`);
+    }
+    t.buf.set(m.data, m.offset);
+    t.got += m.data.length;
+    t.onProgress?.(t.got, m.total);
+    if (t.got === m.total) {
+      transfers.delete(m.key);
+      t.resolve(t.buf);
+    }
+  } catch (e) {
+    transfers.delete(m.key);
+    t.reject(e as Error);
+  }
+}
+
+function viaChunks(key: string, onProgress?: FetchProgress): Promise<Uint8Array> {
+  if (!requestChunks) return Promise.reject(new Error('no channel to the host for the model\'s chunks'));
+  transfers.get(key)?.reject(new Error('the model was asked for again'));
+  const done = new Promise<Uint8Array>((resolve, reject) => transfers.set(key, { buf: null, got: 0, resolve, reject, onProgress }));
+  requestChunks({ type: 'modelRequest', key });
+  return done;
+}
+
+/** The whole model at `uri`, reporting progress at most every `everyBytes`; throws on an HTTP error. */
 export async function fetchBytes(uri: string, onProgress?: FetchProgress, everyBytes = 8 * 1024 * 1024): Promise<Uint8Array> {
+  if (uri.startsWith(CHUNK_SCHEME)) return viaChunks(decodeURIComponent(uri.slice(CHUNK_SCHEME.length)), onProgress);
   const response = await fetch(uri);
   if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
   const length = Number(response.headers.get('content-length'));

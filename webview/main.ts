@@ -3,12 +3,14 @@
 import { parseToWebview } from '../src/shared/protocol';
 import { App, SavedState } from './app';
 import { webGpuUnavailable } from './backend';
+import { receiveChunk, setChunkRequester } from './fetchModel';
 import { preloadRuntime } from './runtime';
 import { vscodeApi } from './vscodeApi';
 
 const api = vscodeApi<SavedState>();
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
 const app = new App(api, root);
+setChunkRequester((m) => api.postMessage(m));
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   let msg;
@@ -16,6 +18,11 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     msg = parseToWebview(event.data);
   } catch (e) {
     console.warn(`[attention-lens] dropped a malformed message: ${(e as Error).message}`);
+    return;
+  }
+  // A large model's bytes: kept apart from the app's messages (webview/fetchModel.ts).
+  if (msg.type === 'modelChunk') {
+    receiveChunk(msg);
     return;
   }
   try {

@@ -97,8 +97,21 @@ export interface ProbeMessage { type: 'probe'; probeId: number; tokens: TokenInf
 /** The cached probe scores of the loaded model (null: never probed); the panel labels heads with them. */
 export interface HeadRolesMessage { type: 'headRoles'; probe: ProbeScores | null }
 
+/**
+ * A piece of a large model's graph, sent after the page asked with modelRequest: init's modelUri
+ * is then `CHUNK_SCHEME` + key instead of a resource URI (src/models/modelTransfer.ts says why).
+ */
+export interface ModelChunkMessage {
+  type: 'modelChunk'; key: string; offset: number; total: number; data: Uint8Array;
+  /** The host could not read the model (then data is empty): the page's load fails with this. */
+  error?: string;
+}
+export const CHUNK_SCHEME = 'attention-lens-chunks:';
+const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
+
 export type ToWebview =
-  | InitMessage | RunMessage | PinMessage | ExplainMessage | CancelMessage | CompareMessage | ProbeMessage | HeadRolesMessage;
+  | InitMessage | RunMessage | PinMessage | ExplainMessage | CancelMessage | CompareMessage | ProbeMessage | HeadRolesMessage
+  | ModelChunkMessage;
 
 // ---- webview → host --------------------------------------------------------
 
@@ -205,9 +218,12 @@ export interface ProbeResultMessage {
   error: string | null;
 }
 
+/** The page asks for the chunks of the model init named by a CHUNK_SCHEME URI. */
+export interface ModelRequestMessage { type: 'modelRequest'; key: string }
+
 export type ToHost =
   | ReadyMessage | ProgressMessage | ResultMessage | HighlightMessage | ExplanationMessage | ErrorMessage | SaveMessage
-  | ReloadMessage | ComparisonMessage | ProbeResultMessage;
+  | ReloadMessage | ComparisonMessage | ProbeResultMessage | ModelRequestMessage;
 
 // ---- validation ------------------------------------------------------------
 
@@ -252,6 +268,14 @@ const configShape: Check<ModelConfig> = (v, w) => {
   return { ...(v as ModelConfig), ...c };
 };
 
+// Bytes cross as a Uint8Array (VS Code transfers typed arrays in webview messages); an ArrayBuffer is taken too.
+const chunkBytes: Check<Uint8Array> = (v, w) => {
+  const b = v instanceof Uint8Array ? v : v instanceof ArrayBuffer ? new Uint8Array(v) : null;
+  if (!b) throw new ValidationError(`${w} must be bytes`);
+  if (b.length > MAX_CHUNK_BYTES) throw new ValidationError(`${w} has ${b.length} bytes; a chunk has at most ${MAX_CHUNK_BYTES}`);
+  return b;
+};
+
 const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
   init: object<InitMessage>({
     type: oneOf('init'),
@@ -274,6 +298,7 @@ const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
   pin: object<PinMessage>({ type: oneOf('pin'), runId: int, tokenIndex: nullable(int) }),
   explain: object<ExplainMessage>({ type: oneOf('explain'), runId: int, tokenIndex: int }),
   cancel: object<CancelMessage>({ type: oneOf('cancel'), runId: int }),
+  modelChunk: object<ModelChunkMessage>({ type: oneOf('modelChunk'), key: str, offset: int, total: int, data: chunkBytes, error: optional(str) }),
   probe: object<ProbeMessage>({ type: oneOf('probe'), probeId: int, tokens: arrayOf(token, MAX_TOKENS) }),
   headRoles: object<HeadRolesMessage>({ type: oneOf('headRoles'), probe: nullable(probeScores) }),
   compare: object<CompareMessage>({
@@ -308,6 +333,7 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
   }),
   error: object<ErrorMessage>({ type: oneOf('error'), runId: nullable(int), message: str }),
   reload: object<ReloadMessage>({ type: oneOf('reload'), reason: str }),
+  modelRequest: object<ModelRequestMessage>({ type: oneOf('modelRequest'), key: str }),
   probeResult: object<ProbeResultMessage>({
     type: oneOf('probeResult'), probeId: int, scores: nullable(probeScores), error: nullable(str),
   }),
@@ -330,7 +356,8 @@ function parseWith<T extends { type: string }>(table: Record<string, Check<T>>, 
     throw new ValidationError(`unknown ${side} message type ${JSON.stringify(type)}`);
   }
   const msg = table[type](raw, type);
-  if (JSON.stringify(raw).length > MAX_TEXT) throw new ValidationError(`${type} message is too large`);
+  // A model chunk's size is checked on its bytes; spelling them out as JSON would take seconds.
+  if (type !== 'modelChunk' && JSON.stringify(raw).length > MAX_TEXT) throw new ValidationError(`${type} message is too large`);
   return msg;
 }
 
