@@ -268,7 +268,8 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
       assert.ok(!api.model()?.bundled, api.lastError());
       assert.strictEqual(api.lastRun()?.message.tokens.length, 512);
       assert.ok(progress.some((p) => / of \d+ MB \(\d+%\)/.test(p)), `no download progress: ${JSON.stringify(progress.slice(0, 3))}`);
-      timings.push(`GPT-2 small (${res.backend}): load ${res.loadMs.toFixed(0)} ms, inference ${res.inferenceMs.toFixed(0)} ms at 512 tokens; ${progress.length} progress messages`);
+      const phases = Object.entries(res.phases ?? {}).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
+      timings.push(`GPT-2 small (${res.backend}): load ${res.loadMs.toFixed(0)} ms (${phases}), inference ${res.inferenceMs.toFixed(0)} ms at 512 tokens; ${progress.length} progress messages`);
     });
   }
 
