@@ -2,6 +2,7 @@
 // decorations, explanations, errors with the bundled-model fallback), plus exports and reloads.
 // Every message is first passed to the test API's listeners.
 import * as vscode from 'vscode';
+import type { BackendMemory } from './backendMemory';
 import type { Highlighter } from './decorations';
 import { saveExport } from './exportSave';
 import type { ModelManager } from './modelManager';
@@ -21,6 +22,8 @@ export interface ReceiverDeps {
   highlighter: Highlighter;
   /** Probe heads (headProbeCommand.ts): its results, and the cached scores a fresh page gets. */
   probe?: { receive(msg: ProbeResultMessage): void; sendCached(loaded: LoadedModel | null): void };
+  /** Auto's measurements per model, across windows. */
+  memory?: BackendMemory;
 }
 
 export class HostReceiver {
@@ -76,13 +79,20 @@ export class HostReceiver {
       case 'save':
         void saveExport(msg, run?.request.document, log, this.deps.notifier);
         return;
-      case 'probeResult':
-        this.deps.probe?.receive(msg);
-        return;
       case 'modelRequest':
         // A large model goes by chunks (src/models/modelTransfer.ts); only a model init named.
         void link.sendModel(msg.key);
         return;
+      case 'probeResult':
+        this.deps.probe?.receive(msg);
+        return;
+      case 'backendMeasured': {
+        const loaded = this.deps.models.loaded;
+        const m = msg.measurement;
+        log.appendLine(`[backend] ${loaded?.model.config.name ?? 'the model'}: WebGPU ${m.webgpuMs.toFixed(1)} ms, WASM ${m.wasmMs.toFixed(1)} ms on ${m.tokens} tokens; auto keeps ${m.backend}`);
+        if (loaded) void this.deps.memory?.remember(loaded, m).then(undefined, (e: Error) => log.appendLine(`[backend] could not remember it: ${e.message}`));
+        return;
+      }
       case 'reload':
         // The page cannot recover by itself (WebGPU failed mid-run): load it anew; it sends
         // ready, gets init and the current run again, and starts on WASM.

@@ -17,6 +17,7 @@ import { RunControl } from './runControl';
 import type { RunKind } from './runRecord';
 import { testApi } from './testApi';
 import { WindowMarker } from './windowMarker';
+import { BackendMemory } from './backendMemory';
 import { tokenAtOffset } from './tokenize';
 
 export type { RunKind } from './runRecord';
@@ -24,6 +25,7 @@ export type { RunKind } from './runRecord';
 export class AttentionLens implements vscode.Disposable {
   private readonly highlighter = new Highlighter();
   private readonly marker = new WindowMarker();
+  private readonly memory: BackendMemory;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly notifier: Notifier;
   private readonly models: ModelManager;
@@ -36,6 +38,7 @@ export class AttentionLens implements vscode.Disposable {
   /** `state`: globalState, where the head probe's scores are cached per model. */
   constructor(extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel, state: vscode.Memento) {
     this.notifier = new Notifier(log);
+    this.memory = new BackendMemory(state);
     this.models = new ModelManager(extensionUri, log, this.notifier);
     this.link = new PanelConnection(extensionUri, log, {
       receive: (m) => this.receiver.receive(m),
@@ -44,11 +47,12 @@ export class AttentionLens implements vscode.Disposable {
         this.highlighter.clear();
         this.marker.clear();
       },
+      measured: (l) => this.memory.get(l),
     });
     const parts = { log, notifier: this.notifier, models: this.models, link: this.link, highlighter: this.highlighter, marker: this.marker };
     this.runs = new RunControl(parts);
     this.prober = new HeadProbeCommand({ log, notifier: this.notifier, models: this.models, link: this.link, state });
-    this.receiver = new HostReceiver({ ...parts, runs: this.runs, probe: this.prober });
+    this.receiver = new HostReceiver({ ...parts, runs: this.runs, probe: this.prober, memory: this.memory });
     this.comparer = new CompareCommand({ ...parts, runs: this.runs });
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {

@@ -2,6 +2,7 @@
 // it messages (init with the model and backend preference), and reloading it.
 import * as vscode from 'vscode';
 import type { LoadedModel } from './modelFolder';
+import type { BackendMeasurement } from './shared/backendMeasure';
 import { CHUNKED_ABOVE_BYTES, chunkUri, streamModel } from './models/modelTransfer';
 import { LensPanel } from './panel';
 import { BackendPreference, CHUNK_SCHEME, ToHost, ToWebview } from './shared/protocol';
@@ -10,6 +11,8 @@ export interface PanelEvents {
   receive(msg: ToHost): void;
   /** The panel closed: runs in flight are gone. */
   closed(): void;
+  /** Auto's remembered measurement for a model (src/backendMemory.ts), sent with init. */
+  measured?(loaded: LoadedModel): BackendMeasurement | undefined;
 }
 
 export class PanelConnection implements vscode.Disposable {
@@ -78,6 +81,7 @@ export class PanelConnection implements vscode.Disposable {
     const panel = this.panel;
     if (!panel || !loaded) return;
     const backend = vscode.workspace.getConfiguration('attentionLens').get<BackendPreference>('backend', 'auto');
+    const measured = this.events.measured?.(loaded);
     const { modelFile, sizeBytes } = loaded.model;
     let modelUri = panel.asWebviewUri(vscode.Uri.file(modelFile)).toString();
     if (sizeBytes > CHUNKED_ABOVE_BYTES) {
@@ -94,6 +98,7 @@ export class PanelConnection implements vscode.Disposable {
       },
       wasmBase: `${panel.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')).toString()}/`,
       backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
+      ...(measured && backend !== 'webgpu' && backend !== 'wasm' ? { measured } : {}),
     });
   }
 

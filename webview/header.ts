@@ -69,7 +69,7 @@ export class Header {
   showRun(run: RunData): void {
     this.model(run.modelName);
     const backend = run.backend === 'webgpu' ? 'WebGPU' : 'WASM';
-    const why = run.backendReason ? ` (not WebGPU: ${run.backendReason})` : '';
+    const why = run.backendReason ? ` (not WebGPU: ${run.backendReason})` : run.backendNote ? ` (${run.backendNote})` : '';
     const count = run.tokens.length;
     const special = run.tokens.filter((t) => t.special).length;
     const facts = [

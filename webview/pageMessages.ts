@@ -4,6 +4,7 @@ import { makeStack } from '../src/shared/attention';
 import { modelFacts } from '../src/shared/modelSummary';
 import type { CompareMessage, InitMessage, ProbeMessage, RunMessage, ToHost, ToWebview } from '../src/shared/protocol';
 import { errorText } from './backend';
+import { BackendAuto } from './backendTrial';
 import { runCompare } from './compareRun';
 import type { Header } from './header';
 import { Engine, ModelContractError, RuntimeStuckError, fellBackReason } from './inference';
@@ -28,6 +29,7 @@ export interface MessageDeps {
 
 export class PageMessages {
   private readonly queue = new RunQueue();
+  private readonly auto = new BackendAuto();
   private init: InitMessage | null = null;
   private engine: Promise<Engine> | null = null;
   private engineKey = '';
@@ -75,7 +77,7 @@ export class PageMessages {
       header.busy(`Loading ${msg.model.name} (${(msg.model.sizeBytes / 1e6).toFixed(1)} MB)…`);
       post({ type: 'progress', runId: null, phase: 'loading-model', detail: `loading ${msg.model.name}` });
       const loading: Promise<Engine> = Engine.load({
-        modelUri: msg.model.modelUri, wasmBase: msg.wasmBase, preference: msg.backend, config: msg.model.config,
+        modelUri: msg.model.modelUri, wasmBase: msg.wasmBase, preference: this.auto.preference(msg), config: msg.model.config,
         webGpuFailed: state.saved?.webGpuFailed,
         onProgress: (loaded, total) => {
           if (this.engine !== loading) return;
@@ -88,6 +90,7 @@ export class PageMessages {
       loading.then(
         (e) => {
           if (this.engine !== loading) return;
+          this.auto.loaded(e, msg);
           this.freshEngine = e;
           if (!state.current && !this.waitingForInit) header.idle(`Model ready on ${e.backend === 'webgpu' ? 'WebGPU' : 'WASM'}. Select text and run a command.`);
         },
@@ -200,6 +203,18 @@ export class PageMessages {
     // run blocked the page, so what came in meanwhile is still queued: let it land first.
     await yieldToMessages();
     if (!this.queue.isLive(runId)) return;
+    // Auto on a real GPU, a model's first run: both backends timed, the faster kept (and remembered by the host).
+    const trial = await this.auto.afterRun(engine, init, msg.tokens.map((t) => t.id), () => {
+      header.busy('Timing WASM against WebGPU for this model (once)…');
+      return Engine.load({ modelUri: init.model.modelUri, wasmBase: init.wasmBase, preference: 'wasm', config });
+    });
+    if (trial) {
+      post({ type: 'backendMeasured', measurement: trial.measurement });
+      if (trial.engine !== engine && this.engine === enginePromise) this.engine = Promise.resolve(trial.engine);
+      engine = trial.engine;
+      result = trial.result;
+      if (!this.queue.isLive(runId)) return;
+    }
     const loadMs = this.freshEngine === engine ? engine.loadMs : 0;
     this.freshEngine = null;
     const data: RunData = {
@@ -212,6 +227,7 @@ export class PageMessages {
       outputs: result.outputs,
       backend: engine.backend,
       backendReason: engine.reason,
+      backendNote: this.auto.note(engine),
       loadMs: engine.loadMs,
       inferenceMs: result.inferenceMs,
     };
@@ -223,6 +239,7 @@ export class PageMessages {
     performance.measure('attention-lens:render', { start: r0, end: performance.now() });
     post({
       type: 'result', runId, backend: data.backend, backendReason: data.backendReason, loadMs, inferenceMs: data.inferenceMs,
+      ...(data.backendNote ? { backendNote: data.backendNote } : {}),
       phases: { ...(loadMs > 0 ? engine.phases : {}), render_ms: performance.now() - r0 },
     });
     post({ type: 'progress', runId, phase: 'done', detail: '' });

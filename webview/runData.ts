@@ -18,6 +18,8 @@ export interface RunData {
   outputs: ModelOutputs;
   backend: Backend;
   backendReason: string | null;
+  /** Auto's measurement for this model, in words (webview/backendTrial.ts); absent when none. */
+  backendNote?: string | null;
   loadMs: number;
   inferenceMs: number;
 }

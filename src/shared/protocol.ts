@@ -5,6 +5,7 @@ import type { ProbeScores } from './headProbe';
 import { ROLE_KINDS, RoleScores } from './headRoles';
 import { ModelConfig } from './modelConfig';
 import type { LineColumn, RunWindow, WindowReads } from './runWindow';
+import type { BackendMeasurement } from './backendMeasure';
 import {
   Check, ValidationError, arrayOf, bool, int, nullable, num, object, oneOf, optional, str,
 } from './validate';
@@ -40,6 +41,8 @@ export interface InitMessage {
   /** Folder (webview URI, ending in '/') holding onnxruntime-web's .wasm and .mjs files. */
   wasmBase: string;
   backend: BackendPreference;
+  /** Auto on a real GPU: both backends timed on this model's first run (in an earlier window too): the faster is used. */
+  measured?: BackendMeasurement;
 }
 
 export interface RunMessage {
@@ -129,6 +132,8 @@ export interface ResultMessage {
   /** Fetching the model and creating the session, as far as this run waited for it (0 when it was ready). */
   loadMs: number;
   inferenceMs: number;
+  /** Auto's measurement behind the backend that ran, in words (webview/backendTrial.ts). */
+  backendNote?: string;
   /** Where the page's time went, for the benchmark (bench/vscode/); the load's parts only when it loaded. */
   phases?: ResultPhases;
 }
@@ -221,8 +226,11 @@ export interface ProbeResultMessage {
 /** The page asks for the chunks of the model init named by a CHUNK_SCHEME URI. */
 export interface ModelRequestMessage { type: 'modelRequest'; key: string }
 
+/** Auto timed both backends on this model's first run: the host remembers it for the model. */
+export interface BackendMeasuredMessage { type: 'backendMeasured'; measurement: BackendMeasurement }
+
 export type ToHost =
-  | ReadyMessage | ProgressMessage | ResultMessage | HighlightMessage | ExplanationMessage | ErrorMessage | SaveMessage
+  | BackendMeasuredMessage | ReadyMessage | ProgressMessage | ResultMessage | HighlightMessage | ExplanationMessage | ErrorMessage | SaveMessage
   | ReloadMessage | ComparisonMessage | ProbeResultMessage | ModelRequestMessage;
 
 // ---- validation ------------------------------------------------------------
@@ -233,6 +241,7 @@ const MAX_TEXT = 64 * 1024 * 1024;
 export const MAX_VARIANTS = 8;
 
 const token = object<TokenInfo>({ id: int, text: str, start: int, end: int, special: bool });
+const measurement = object<BackendMeasurement>({ backend: oneOf<Backend>('webgpu', 'wasm'), webgpuMs: num, wasmMs: num, tokens: int });
 const lineColumn = object<LineColumn>({ line: int, column: int });
 const runWindow = object<RunWindow>({
   start: lineColumn, end: lineColumn, reads: oneOf<WindowReads>('before-cursor', 'around-cursor', 'selection', 'block'),
@@ -282,6 +291,7 @@ const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
     model: object({ name: str, config: configShape, modelUri: str, sizeBytes: int }),
     wasmBase: str,
     backend: oneOf<BackendPreference>('auto', 'webgpu', 'wasm'),
+    measured: optional(measurement),
   }),
   run: withWordIds(object<RunMessage>({
     type: oneOf('run'),
@@ -313,12 +323,13 @@ const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
 };
 
 const toHost: Record<ToHost['type'], Check<ToHost>> = {
+  backendMeasured: object<BackendMeasuredMessage>({ type: oneOf('backendMeasured'), measurement }),
   ready: object<ReadyMessage>({ type: oneOf('ready') }),
   progress: object<ProgressMessage>({
     type: oneOf('progress'), runId: nullable(int), phase: oneOf<Phase>('loading-model', 'running', 'rendering', 'done'), detail: str,
   }),
   result: object<ResultMessage>({
-    type: oneOf('result'), runId: int, backend, backendReason: nullable(str), loadMs: num, inferenceMs: num,
+    type: oneOf('result'), runId: int, backend, backendReason: nullable(str), loadMs: num, inferenceMs: num, backendNote: optional(str),
     phases: optional(object<ResultPhases>({
       runtime_start_ms: optional(num), model_fetch_ms: optional(num), prune_ms: optional(num), runtime_wait_ms: optional(num),
       session_ms: optional(num), threads: optional(int), render_ms: optional(num),

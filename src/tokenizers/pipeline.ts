@@ -95,8 +95,9 @@ export class Pipeline {
         word++;
         for (const t of this.modelTokens(w)) {
           const src = text.slice(t.span.start, t.span.end);
-          // SentencePiece words: a token after white space, or starting with it, starts a word.
-          if (this.spaceWords && prevText !== null && src.length > 0 && (/^\s/u.test(src) || /\s$/u.test(prevText))) word++;
+          // SentencePiece words: a token starting with white space ("▁the") starts a word, and so
+          // does one after a line break or tab; after a lone "▁" the next token is still its word.
+          if (this.spaceWords && prevText !== null && src.length > 0 && (/^\s/u.test(src) || /[^\S ]$/u.test(prevText))) word++;
           tokens.push({ id: t.id, text: src, start: t.span.start, end: t.span.end, special: false });
           wordIds.push(word);
           if (src.length > 0) prevText = src;

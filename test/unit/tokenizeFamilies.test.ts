@@ -152,6 +152,14 @@ describe('tokenizer families: what each family adds and how words are cut', func
     assert.deepStrictEqual(starts.map((s) => s.slice(0, 1)), ['t', 'v', 'o', 'x']);
   });
 
+  it('SentencePiece words: a lone "▁" joins the next token (its byte-fallback character), a line break is its own', () => {
+    const tok = new TextTokenizer(JSON.parse(llama2()));
+    const { tokens, wordIds } = tok.encodeWords('a 🦜 b\nc');
+    const words: string[] = [];
+    tokens.forEach((t, i) => { words[wordIds[i]] = (words[wordIds[i]] ?? '') + t.text; });
+    assert.deepStrictEqual(words, ['a', ' 🦜', ' b', '\n', 'c']);
+  });
+
   it('tokenizer_config.json add_bos_token false takes the template\'s bos away; add_eos_token true adds eos', () => {
     const json = JSON.parse(llama2());
     const tok = new TextTokenizer(json, { tokenizerConfig: { add_bos_token: false, add_eos_token: true, bos_token: '<s>', eos_token: { content: '</s>' } } });
