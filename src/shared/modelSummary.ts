@@ -1,6 +1,6 @@
 // What the panel header says about a model: its shape, whether each token sees only the tokens
 // before it, and its tokenizer family. Pure; shared by the page and the tests.
-import type { HeadRole, ModelConfig } from './modelConfig';
+import type { ModelConfig } from './modelConfig';
 
 /** "12 layers × 12 heads (4 key/value heads) · causal · byte-level BPE". */
 export function modelFacts(c: ModelConfig): string {
@@ -11,7 +11,3 @@ export function modelFacts(c: ModelConfig): string {
   return parts.join(' · ');
 }
 
-/** How the explanation names a card head: "pronoun head, trained" when it was trained for the role. */
-export function headRoleLabel(c: ModelConfig, role: HeadRole): string {
-  return `${role} head${c.trained_heads?.includes(role) ? ', trained' : ''}`;
-}

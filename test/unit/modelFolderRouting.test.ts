@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import { bundledFor, isProse, pushRecent } from '../../src/models/routing';
 import { ModelConfig } from '../../src/shared/modelConfig';
-import { headRoleLabel, modelFacts } from '../../src/shared/modelSummary';
+import { modelFacts } from '../../src/shared/modelSummary';
 
 describe('bundled model routing', () => {
   it('prose languages are prose; code is code', () => {
@@ -45,10 +45,5 @@ describe('model facts in the header', () => {
     assert.strictEqual(modelFacts(base), '12 layers × 12 heads · causal');
     assert.strictEqual(modelFacts({ ...base, architecture: 'bidirectional', num_layers: 1, num_heads: 1, tokenizer_family: 'WordPiece' }), '1 layer × 1 head · bidirectional · WordPiece');
     assert.strictEqual(modelFacts({ ...base, num_layers: 22, num_heads: 32, num_kv_heads: 4, tokenizer_family: 'SentencePiece BPE' }), '22 layers × 32 heads (4 key/value heads) · causal · SentencePiece BPE');
-  });
-
-  it('a trained head is said to be trained', () => {
-    assert.strictEqual(headRoleLabel({ ...base, trained_heads: ['pronoun'] }, 'pronoun'), 'pronoun head, trained');
-    assert.strictEqual(headRoleLabel({ ...base, trained_heads: ['pronoun'] }, 'code'), 'code head');
   });
 });
