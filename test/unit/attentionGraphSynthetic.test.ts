@@ -17,19 +17,39 @@ const H = 2;
 const rand = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(seed * 97 + i * 13.7) * 0.8);
 
 /** One self-attention layer with H heads: ids → embed → Q, K, V → softmax(QKᵀ/√d) V → logits. */
-function attentionSpec(o: { softmaxAxis?: number | null; opset?: number; inputs?: ValueSpec[]; probsToOutput?: boolean } = {}): ModelSpec {
+type ScaleAt = 'scores' | 'sdpa' | 'query';
+
+function attentionSpec(o: { softmaxAxis?: number | null; opset?: number; inputs?: ValueSpec[]; probsToOutput?: boolean; scaleAt?: ScaleAt } = {}): ModelSpec {
   const heads = (x: string, out: string): NewNode[] => [
     { opType: 'Reshape', name: `${out}/reshape`, inputs: [x, 'shape4'], outputs: [`${out}_r`] },
     { opType: 'Transpose', name: `${out}/t`, inputs: [`${out}_r`], outputs: [out], attributes: [{ name: 'perm', ints: [0, 2, 1, 3] }] },
   ];
   const axis = o.softmaxAxis === undefined ? -1 : o.softmaxAxis;
+  // Where the 1/√d scale is applied: to the scores (GPT-2, BERT), to Q before the product
+  // (DistilBERT), or √ of it to Q and Kᵀ both (torch's scaled_dot_product_attention export).
+  const scaling: Record<ScaleAt, NewNode[]> = {
+    scores: [
+      { opType: 'MatMul', name: 'scores', inputs: ['q', 'kt'], outputs: ['s'] },
+      { opType: 'Div', name: 'scale', inputs: ['s', 'scale'], outputs: ['s2'] },
+    ],
+    query: [
+      { opType: 'Div', name: 'q_scale', inputs: ['q', 'scale'], outputs: ['qs'] },
+      { opType: 'MatMul', name: 'scores', inputs: ['qs', 'kt'], outputs: ['s2'] },
+    ],
+    sdpa: [
+      { opType: 'Sqrt', name: 'sqrt_scale', inputs: ['inv_scale'], outputs: ['root'] },
+      { opType: 'Mul', name: 'q_scale', inputs: ['q', 'root'], outputs: ['qs'] },
+      { opType: 'Mul', name: 'k_scale', inputs: ['kt', 'root'], outputs: ['kts'] },
+      { opType: 'MatMul', name: 'scores', inputs: ['qs', 'kts'], outputs: ['s2'] },
+    ],
+  };
   return {
     opset: o.opset,
     inputs: o.inputs ?? [{ name: 'input_ids', elem: ELEM.int64, dims: ['batch', 'seq'] }],
     outputs: [{ name: o.probsToOutput ? 'p' : 'logits' }],
     initializers: {
       emb: [[V, D], rand(V * D, 1)], wq: [[D, D], rand(D * D, 2)], wk: [[D, D], rand(D * D, 3)], wv: [[D, D], rand(D * D, 4)],
-      wo: [[D, V], rand(D * V, 5)], scale: [[], [Math.sqrt(D / H)]], shape4: [[4], [1, -1, H, D / H], 'int64'],
+      wo: [[D, V], rand(D * V, 5)], scale: [[], [Math.sqrt(D / H)]], inv_scale: [[], [1 / Math.sqrt(D / H)]], shape4: [[4], [1, -1, H, D / H], 'int64'],
     },
     nodes: [
       { opType: 'Gather', name: 'embed', inputs: ['emb', 'input_ids'], outputs: ['x'] },
@@ -38,8 +58,7 @@ function attentionSpec(o: { softmaxAxis?: number | null; opset?: number; inputs?
       { opType: 'MatMul', name: 'v_proj', inputs: ['x', 'wv'], outputs: ['v0'] },
       ...heads('q0', 'q'), ...heads('k0', 'k'), ...heads('v0', 'v'),
       { opType: 'Transpose', name: 'k_t', inputs: ['k'], outputs: ['kt'], attributes: [{ name: 'perm', ints: [0, 1, 3, 2] }] },
-      { opType: 'MatMul', name: 'scores', inputs: ['q', 'kt'], outputs: ['s'] },
-      { opType: 'Div', name: 'scale', inputs: ['s', 'scale'], outputs: ['s2'] },
+      ...scaling[o.scaleAt ?? 'scores'],
       { opType: 'Softmax', name: 'attn_softmax', inputs: ['s2'], outputs: ['p'], attributes: axis === null ? [] : [{ name: 'axis', int: axis }] },
       { opType: 'MatMul', name: 'context', inputs: ['p', 'v'], outputs: ['c'] },
       { opType: 'Transpose', name: 'merge', inputs: ['c'], outputs: ['c2'], attributes: [{ name: 'perm', ints: [0, 2, 1, 3] }] },
@@ -64,28 +83,30 @@ function problem(bytes: Uint8Array, kind: string, pattern: RegExp, opts = {}): v
 }
 
 describe('attentionGraph on synthetic graphs', () => {
-  it('exposes the Softmax and Q/K of a 2-head layer; onnxruntime runs it and q·k/√d gives the attention back', async () => {
-    const g = attentionGraph(model());
-    assert.deepStrictEqual([g.layers, g.source, g.queryKey, g.softmaxNodes], [1, 'softmax', true, ['attn_softmax']]);
-    const s = await ort.InferenceSession.create(g.bytes);
-    try {
-      assert.deepStrictEqual([...s.outputNames].sort(), ['attentions.0', 'keys.0', 'queries.0']);
-      const ids = [3, 7, 1, 19, 4];
-      const feeds = Object.fromEntries(makeFeeds(g.inputs, ids).map((f) => [f.name, new ort.Tensor(f.type, f.data, f.dims)]));
-      const out = await s.run(feeds);
-      assert.deepStrictEqual(out['attentions.0'].dims, [1, H, 5, 5]);
-      assert.deepStrictEqual(out['keys.0'].dims, [1, H, 5, D / H]);
-      const a = out['attentions.0'].data as Float32Array;
-      for (let h = 0; h < H; h++) {
-        for (let i = 0; i < 5; i++) {
-          const st = attentionSteps(out['queries.0'].data as Float32Array, out['keys.0'].data as Float32Array, h, 5, D / H, i, false);
-          for (let j = 0; j < 5; j++) assert.ok(Math.abs(st.weights[j] - a[(h * 5 + i) * 5 + j]) < 1e-5);
+  for (const scaleAt of ['scores', 'query', 'sdpa'] as const) {
+    it(`exposes the Softmax and Q/K of a 2-head layer (scale applied to ${scaleAt === 'sdpa' ? 'Q and Kᵀ, as SDPA exports do' : `the ${scaleAt}`}); onnxruntime runs it and q·k/√d gives the attention back`, async () => {
+      const g = attentionGraph(model({ scaleAt }));
+      assert.deepStrictEqual([g.layers, g.source, g.queryKey, g.softmaxNodes], [1, 'softmax', true, ['attn_softmax']]);
+      const s = await ort.InferenceSession.create(g.bytes);
+      try {
+        assert.deepStrictEqual([...s.outputNames].sort(), ['attentions.0', 'keys.0', 'queries.0']);
+        const ids = [3, 7, 1, 19, 4];
+        const feeds = Object.fromEntries(makeFeeds(g.inputs, ids).map((f) => [f.name, new ort.Tensor(f.type, f.data, f.dims)]));
+        const out = await s.run(feeds);
+        assert.deepStrictEqual(out['attentions.0'].dims, [1, H, 5, 5]);
+        assert.deepStrictEqual(out['keys.0'].dims, [1, H, 5, D / H]);
+        const a = out['attentions.0'].data as Float32Array;
+        for (let h = 0; h < H; h++) {
+          for (let i = 0; i < 5; i++) {
+            const st = attentionSteps(out['queries.0'].data as Float32Array, out['keys.0'].data as Float32Array, h, 5, D / H, i, false);
+            for (let j = 0; j < 5; j++) assert.ok(Math.abs(st.weights[j] - a[(h * 5 + i) * 5 + j]) < 1e-5, `${h} ${i}→${j}`);
+          }
         }
+      } finally {
+        await s.release();
       }
-    } finally {
-      await s.release();
-    }
-  });
+    });
+  }
 
   it('a Softmax over another axis, or one not multiplied by V, is not attention', () => {
     problem(model({ softmaxAxis: 1 }), 'no-attention', /has no attention Softmax/);

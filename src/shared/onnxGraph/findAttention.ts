@@ -74,6 +74,26 @@ function scoresProduct(start: string, m: OnnxModel, producer: Map<string, OnnxNo
   return null;
 }
 
+/** Whether a value is a scale factor: a weight, a Constant, or a Sqrt (torch's SDPA export scales by √scale). */
+function isScale(v: string, m: OnnxModel, producer: Map<string, OnnxNode>): boolean {
+  const p = producer.get(v);
+  return m.initializers.has(v) || p?.opType === 'Constant' || p?.opType === 'Sqrt';
+}
+
+/**
+ * Q or Kᵀ before a scale applied to it ahead of the product (DistilBERT divides Q by √d; torch's
+ * SDPA export multiplies Q and Kᵀ by √scale), so that q·k/√d is the score. The page checks on
+ * the first run that the pair gives the attention back, and drops it when it does not.
+ */
+function unscaled(v: string, m: OnnxModel, producer: Map<string, OnnxNode>): string {
+  const p = producer.get(v);
+  if (!p || !isDefault(p)) return v;
+  if (p.opType === 'Mul' && isScale(p.inputs[1], m, producer)) return p.inputs[0];
+  if (p.opType === 'Mul' && isScale(p.inputs[0], m, producer)) return p.inputs[1];
+  if (p.opType === 'Div' && isScale(p.inputs[1], m, producer)) return p.inputs[0];
+  return v;
+}
+
 /** The attention Softmax of each layer, in graph order. */
 export function findAttentionLayers(m: OnnxModel): AttentionLayer[] {
   const { producer, consumers } = index(m);
@@ -84,7 +104,9 @@ export function findAttentionLayers(m: OnnxModel): AttentionLayer[] {
     const probs = n.outputs[0];
     if (!probs || !feedsProduct(probs, consumers)) continue;
     const qk = scoresProduct(n.inputs[0], m, producer);
-    layers.push({ softmax: n, probs, query: qk?.inputs[0] ?? null, keyT: qk?.inputs[1] ?? null });
+    const query = qk ? unscaled(qk.inputs[0], m, producer) : null;
+    const keyT = qk ? unscaled(qk.inputs[1], m, producer) : null;
+    layers.push({ softmax: n, probs, query, keyT });
   }
   return layers;
 }
