@@ -56,7 +56,8 @@ function applyBehavior(pieces: Piece[], behavior: Behavior): [number, number][] 
       for (let i = 0; i < pieces.length; i++) {
         const p = pieces[i];
         const last = out[out.length - 1];
-        if (p.match && last && pieces[i - 1]?.match) last[1] = p.to;
+        // Rust joins neighbours of the same kind (inverted matches are neighbouring non-matches).
+        if (last && i > 0 && pieces[i - 1].match === p.match) last[1] = p.to;
         else out.push([p.from, p.to]);
       }
       break;
@@ -116,6 +117,7 @@ function metaspace(c: JsonObject): PreTokenize {
   const scheme = typeof c.prepend_scheme === 'string' ? c.prepend_scheme : c.add_prefix_space === false ? 'never' : 'always';
   const split = c.split !== false;
   return (words) => words.flatMap((w) => {
+    if (w.text.length === 0) return [];
     const b = new AlignedBuilder();
     // "first": only the word at the very start of the text (Rust checks its source offset is 0).
     const prepend = scheme === 'always' || (scheme === 'first' && w.start[0] === 0);
@@ -160,7 +162,7 @@ export function createPreTokenizer(cfg: unknown, where = 'pre_tokenizer'): PreTo
       const split = splitter((t) => regexPieces(t, BYTE_LEVEL_SPLIT), 'Isolated');
       const run: PreTokenize = (words) => {
         const withPrefix = !prefix ? words : words.map((w) => {
-          if (w.text.startsWith(' ')) return w;
+          if (w.text.length === 0 || w.text.startsWith(' ')) return w;
           const b = new AlignedBuilder();
           b.insert(' ', w.start[0] ?? 0);
           b.copy(w, 0, w.text.length);
@@ -188,7 +190,8 @@ export function createPreTokenizer(cfg: unknown, where = 'pre_tokenizer'): PreTo
     case 'Punctuation':
       return plain(splitter((t) => charPieces(t, PUNCT), behaviorOf(cfg, where, 'Isolated')));
     case 'Digits': {
-      const digit = (ch: string): boolean => ch >= '0' && ch <= '9';
+      // Rust's char::is_numeric: every Unicode number (①, ²), not only 0-9.
+      const digit = (ch: string): boolean => /^\p{N}$/u.test(ch);
       return plain(splitter((t) => charPieces(t, digit), cfg.individual_digits === true ? 'Isolated' : 'Contiguous'));
     }
     case 'CharDelimiterSplit': {
