@@ -146,11 +146,16 @@ export function attentionGraph(bytes: Uint8Array, opts: GraphOptions = {}): Atte
 }
 
 /**
- * onnxruntime's "no kernel" failure at session creation, said as which operator the model uses
- * that onnxruntime-web cannot run; null for any other error.
+ * onnxruntime's failures for an operator it does not know or has no kernel for, said as which
+ * operator the model uses that onnxruntime-web cannot run; null for any other error.
  */
 export function unsupportedOperatorMessage(error: string, fileName = 'model.onnx'): string | null {
-  const m = /Could not find an implementation for (\S+?)\((\d+)\) node with name '([^']*)'/.exec(error);
-  if (!m) return null;
-  return `${fileName} uses the operator ${m[1]} (opset ${m[2]}, node "${short(m[3])}"), which onnxruntime-web cannot run`;
+  const say = (op: string, detail: string): string => `${fileName} uses the operator ${op} (${detail}), which onnxruntime-web cannot run`;
+  const kernel = /Could not find an implementation for (\S+?)\((\d+)\) node with name '([^']*)'/.exec(error);
+  if (kernel) return say(kernel[1], `opset ${kernel[2]}, node "${short(kernel[3])}"`);
+  const noOp = /\("([^"]*)", (\S+?), "([^"]*)", -?\d+\).*No Op registered for \S+ with domain_version of (\d+)/.exec(error);
+  if (noOp) return say(noOp[3] ? `${noOp[3]}.${noOp[2]}` : noOp[2], `opset ${noOp[4]}, node "${short(noOp[1])}"`);
+  const unknown = /([\w.]*):(\w+)\(-?\d+\) is not a registered function\/op/.exec(error);
+  if (unknown) return say(unknown[1] ? `${unknown[1]}.${unknown[2]}` : unknown[2], 'not a registered operator');
+  return null;
 }

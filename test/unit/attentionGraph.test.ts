@@ -9,6 +9,7 @@ import { attentionSteps } from '../../src/shared/attention';
 import { AttentionGraphError, attentionGraph, inspectAttentionGraph, unsupportedOperatorMessage } from '../../src/shared/attentionGraph';
 import { makeFeeds } from '../../src/shared/onnxGraph/feeds';
 import { Fixture, ensureFixtures } from '../fixtures/build';
+import { buildModel } from '../fixtures/onnxBuilder';
 
 async function run(bytes: Uint8Array, feeds: ReturnType<typeof makeFeeds>): Promise<{ names: string[]; out: ort.InferenceSession.OnnxValueMapType }> {
   const s = await ort.InferenceSession.create(bytes);
@@ -136,9 +137,20 @@ describe('attentionGraph on Hugging Face-style exports', function () {
     });
   });
 
-  it("says which operator onnxruntime has no kernel for", () => {
-    const msg = unsupportedOperatorMessage("Could not find an implementation for FancyOp(7) node with name 'n1'");
-    assert.strictEqual(msg, 'model.onnx uses the operator FancyOp (opset 7, node "n1"), which onnxruntime-web cannot run');
+  it('says which operator onnxruntime does not know or has no kernel for (its own error texts)', async () => {
+    assert.strictEqual(unsupportedOperatorMessage("Could not find an implementation for FancyOp(7) node with name 'n1'"),
+      'model.onnx uses the operator FancyOp (opset 7, node "n1"), which onnxruntime-web cannot run');
     assert.strictEqual(unsupportedOperatorMessage('some other failure'), null);
+    const cases: [string | undefined, RegExp][] = [
+      [undefined, /^model\.onnx uses the operator FooBar \(opset 14, node "n1"\), which onnxruntime-web cannot run$/],
+      ['com.microsoft', /^model\.onnx uses the operator com\.microsoft\.FooBar \(not a registered operator\)/],
+    ];
+    for (const [domain, pattern] of cases) {
+      const bytes = buildModel({ inputs: [{ name: 'x', dims: [2] }], outputs: [{ name: 'y' }], nodes: [{ opType: 'FooBar', name: 'n1', inputs: ['x'], outputs: ['y'] }],
+        domains: domain ? [[domain, 1]] : [], nodeDomains: domain ? { 0: domain } : undefined });
+      const err = await ort.InferenceSession.create(bytes).then(() => null, (e: Error) => e.message);
+      assert.ok(err, 'onnxruntime refuses the operator');
+      assert.match(unsupportedOperatorMessage(err) ?? `unrecognised: ${err}`, pattern);
+    }
   });
 });
