@@ -4,13 +4,13 @@
 // so roles a text may not show (induction needs repetition) label the heads from then on.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import type { LoadedModel } from './modelFolder';
+import type { LoadedModel, ModelFolder } from './modelFolder';
 import type { ModelManager } from './modelManager';
 import type { Notifier } from './notifier';
 import type { PanelConnection } from './panelConnection';
 import { runRoles } from './shared/headLabels';
 import { ProbeScores, probeScoresProblem, probeTokens } from './shared/headProbe';
-import type { ProbeResultMessage } from './shared/protocol';
+import type { ProbeResultMessage, TokenInfo } from './shared/protocol';
 import { specialsFor } from './tokenize';
 
 export const PROBE_HEADS = 'attentionLens.probeHeads';
@@ -43,6 +43,20 @@ export function modelIdentity(loaded: LoadedModel): string {
   return JSON.stringify([m.modelFile, m.sizeBytes, Math.round(mtime), m.config.num_layers, m.config.num_heads]);
 }
 
+/** The probe for a model: its own special tokens around random ordinary tokens, twice over. */
+export function probeInput(model: Pick<ModelFolder, 'config' | 'tokenizer'>): TokenInfo[] {
+  const { config, tokenizer } = model;
+  const { prefix, suffix } = specialsFor(tokenizer, config);
+  const exclude = new Set<number>([...prefix, ...suffix].map((t) => t.id));
+  for (const id of Object.values(config.special_token_ids ?? {})) if (typeof id === 'number') exclude.add(id);
+  for (const name of Object.values(config.special_tokens)) {
+    const id = name === undefined ? undefined : tokenizer.tokenToId(name);
+    if (id !== undefined) exclude.add(id);
+  }
+  const vocabSize = Math.min(config.vocab_size ?? Infinity, tokenizer.maxId + 1);
+  return probeTokens({ vocabSize, exclude, prefix, suffix, maxTokens: config.max_tokens });
+}
+
 export class HeadProbeCommand {
   private nextId = 0;
   private readonly waiting = new Map<number, (m: ProbeResultMessage) => void>();
@@ -60,18 +74,10 @@ export class HeadProbeCommand {
       notifier.fail(`Attention Lens cannot probe heads: ${(e as Error).message}`);
       return undefined;
     }
-    const { config, tokenizer } = loaded.model;
-    let tokens;
+    const { config } = loaded.model;
+    let tokens: TokenInfo[];
     try {
-      const { prefix, suffix } = specialsFor(tokenizer, config);
-      const exclude = new Set<number>([...prefix, ...suffix].map((t) => t.id));
-      for (const id of Object.values(config.special_token_ids ?? {})) if (typeof id === 'number') exclude.add(id);
-      for (const name of Object.values(config.special_tokens)) {
-        const id = name === undefined ? undefined : tokenizer.tokenToId(name);
-        if (id !== undefined) exclude.add(id);
-      }
-      const vocabSize = Math.min(config.vocab_size ?? Infinity, tokenizer.maxId + 1);
-      tokens = probeTokens({ vocabSize, exclude, prefix, suffix, maxTokens: config.max_tokens });
+      tokens = probeInput(loaded.model);
     } catch (e) {
       notifier.fail(`Attention Lens cannot probe the heads of ${config.name}: ${(e as Error).message}`);
       return undefined;

@@ -86,8 +86,9 @@ export class HeadGrid {
   }
 
   /** Every head's role labels as badges (tooltip: score and meaning); the filter offers their kinds. */
-  setLabels(labels: HeadLabel[][][]): void {
+  setLabels(labels: HeadLabel[][][], probed: boolean): void {
     this.labels = labels;
+    this.filter.setSource(probed);
     this.boxes.forEach((row, l) => row.forEach((box, h) => {
       const ls = labels[l]?.[h] ?? [];
       const tags = box.lastElementChild as HTMLElement;

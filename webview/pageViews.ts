@@ -74,7 +74,7 @@ export class PageViews {
     const cur = state.current;
     if (!cur || !state.view) return;
     const roles = state.roles.forRun(cur.tokenRun);
-    parts.grid.setLabels(roles.labels);
+    parts.grid.setLabels(roles.labels, state.roles.probed);
     parts.controls.setHeadLabels(roles.labels[state.view.layer] ?? []);
   }
 

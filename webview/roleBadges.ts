@@ -28,6 +28,7 @@ export function labelsText(labels: readonly HeadLabel[]): string {
 export class RoleFilter {
   readonly el: HTMLElement;
   private readonly select: VscodeSingleSelect;
+  private readonly source: HTMLElement;
   private kinds = '';
   value: string | null = null;
 
@@ -45,7 +46,17 @@ export class RoleFilter {
       this.value = v === '' ? null : v;
       this.changed(this.value);
     });
-    this.el.append(label, this.select);
+    this.source = document.createElement('span');
+    this.source.className = 'role-source';
+    this.el.append(label, this.select, this.source);
+  }
+
+  /** Says where the roles come from: the probe (cached for this model) or this text alone. */
+  setSource(probed: boolean): void {
+    this.source.dataset.source = probed ? 'probe' : 'text';
+    this.source.textContent = probed
+      ? 'Roles from the probe input (cached for this model) and this text.'
+      : 'Roles from this text. Run "Attention Lens: Probe heads" to find induction and duplicate-token heads.';
   }
 
   /** Offers the kinds present in `labels` (per layer, per head), with how many heads each has. */

@@ -200,18 +200,6 @@ describe('tokenizer families: RoBERTa-style specials and a run cut to the model 
     assert.deepStrictEqual(mask && [mask.start, mask.end], [14, 21]);
   });
 
-  it('an added token with normalized: true is found in the normalized text (any case, under BERT lowercasing), as in Rust', async () => {
-    const j = JSON.parse(bertJson());
-    const id = Object.keys(j.model.vocab).length;
-    j.added_tokens.push({ id, content: 'Hello World', single_word: false, lstrip: false, rstrip: false, normalized: true, special: false });
-    const json = JSON.stringify(j);
-    const tok = new TextTokenizer(j);
-    const text = 'Say HELLO WORLD, hello world and HELLO   World.';
-    const tokens = tok.encode(text);
-    assertMatchesNative(text, tokens, await nativeEncode(nativeForOffsets(json), text));
-    assert.deepStrictEqual(tokens.filter((t) => t.id === id).map((t) => t.text), ['HELLO WORLD', 'hello world']);
-  });
-
   it('a window cut to the limit keeps [CLS] and [SEP] inside it, ids as the kept text on its own', () => {
     const tok = new TextTokenizer(JSON.parse(bertJson()));
     const text = Array.from({ length: 200 }, (_, i) => `word number ${i}.`).join(' ');

@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ExplanationMessage, ResultMessage, ToHost } from '../../../src/shared/protocol';
-import { explain } from '../../../src/shared/explain';
+import { referenceExplanation } from '../../support/referenceExplain';
 import { ui } from '../driverClient';
 import {
   assertBackend, assertSameLine, lensApi, modelFiles, nativeAttention, nextMessage, openSample, testPass, toRange,
@@ -65,7 +65,10 @@ describe(`Explain attention here (${process.env.ATTENTION_LENS_TEST_PASS} pass)`
     const { dir, config } = modelFiles(api);
     const ids = run.message.tokens.map((t) => t.id);
     const stack = await nativeAttention(dir, ids, config);
-    const reference = explain({ tokens: run.message.tokens, stack, config, focus });
+    // Prose is explained in words by default (the tokenizer's own word ids), each cited head with its role.
+    assert.ok(run.message.wordIds, 'the run carries no word ids');
+    assert.match(exp.lines[0], /In words: /);
+    const reference = referenceExplanation(run.message.tokens, stack, config, focus, { wordIds: run.message.wordIds });
     assert.match(exp.summary, /^it → \S+ (<1|\d+)%, /, `the summary names the top targets: ${exp.summary}`);
     assertSameLine(exp.summary, reference.summary);
     assert.strictEqual(exp.lines.length, reference.lines.length);
@@ -73,7 +76,7 @@ describe(`Explain attention here (${process.env.ATTENTION_LENS_TEST_PASS} pass)`
     // Mean of heads per layer, rollout, and the three heads on the top target are all there.
     assert.strictEqual(exp.lines.filter((l) => /^Layer \d+, mean of \d+ heads: it → /.test(l)).length, config.num_layers);
     assert.ok(exp.lines.some((l) => /^Rollout over layers/.test(l)));
-    assert.match(exp.lines.find((l) => l.startsWith('Heads with the most weight')) ?? '', /(layer \d+ head \d+[^,]*: (<1|\d+)%(, )?){3}/);
+    assert.match(exp.lines.find((l) => l.startsWith('Heads with the most weight')) ?? '', /(layer \d+ head \d+, [^;]+: (<1|\d+)%(; )?){3}/);
 
     // The panel shows those same lines to the user.
     const shown = await ui.webviewText('.explain li');
