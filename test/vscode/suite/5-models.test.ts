@@ -122,9 +122,22 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
       await vscode.commands.executeCommand(CMD.explain);
       const warm = await again;
       assert.strictEqual(warm.loadMs, 0);
-      timings.push(`${name} (${PASS} pass, ${res.backend}): first run load ${res.loadMs.toFixed(0)} ms + inference ${res.inferenceMs.toFixed(1)} ms; second run inference ${warm.inferenceMs.toFixed(1)} ms; ${n} tokens`);
+      timings.push(`${name} (${PASS} pass, ${res.backend}${res.backendReason ? ` — ${res.backendReason}` : ''}): first run load ${res.loadMs.toFixed(0)} ms + inference ${res.inferenceMs.toFixed(1)} ms; second run inference ${warm.inferenceMs.toFixed(1)} ms; ${n} tokens`);
     });
   }
+
+  itOnce('modelPath may name the .onnx file: onnx/model.onnx with the tokenizer and config one level up', async () => {
+    await closePanel(api);
+    const file = fx.llama.modelFile;
+    assert.strictEqual(path.relative(fx.llama.dir, file), path.join('onnx', 'model.onnx'));
+    await setModelPath(file);
+    await openWithCursorOnIt('model-file.md', `${SENTENCE}\n`);
+    const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
+    await vscode.commands.executeCommand(CMD.explain);
+    await result;
+    assert.strictEqual(api.model()?.bundled, false, api.lastError());
+    assert.strictEqual(api.model()?.dir, fx.llama.dir);
+  });
 
   itOnce('Choose model…: a path writes the user setting; the quick pick lists recent folders and the bundled model', async () => {
     await closePanel(api);
