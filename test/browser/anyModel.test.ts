@@ -19,6 +19,15 @@ import { PageServer, Panel, is, launchBrowser, openPanel, startServer } from './
 
 const TEXT = "The animal didn't cross the street because it was too tired.";
 
+/**
+ * How far the page may be from onnxruntime-node. On WASM the kernels are the CPU's: 1e-4. WGSL
+ * allows sin and cos an absolute error of 2^-11 (about 5e-4), and rotary positions (Llama) go
+ * through them, so on WebGPU that model's scores, and with them its attention, move by as much.
+ */
+function tolerance(backend: 'wasm' | 'webgpu', name: string): number {
+  return backend === 'webgpu' && name === 'llama' ? 2e-3 : 1e-4;
+}
+
 /** The ids and exact ranges from the Rust tokenizers library (the page only needs ids; ranges are T's tests). */
 async function tokens(dir: string): Promise<TokenInfo[]> {
   const t = tk.Tokenizer.fromFile(path.join(dir, 'tokenizer.json'));
@@ -109,7 +118,7 @@ function suite(backend: 'wasm' | 'webgpu'): void {
     });
 
     for (const name of ['gpt2', 'bert', 'llama']) {
-      it(`${name}: the page's attention equals onnxruntime-node's on the graph with its Softmax outputs (≤ 1e-4); rows sum to 1${name === 'bert' ? '' : '; no weight on later tokens'}`, async () => {
+      it(`${name}: the page's attention equals onnxruntime-node's on the graph with its Softmax outputs (≤ ${tolerance(backend, name)}); rows sum to 1${name === 'bert' ? '' : '; no weight on later tokens'}`, async () => {
         const f = fx[name];
         const config = await readDescription(await findModelFiles(f.dir));
         const toks = await tokens(f.dir);
@@ -141,7 +150,7 @@ function suite(backend: 'wasm' | 'webgpu'): void {
             }));
           });
           console.log(`      ${name}: max |page − onnxruntime-node| = ${worst.toExponential(2)}`);
-          assert.ok(worst <= 1e-4, `max diff ${worst}`);
+          assert.ok(worst <= tolerance(backend, name), `max diff ${worst}`);
         } finally {
           await panel.close();
         }
