@@ -7,9 +7,10 @@ import { sample } from './stats';
 
 export type NativeThreads = 'one' | 'default';
 
-function sessionOptions(threads: NativeThreads): ort.InferenceSession.SessionOptions {
+/** `count`: intra-op threads when 'one' is really n (the page's thread count when it is isolated). */
+function sessionOptions(threads: NativeThreads, count = 1): ort.InferenceSession.SessionOptions {
   return threads === 'one'
-    ? { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' }
+    ? { intraOpNumThreads: count, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' }
     : { graphOptimizationLevel: 'all' };
 }
 
@@ -39,10 +40,10 @@ export class NativeModel {
   private constructor(private readonly session: ort.InferenceSession, readonly threads: NativeThreads) {}
 
   /** A session on a model file or on model bytes (the pruned graph the page runs). */
-  static async open(model: string | Uint8Array, threads: NativeThreads): Promise<NativeModel> {
+  static async open(model: string | Uint8Array, threads: NativeThreads, count = 1): Promise<NativeModel> {
     const session = typeof model === 'string'
-      ? await ort.InferenceSession.create(model, sessionOptions(threads))
-      : await ort.InferenceSession.create(model, sessionOptions(threads));
+      ? await ort.InferenceSession.create(model, sessionOptions(threads, count))
+      : await ort.InferenceSession.create(model, sessionOptions(threads, count));
     return new NativeModel(session, threads);
   }
 

@@ -72,6 +72,14 @@ export interface Row {
    */
   vscode_cold_first_overlay_ms?: number | null;
   vscode_warm_first_overlay_ms?: number | null;
+  /**
+   * The page served cross-origin isolated (COOP/COEP, as in a VS Code started with --enable-coi):
+   * inference with its WASM threads, and onnxruntime-node with as many threads on the same graph.
+   */
+  wasm_isolated_ms?: number | null;
+  wasm_isolated_threads?: number | null;
+  native_same_threads_ms?: number | null;
+  wasm_isolated_native_ratio?: number | null;
   /** Another model than the bundled one (the big-model rows). */
   model?: string;
   notes?: string[];

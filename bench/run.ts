@@ -19,6 +19,7 @@ import { formatTable, formatTargets } from './table';
 import { checkTargets } from './targets';
 import { TextKind, describeSource } from './texts';
 import { benchBigModel, prepareBigModel } from './bigModel';
+import { benchThreads } from './threads';
 import { benchVsCode } from './vscode/launch';
 import { VsCodeSummary, fillRow, summarize } from './vscode/phase';
 import { measureTokenize } from './tokenizeBench';
@@ -276,6 +277,7 @@ async function pagePhases(x: Context, failures: string[]): Promise<void> {
     x.summary.chromium = browser.version();
     try {
       await phase('page WASM', failures, () => wasmPanelPhase(x, browser, server, natives));
+      await phase('page WASM, cross-origin isolated', failures, () => threadsPhase(x, natives));
       await phase('rendering', failures, () => renderPhase(x, browser, server));
     } finally {
       await browser.close();
@@ -307,6 +309,19 @@ async function bigModelPhase(x: Context): Promise<void> {
     await browser.close();
     await server.close();
   }
+}
+
+/** The page served cross-origin isolated: WASM threads, against onnxruntime-node with as many. */
+async function threadsPhase(x: Context, natives: Natives): Promise<void> {
+  const c = x.cases.find((k) => k.tokens === x.model.config.max_tokens && k.cappedAt === null);
+  if (!c) return;
+  const t = await benchThreads(c, natives.pruned.bytes, x.opts.runs, log);
+  x.summary.isolated = t;
+  const r = x.rows.get(c)!;
+  r.wasm_isolated_ms = t.isolated_wasm_ms;
+  r.wasm_isolated_threads = t.isolated_threads;
+  r.native_same_threads_ms = t.native_same_threads_ms;
+  r.wasm_isolated_native_ratio = t.ratio;
 }
 
 /** Runs one phase; a failure is recorded (its figures stay null) and the others still run. */

@@ -18,7 +18,8 @@ export function makeNonce(): string {
 
 /**
  * The policy: nothing by default; images, styles, fonts and fetches (the model and the .wasm)
- * only from the webview's resource origin; scripts only with the nonce; WebAssembly compilation
+ * only from the webview's resource origin; scripts only with the nonce; workers only from the
+ * resource origin or blob: (onnxruntime's WASM threads); WebAssembly compilation
  * allowed ('wasm-unsafe-eval', which onnxruntime-web needs) but not eval.
  */
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
@@ -29,6 +30,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
     `connect-src ${cspSource}`,
     `font-src ${cspSource}`,
+    // WASM threads (only where the page is cross-origin isolated): onnxruntime starts its workers
+    // from its own .mjs in dist/webview, or from a blob: copy of it when that is cross-origin.
+    `worker-src ${cspSource} blob:`,
   ].join('; ');
 }
 

@@ -38,7 +38,14 @@ export interface ServeOptions {
   repoRoot?: string;
   /** More folders to serve, e.g. ['/models/other/', '/abs/path']. */
   extraMounts?: [string, string][];
+  /**
+   * Serve every response with COOP/COEP headers, so the page is cross-origin isolated
+   * (crossOriginIsolated, SharedArrayBuffer: WASM threads), as a VS Code started with --enable-coi.
+   */
+  isolated?: boolean;
 }
+
+const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 /** Starts the page server on 127.0.0.1 (a free port). The page is at `${origin}/`. */
 export async function startServer(opts: ServeOptions = {}): Promise<PageServer> {
@@ -50,6 +57,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<PageServer> 
   const requests: string[] = [];
   let origin = '';
   const server = http.createServer((req, res) => {
+    if (opts.isolated) for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(url.pathname);
     if (url.pathname === '/favicon.ico') {

@@ -10,7 +10,7 @@ describe('webview HTML', () => {
   it('has exactly the strict policy', () => {
     assert.strictEqual(
       contentSecurityPolicy(SOURCE, 'N0nce'),
-      `default-src 'none'; img-src ${SOURCE} data: blob:; style-src ${SOURCE} 'nonce-N0nce'; script-src 'nonce-N0nce' 'wasm-unsafe-eval'; connect-src ${SOURCE}; font-src ${SOURCE}`,
+      `default-src 'none'; img-src ${SOURCE} data: blob:; style-src ${SOURCE} 'nonce-N0nce'; script-src 'nonce-N0nce' 'wasm-unsafe-eval'; connect-src ${SOURCE}; font-src ${SOURCE}; worker-src ${SOURCE} blob:`,
     );
     assert.ok(html.includes(`content="${contentSecurityPolicy(SOURCE, nonce)}"`));
   });
