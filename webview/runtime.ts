@@ -57,7 +57,9 @@ export function startRuntime(kind: RuntimeKind, wasmBase: string): Promise<Runti
 async function start(kind: RuntimeKind, wasmBase: string): Promise<Runtime> {
   const t0 = performance.now();
   // Two separate chunks: a page imports only the one it uses.
-  const ort: OrtModule = kind === 'webgpu' ? await import('onnxruntime-web/webgpu') : await import('onnxruntime-web/wasm');
+  // onnxruntime-web's main entry is the .jsep build (WebGPU + WASM); its '/webgpu' entry is the
+  // asyncify build, which needs files esbuild.js does not ship.
+  const ort: OrtModule = kind === 'webgpu' ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm');
   const threads = wasmThreads(self.crossOriginIsolated === true, navigator.hardwareConcurrency || 1);
   ort.env.wasm.wasmPaths = wasmBase;
   ort.env.wasm.numThreads = threads;

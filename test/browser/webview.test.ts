@@ -75,6 +75,9 @@ async function exportJson(panel: Panel): Promise<ExportedJson> {
   return JSON.parse(save.data) as ExportedJson;
 }
 
+/** SwiftShader is a software adapter, which auto does not use (test/browser/backendAuto.test.ts): WebGPU is asked for by name. */
+const PREFERENCE = { wasm: 'auto', webgpu: 'webgpu' } as const;
+
 function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
   describe(`webview in Chromium on ${name === 'wasm' ? 'WASM (started without WebGPU)' : 'WebGPU (SwiftShader)'}`, function () {
     this.timeout(180_000);
@@ -99,7 +102,7 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
       browser = await launchBrowser({ webgpu: name === 'webgpu' });
       panel = await openPanel(browser, server);
       await panel.waitFor(is.ready);
-      await panel.send(initMessage(server, 'auto'));
+      await panel.send(initMessage(server, PREFERENCE[name]));
       await panel.send(runMessage(1, tokens, focus, true));
       result = await panel.waitFor(is.result, { timeoutMs: 150_000 });
     });
@@ -203,7 +206,7 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
         await panel.close();
         panel = await openPanel(browser, server);
         await panel.waitFor(is.ready);
-        await panel.send(initMessage(server, 'auto'));
+        await panel.send(initMessage(server, PREFERENCE[name]));
         await panel.send(runMessage(1, tokens, focus, false));
         assert.strictEqual((await panel.waitFor(is.result, { timeoutMs: 150_000 })).backend, 'webgpu');
         const from = await panel.count();
@@ -218,7 +221,7 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
         // what the host does on reload: load the page again (VS Code keeps the webview state), init, run
         await panel.page.reload();
         await panel.waitFor(is.ready, { from: 0 });
-        await panel.send(initMessage(server, 'auto'));
+        await panel.send(initMessage(server, PREFERENCE[name]));
         await panel.send(runMessage(2, tokens, focus, false));
         const r = await panel.waitFor(is.result, { timeoutMs: 120_000 });
         assert.strictEqual(r.backend, 'wasm');
@@ -356,7 +359,7 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
       await panel.page.reload();
       await panel.waitFor(is.ready, { from: 0 });
       const from = await panel.count();
-      await panel.send(initMessage(server, 'auto'));
+      await panel.send(initMessage(server, PREFERENCE[name]));
       await panel.send(runMessage(20, tokens, focus, false));
       await panel.waitFor(is.result, { from });
       const json = await exportJson(panel);
