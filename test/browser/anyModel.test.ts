@@ -21,11 +21,12 @@ const TEXT = "The animal didn't cross the street because it was too tired.";
 
 /**
  * How far the page may be from onnxruntime-node. On WASM the kernels are the CPU's: 1e-4. WGSL
- * allows sin and cos an absolute error of 2^-11 (about 5e-4), and rotary positions (Llama) go
- * through them, so on WebGPU that model's scores, and with them its attention, move by as much.
+ * allows sin and cos an absolute error of 2^-11, and rotary positions (Llama) go through them:
+ * in PyTorch, cos/sin off by that much move this fixture's attention by up to 3e-3 (SwiftShader
+ * was seen 5e-4 off). A wrong layer, head or token would be off by far more.
  */
 function tolerance(backend: 'wasm' | 'webgpu', name: string): number {
-  return backend === 'webgpu' && name === 'llama' ? 2e-3 : 1e-4;
+  return backend === 'webgpu' && name === 'llama' ? 5e-3 : 1e-4;
 }
 
 /** The ids and exact ranges from the Rust tokenizers library (the page only needs ids; ranges are T's tests). */
