@@ -95,6 +95,14 @@ describe('tokenize: the default tokenizer', () => {
     });
   }
 
+  it('gives each token its word: the ByteLevel pre-tokenizer\'s pieces, as the Rust library numbers them', async () => {
+    for (const [, text] of cases) {
+      if (text.includes('\ud800')) continue;
+      const enc = await nat.encode(text, null, { addSpecialTokens: false });
+      assert.deepStrictEqual(tok.encodeWords(text).wordIds, enc.getWordIds(), `word ids of ${JSON.stringify(text)}`);
+    }
+  });
+
   it('splits a rare character over byte tokens and gives it to the first', () => {
     // Rare 4-byte characters: an 8k-merge tokenizer has no whole token for at least one of them.
     const split = ['😀', '𠀋', '𓀀', '🜁', '𝄞'].filter((c) => tok.encode(c).length > 1);
