@@ -10,15 +10,25 @@ import type { ModelConfig } from '../src/shared/modelConfig';
 /** A model the page cannot use: the message names what is wrong (webview/inference.ts re-exports it). */
 export class ModelContractError extends Error {}
 
-/** How a model's URI is named in messages: model.onnx, or onnx/model.onnx in a Hugging Face ONNX repository. */
+/**
+ * How a model's URI is named in messages: model.onnx, or onnx/model.onnx in a Hugging Face ONNX
+ * repository. The URI is a webview resource URL or a chunked transfer's key (a file path inside).
+ */
 export function graphFileName(modelUri: string): string {
+  let p = modelUri;
   try {
-    const parts = new URL(modelUri).pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    const last = parts.pop() ?? 'model.onnx';
-    return parts.pop() === 'onnx' ? `onnx/${last}` : last;
+    p = new URL(modelUri).pathname;
   } catch {
-    return 'model.onnx';
+    // not a URL: the path as it is
   }
+  try {
+    p = decodeURIComponent(p);
+  } catch {
+    // a stray % sign: leave it encoded
+  }
+  const parts = p.split(/[\\/]/).filter(Boolean);
+  const last = parts.pop() ?? 'model.onnx';
+  return parts.pop() === 'onnx' ? `onnx/${last}` : last;
 }
 
 /** The graph to run: attention exposed, cut to it; throws ModelContractError saying what is wrong. */

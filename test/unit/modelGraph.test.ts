@@ -30,6 +30,9 @@ describe('webview/modelGraph', () => {
     assert.strictEqual(graphFileName('https://file+.vscode-resource.vscode-cdn.net/home/u/tiny-llama/onnx/model_quantized.onnx'), 'onnx/model_quantized.onnx');
     assert.strictEqual(graphFileName('http://127.0.0.1:9/fixtures/gpt2/model.onnx'), 'model.onnx');
     assert.strictEqual(graphFileName('http://127.0.0.1:9/m/my%20model.onnx'), 'my model.onnx');
+    // a large model's chunked transfer key (src/models/modelTransfer.ts): size-mtime-path, URI-encoded
+    assert.strictEqual(graphFileName(`attention-lens-chunks:${encodeURIComponent('498938357-1764249-/home/u/gpt2/onnx/model.onnx')}`), 'onnx/model.onnx');
+    assert.strictEqual(graphFileName(`attention-lens-chunks:${encodeURIComponent('5-1-C:\\models\\gpt2\\model.onnx')}`), 'model.onnx');
   });
 
   it('keeps queries and keys only when they give back the attention', () => {
