@@ -139,6 +139,37 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
     assert.strictEqual(api.model()?.dir, fx.llama.dir);
   });
 
+  itOnce('attention-lens.json beside a downloaded folder names the model and its heads', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-lens-named-'));
+    try {
+      fs.cpSync(fx.gpt2.dir, dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'attention-lens.json'), JSON.stringify({
+        name: 'My small GPT', named_heads: [{ name: 'previous token', layer: 1, head: 2 }],
+      }));
+      await closePanel(api);
+      await setModelPath(dir);
+      await openWithCursorOnIt('model-named.md', `${SENTENCE}\n`);
+      const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
+      await vscode.commands.executeCommand(CMD.explain);
+      await result;
+      assert.strictEqual(api.model()?.name, 'My small GPT', api.lastError());
+      const title = await until('the header title', async () => {
+        const t = (await ui.webviewText('header h1'))[0] ?? '';
+        return t.includes('My small GPT') ? t : null;
+      });
+      assert.match(title, /Attention Lens — My small GPT/);
+      // The named head carries its name in the heads grid.
+      const named = await until('the named head\'s badge', async () => {
+        const t = (await ui.webviewEval('.grid', 'Array.from(document.querySelectorAll("#badges-1-2 .badge.named"), (b) => b.title).join("|")')) as string;
+        return t.includes('previous token') ? t : null;
+      });
+      assert.match(named, /previous token/);
+    } finally {
+      await setModelPath(undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   itOnce('Choose model…: a path writes the user setting; the quick pick lists recent folders and the bundled model', async () => {
     await closePanel(api);
     const byArg = await vscode.commands.executeCommand<{ modelPath: string } | undefined>(CMD.choose, fx.gpt2.dir);
