@@ -1,38 +1,84 @@
 #!/usr/bin/env bash
-# Rebuilds the bundled model from packages: corpus → tokenizer → training → ONNX export → checks →
-# probes → model card. One command:
-#   bash models/recipe/build.sh                  # the default model, ~2 h of CPU training
-#   bash models/recipe/build.sh --tiny --out DIR # the smoke test's size, under 2 minutes
-# Options: --minutes N (training budget), --resume (continue WORK's checkpoint), --work DIR, --out DIR.
+# Rebuilds a bundled model from packages: corpus → labelled generated text → tokenizer → labelled rows →
+# training with the auxiliary head losses → fp16 ONNX export → checks → probes → model card. One command:
+#   bash models/recipe/build.sh --architecture causal --init models/default --minutes 35     # the bundled decoder
+#   bash models/recipe/build.sh --architecture bidirectional --init models/default --minutes 75  # the bundled encoder
+#   bash models/recipe/build.sh --tiny --architecture bidirectional --out DIR                 # the smoke test's size
+# Options: --minutes N (training budget), --resume (continue WORK's checkpoint), --work DIR, --out DIR,
+# --init DIR (start from a model folder's weights; a causal model keeps its tokenizer, an encoder maps them to
+# its own vocabulary), --threads N. Without --init the model trains from random weights.
+# A GPU machine: prepare here, then gpu_train.sh (see models/README.md).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-work="$here/work"; out="$root/models/default"; config=default; minutes=125; vocab=8192; tiny=(); resume=""
+arch=causal; work=""; out=""; minutes=35; tiny=(); resume=""; init=""; config=default; threads=2
 while [ $# -gt 0 ]; do
   case "$1" in
-    --tiny) config=tiny; minutes=0.3; vocab=1024; tiny=(--tiny) ;;
+    --architecture) arch="$2"; shift ;;
+    --tiny) tiny=(--tiny); minutes=0.2; config=tiny ;;
     --minutes) minutes="$2"; shift ;;
     --work) work="$2"; shift ;;
     --out) out="$2"; shift ;;
+    --init) init="$(cd "$2" && pwd)"; shift ;;
+    --threads) threads="$2"; shift ;;
     --resume) resume=--resume ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
+case "$arch" in causal|bidirectional) ;; *) echo "--architecture is causal or bidirectional, not $arch" >&2; exit 2 ;; esac
+[ "$arch" = bidirectional ] && [ "$config" = default ] && config=encoder
+work="${work:-$here/work}"
+out="${out:-$root/models/$([ "$arch" = causal ] && echo default || echo encoder)}"
+name="attention-lens-$([ "$arch" = causal ] && echo default || echo encoder)"
 PY=/usr/bin/python3  # Debian's python3-torch lives there, not in the python3 first on PATH
 if ! $PY -c 'import torch, onnx' 2>/dev/null; then
   echo "needs Debian's python3-torch, python3-onnx and libopenblas0-openmp: apt-get install -y python3-torch python3-onnx libopenblas0-openmp" >&2
   exit 1
 fi
-mkdir -p "$work" "$out"
+data="$work/data-$arch"; run="$work/run-$arch"
+mkdir -p "$work" "$out" "$data" "$run"
 export NODE_PATH="$root/node_modules"
+export RECIPE_DOWNLOADS="${RECIPE_DOWNLOADS:-$work/downloads}"
 step() { echo "== $1 ($(date +%T))" >&2; }
-step corpus;    $PY "$here/gather_corpus.py" --work "$work" "${tiny[@]}"
-step tokenizer; node "$here/tokenize_corpus.js" "$work" "$vocab" ${resume:+--keep-tokenizer}
-step train;     (cd "$here" && $PY train.py --work "$work" --config "$config" --minutes "$minutes" $resume)
-step export;    (cd "$here" && $PY export.py --work "$work" --out "$out")
-step check;     node "$here/check_export.js" "$work" "$out"
-step probes;    $PY "$here/make_probes.py"
-step evaluate;  node "$here/evaluate.js" "$work" "$out"
-step card;      node "$here/write_card.js" "$work" "$out"
+n_agree=150000; n_wino=80000
+[ ${#tiny[@]} -gt 0 ] && n_agree=1500 && n_wino=800
+[ -f "$work/corpus/SOURCES.json" ] || { step corpus; $PY "$here/gather_corpus.py" --work "$work" "${tiny[@]}"; }
+[ -f "$work/aux/agree.jsonl" ] || { step "generated text"; $PY "$here/make_aux_text.py" --work "$work" --agree $n_agree --wino $n_wino; }
+ln -sfn ../corpus "$data/corpus"
+step tokenizer
+if [ "$arch" = causal ] && [ -n "$init" ]; then   # a fine-tuned decoder keeps its vocabulary
+  cp "$init/tokenizer.json" "$data/tokenizer.json"
+  node "$here/tokenize_corpus.js" "$data" 0 --keep-tokenizer
+elif [ "$arch" = causal ]; then
+  node "$here/tokenize_corpus.js" "$data" "$([ ${#tiny[@]} -gt 0 ] && echo 1024 || echo 8192)" ${resume:+--keep-tokenizer}
+else
+  node "$here/tokenize_corpus.js" "$data" "$([ ${#tiny[@]} -gt 0 ] && echo 1024 || echo 16384)" --prose-weight 3 --mask ${resume:+--keep-tokenizer}
+fi
+node "$here/word_share.js" "$data/tokenizer.json" "$work/corpus/train_prose.txt" 5000 > "$data/word_share.json"
+T=$($PY -c "import sys; sys.path.insert(0, '$here'); from model import CONFIGS; print(CONFIGS['$config']['max_tokens'])")
+step "labelled rows"
+node "$here/aux_encode.js" text "$data/tokenizer.json" "$work/aux/agree.jsonl" 128 "$data/agree"
+[ "$arch" = bidirectional ] && node "$here/aux_encode.js" text "$data/tokenizer.json" "$work/aux/wino.jsonl" 128 "$data/wino"
+node "$here/aux_encode.js" code "$data/tokenizer.json" "$work/corpus/train_code.txt" "$T" "$data/code"
+initargs=()
+if [ -n "$init" ]; then
+  initargs=(--init "$init")
+  if [ "$arch" = bidirectional ]; then
+    node "$here/vocab_map.js" "$data/tokenizer.json" "$init/tokenizer.json" "$data/vocab_map.json"
+    initargs+=(--vocab-map "$data/vocab_map.json")
+  fi
+fi
+step train
+lr=$([ -n "$init" ] && echo 5e-4 || echo 1e-3)
+heads='{"pronoun": [3, 5], "code": [3, 1]}'
+[ "$config" = tiny ] && heads='{"pronoun": [1, 0], "code": [1, 1]}'
+(cd "$here" && OMP_NUM_THREADS=$threads $PY train_aux.py --work "$run" --data "$data" --architecture "$arch" --config "$config" \
+  --minutes "$minutes" --lr "$lr" --threads "$threads" --heads "$heads" "${initargs[@]}" $resume)
+step export;   (cd "$here" && $PY export.py --work "$run" --out "$out" --name "$name" --fp16)
+cp "$data/tokenizer.json" "$out/tokenizer.json"
+step check;    node "$here/check_export.js" "$run" "$out"
+step probes;   $PY "$here/make_probes.py"
+step evaluate; node "$here/evaluate.js" "$run" "$out" "$data/ids"
+step card;     node "$here/write_card.js" "$run" "$out" "$data" "$work/corpus" "$work/aux"
 step done

@@ -1,6 +1,7 @@
-// Scores an exported model: perplexity on the held-out splits, and every head on the pronoun and
-// code probes. Writes WORK/eval.json and names the best heads in MODEL_DIR/config.json.
-// Usage: node evaluate.js WORK MODEL_DIR
+// Scores an exported model: perplexity on the held-out splits (an encoder: masked-token perplexity, every
+// 7th token masked), and every head on the pronoun and code probes. Writes WORK/eval.json. A model whose
+// config.json lists trained_heads keeps its named heads; otherwise the best heads are named there.
+// Usage: node evaluate.js WORK MODEL_DIR [IDS_DIR]
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -45,6 +46,7 @@ async function scoreProbe(sess, tok, cfg, items) {
       const sum = (idx) => idx.reduce((s, j) => s + a[row + j], 0);
       const win = sum(ant) > sum(oth) ? 1 : 0;
       hd.byKind[it.kind] = (hd.byKind[it.kind] || 0) + win;
+      if (it.kind === 'seeds') (hd.seeds = hd.seeds || []).push({ text: it.text, antecedent: sum(ant), other: sum(oth) });
     }
   }
   const total = items.length;
@@ -54,7 +56,7 @@ async function scoreProbe(sess, tok, cfg, items) {
   return {
     items: total, counts,
     recency: Object.values(recency).reduce((a, b) => a + b, 0) / total, recencyByKind: share(recency),
-    heads: heads.map((h) => ({ layer: h.layer, head: h.head, score: h.score, byKind: share(h.byKind) })),
+    heads: heads.map((h) => ({ layer: h.layer, head: h.head, score: h.score, byKind: share(h.byKind), seeds: h.seeds })),
   };
 }
 
@@ -66,22 +68,30 @@ function logSoftmaxAt(logits, off, V, target) {
   return logits[off + target] - m - Math.log(s);
 }
 
-async function perplexity(sess, file, T, windows) {
+async function perplexity(sess, file, T, windows, maskId) {
   const buf = fs.readFileSync(file);
   const ids = new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
   const n = Math.min(windows, Math.floor((ids.length - 1) / T));
   let nll = 0; let count = 0;
   for (let w = 0; w < n; w++) {
     const x = Array.from(ids.subarray(w * T, w * T + T + 1));
-    const out = await runAttention(sess, x.slice(0, T));
-    const V = out.logits.dims[2];
-    for (let t = 0; t < T; t++) { nll -= logSoftmaxAt(out.logits.data, t * V, V, x[t + 1]); count++; }
+    if (maskId === undefined) {
+      const out = await runAttention(sess, x.slice(0, T));
+      const V = out.logits.dims[2];
+      for (let t = 0; t < T; t++) { nll -= logSoftmaxAt(out.logits.data, t * V, V, x[t + 1]); count++; }
+    } else { // masked-token perplexity: every 7th token hidden behind <|mask|>
+      const input = x.slice(0, T).map((id, t) => (t % 7 === 3 ? maskId : id));
+      const out = await runAttention(sess, input);
+      const V = out.logits.dims[2];
+      for (let t = 3; t < T; t += 7) { nll -= logSoftmaxAt(out.logits.data, t * V, V, x[t]); count++; }
+    }
   }
-  return { ppl: Math.exp(nll / count), tokens: count };
+  return { ppl: Math.exp(nll / count), tokens: count, masked: maskId !== undefined };
 }
 
 async function main() {
-  const [work, modelDir] = process.argv.slice(2);
+  const [work, modelDir, idsArg] = process.argv.slice(2);
+  const idsDir = idsArg || path.join(work, 'ids');
   const cfgPath = path.join(modelDir, 'config.json');
   const cfg = JSON.parse(fs.readFileSync(cfgPath, 'utf8'));
   const sess = await ort.InferenceSession.create(path.join(modelDir, 'model.onnx'));
@@ -90,15 +100,25 @@ async function main() {
   const pronoun = await scoreProbe(sess, tok, cfg, JSON.parse(fs.readFileSync(path.join(probes, 'pronoun.json'), 'utf8')));
   const code = await scoreProbe(sess, tok, cfg, JSON.parse(fs.readFileSync(path.join(probes, 'code.json'), 'utf8')));
   const ppl = {};
-  for (const kind of ['prose', 'code', 'synth']) {
-    const f = path.join(work, 'ids', `val_${kind}.bin`);
-    if (fs.existsSync(f)) ppl[kind] = await perplexity(sess, f, Math.min(cfg.max_tokens, 512), 24);
+  const tokJson = JSON.parse(fs.readFileSync(path.join(modelDir, 'tokenizer.json'), 'utf8'));
+  const maskId = cfg.architecture === 'bidirectional' ? tokJson.model.vocab['<|mask|>'] : undefined;
+  for (const kind of ['prose', 'code']) {
+    const f = path.join(idsDir, `val_${kind}.bin`);
+    if (fs.existsSync(f)) ppl[kind] = await perplexity(sess, f, Math.min(cfg.max_tokens, 512), 24, maskId);
   }
+  const pct = (x) => `${(100 * x).toFixed(1)}%`;
   const result = { pronoun, code, perplexity: ppl };
   fs.writeFileSync(path.join(work, 'eval.json'), JSON.stringify(result, null, 1));
-  cfg.heads = { pronoun: [pronoun.heads[0].layer, pronoun.heads[0].head], code: [code.heads[0].layer, code.heads[0].head] };
-  fs.writeFileSync(cfgPath, JSON.stringify(cfg, null, 2) + '\n');
-  const pct = (x) => `${(100 * x).toFixed(1)}%`;
+  if (!cfg.trained_heads) {
+    cfg.heads = { pronoun: [pronoun.heads[0].layer, pronoun.heads[0].head], code: [code.heads[0].layer, code.heads[0].head] };
+    fs.writeFileSync(cfgPath, JSON.stringify(cfg, null, 2) + '\n');
+  }
+  const named = (r, lh) => r.heads.find((h) => h.layer === lh[0] && h.head === lh[1]);
+  for (const [role, r] of [['pronoun', pronoun], ['code', code]]) {
+    const h = named(r, cfg.heads[role]);
+    console.log(`${role} head L${h.layer}H${h.head}${cfg.trained_heads ? ' (trained)' : ''}: ${pct(h.score)} ${JSON.stringify(h.byKind)}; recency ${JSON.stringify(r.recencyByKind)}`);
+    if (h.seeds) for (const sd of h.seeds) console.log(`  ${sd.text} antecedent ${sd.antecedent.toFixed(3)} other ${sd.other.toFixed(3)}`);
+  }
   console.log(`perplexity: ${Object.entries(ppl).map(([k, v]) => `${k} ${v.ppl.toFixed(1)}`).join(', ')}`);
   console.log(`pronoun probe (${pronoun.items}): best L${pronoun.heads[0].layer}H${pronoun.heads[0].head} ${pct(pronoun.heads[0].score)} ${JSON.stringify(pronoun.heads[0].byKind)}; recency ${pct(pronoun.recency)}`);
   console.log(`code probe (${code.items}): best L${code.heads[0].layer}H${code.heads[0].head} ${pct(code.heads[0].score)}; recency ${pct(code.recency)}`);

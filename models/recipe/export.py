@@ -3,6 +3,8 @@
 
 Outputs: logits [b, seq, vocab]; attentions.{i} [b, heads, seq, seq]; queries.{i}, keys.{i}
 [b, heads, seq, head_dim]. Input: input_ids int64 [b, seq], seq dynamic up to max_tokens.
+--fp16 stores the weights as fp16 with a Cast to fp32 in the graph (half the file; every computation,
+attention included, stays fp32); the PyTorch reference then uses the same rounded weights.
 """
 import argparse, json, os, shutil
 import numpy as np
@@ -21,17 +23,39 @@ class Export(torch.nn.Module):
         return (logits, *atts, *qs, *ks)
 
 
+def weights_to_fp16(m):
+    """Every fp32 initializer becomes fp16, read through a Cast back to fp32 under its old name."""
+    from onnx import TensorProto, helper, numpy_helper
+    casts, inits = [], []
+    for init in m.graph.initializer:
+        if init.data_type != TensorProto.FLOAT:
+            inits.append(init); continue
+        arr = numpy_helper.to_array(init).astype(np.float16)
+        inits.append(numpy_helper.from_array(arr, init.name + ".fp16"))
+        casts.append(helper.make_node("Cast", [init.name + ".fp16"], [init.name], to=TensorProto.FLOAT, name="cast_" + init.name))
+    del m.graph.initializer[:]
+    m.graph.initializer.extend(inits)
+    nodes = list(m.graph.node)
+    del m.graph.node[:]
+    m.graph.node.extend(casts + nodes)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", default="attention-lens-default")
+    ap.add_argument("--fp16", action="store_true")
     a = ap.parse_args()
     ck = torch.load(os.path.join(a.work, "ckpt.pt"), map_location="cpu")
     cfg = ck["cfg"]
     gpt = GPT(**cfg)
     gpt.load_state_dict(ck["model"])
     gpt.eval()
+    if a.fp16:  # the shipped weights are these rounded ones: the reference must use them too
+        with torch.no_grad():
+            for p in gpt.parameters():
+                p.copy_(p.half().float())
     L = cfg["n_layer"]
     names = ["logits"] + [f"attentions.{i}" for i in range(L)] + [f"queries.{i}" for i in range(L)] + [f"keys.{i}" for i in range(L)]
     os.makedirs(a.out, exist_ok=True)
@@ -44,6 +68,9 @@ def main():
         torch.onnx.export(Export(gpt), (dummy,), path, input_names=["input_ids"], output_names=names,
                           dynamic_axes=dyn, opset_version=14, do_constant_folding=False)  # folding would store the tied embedding twice
     m = onnx.load(path)
+    if a.fp16:
+        weights_to_fp16(m)
+        onnx.save(m, path)
     onnx.checker.check_model(m)
     # reference attentions from PyTorch on random inputs; check_export.js compares onnxruntime's
     ref_dir = os.path.join(a.work, "export_ref")
@@ -57,23 +84,28 @@ def main():
     print(f"exported {os.path.getsize(path) / 1e6:.1f} MB to {path}")
     state = dict(ck["state"], params=sum(p.numel() for p in gpt.parameters()), cfg=cfg)
     json.dump(state, open(os.path.join(a.work, "train_state.json"), "w"), indent=1)
-    shutil.copy(os.path.join(a.work, "tokenizer.json"), os.path.join(a.out, "tokenizer.json"))
+    if os.path.exists(os.path.join(a.work, "tokenizer.json")):  # build.sh copies the data's tokenizer itself
+        shutil.copy(os.path.join(a.work, "tokenizer.json"), os.path.join(a.out, "tokenizer.json"))
     conf_path = os.path.join(a.out, "config.json")
     old = json.load(open(conf_path)) if os.path.exists(conf_path) else {}
+    trained = ck["state"].get("heads")  # train_aux.py's heads: named and trained
+    causal = cfg.get("causal", True)
     conf = {
         "name": a.name,
-        "architecture": "causal",
+        "architecture": "causal" if causal else "bidirectional",
         "num_layers": L,
         "num_heads": cfg["n_head"],
         "hidden_size": cfg["d_model"],
         "head_dim": cfg["d_model"] // cfg["n_head"],
         "vocab_size": cfg["vocab_size"],
         "max_tokens": cfg["max_tokens"],
-        "special_tokens": {"bos": "<|endoftext|>", "eos": "<|endoftext|>"},
+        "special_tokens": {"bos": "<|endoftext|>", "eos": "<|endoftext|>", **({} if causal else {"mask": "<|mask|>"})},
         "prepend_bos": True,
         "outputs": {"queries": True, "keys": True},
-        "heads": old.get("heads", {}),
+        "heads": trained or old.get("heads", {}),
     }
+    if trained:
+        conf["trained_heads"] = sorted(trained)
     json.dump(conf, open(conf_path, "w"), indent=2)
 
 

@@ -1,13 +1,29 @@
 #!/usr/bin/env python3
-"""Writes the probes the card is scored on: probes/pronoun.json and probes/code.json.
+"""Writes the probes the cards are scored on: probes/pronoun.json and probes/code.json.
 Each item: text, the query span ("pronoun": the pronoun, or the later use of an identifier),
-the antecedent span and the other candidate's span (character offsets), and its kind."""
+the antecedent span and the other candidate's span (character offsets), and its kind:
+  agreement         gender or number decides; held-out names, nouns and frames (pronoun_gen.py)
+  winograd          only meaning decides, the cue after the pronoun; held-out nouns and frames (winograd_gen.py)
+  winograd-classic  the classic hand-written items of coref_text.py (their nouns are not in training)
+  seeds             the seeds' pair: "The animal didn't cross the street because it was too tired / wide"
+"""
 import json, os, sys
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
 from coref_text import pronoun_probe
 from code_probe import code_probe
+from lexicon import Lexicon
+from pronoun_gen import agreement_probe
+from winograd_gen import winograd_probe
 
-out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probes")
+downloads = os.environ.get("RECIPE_DOWNLOADS") or os.path.join(here, "work", "downloads")
+lex = Lexicon(downloads)
+classic = [it for it in pronoun_probe() if it["kind"] == "winograd"]
+for it in classic:
+    it["kind"] = "seeds" if "animal didn't cross the street" in it["text"] else "winograd-classic"
+items = agreement_probe(lex) + winograd_probe(lex) + classic
+out = os.path.join(here, "probes")
 os.makedirs(out, exist_ok=True)
-json.dump(pronoun_probe(), open(os.path.join(out, "pronoun.json"), "w"), indent=1)
+json.dump(items, open(os.path.join(out, "pronoun.json"), "w"), indent=1)
 json.dump(code_probe(), open(os.path.join(out, "code.json"), "w"), indent=1)
+print({k: sum(1 for i in items if i["kind"] == k) for k in ("agreement", "winograd", "winograd-classic", "seeds")})
