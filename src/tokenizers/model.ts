@@ -38,7 +38,7 @@ export class WordModel {
     if (!model || word.text.length === 0) return [];
     const bytes = utf8(word.text);
     const input = this.byteLevel ? bytesToByteLevel(bytes) : word.text;
-    const pieces = model([input]);
+    const pieces = this.unigramByteFallback(model([input]));
     const lengths = this.pieceLengths(pieces, bytes);
     // unitAt[b]: the unit where the character holding byte b starts; first[b]: b starts it.
     const unitAt = new Int32Array(bytes.length + 1);
@@ -73,6 +73,19 @@ export class WordModel {
     });
     if (pos !== bytes.length) throw new AlignmentError(`the tokens of ${JSON.stringify(word.text)} cover ${pos} of its ${bytes.length} bytes`);
     return out;
+  }
+
+  /**
+   * Unigram with byte_fallback: text the vocabulary lacks becomes its <0xNN> byte tokens, as in the
+   * Rust library (the JS library leaves it unknown).
+   */
+  private unigramByteFallback(pieces: string[]): string[] {
+    if (this.type !== 'Unigram' || !this.byteFallback) return pieces;
+    return pieces.flatMap((p) => {
+      if (this.tok.token_to_id(p) !== undefined) return [p];
+      const bytes = [...utf8(p)].map((b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
+      return bytes.every((b) => this.tok.token_to_id(b) !== undefined) ? bytes : [p];
+    });
   }
 
   /** The bytes each token spells, checked against the word; the unknown token takes what is left. */

@@ -124,6 +124,15 @@ export function unigramJson(): string {
   return JSON.stringify(json);
 }
 
+/** The Unigram tokenizer with byte fallback: the 256 <0xNN> pieces added, unknown text spelled in bytes. */
+export function unigramByteFallbackJson(unigram: string): string {
+  const json = JSON.parse(unigram) as Record<string, unknown>;
+  const model = json.model as { vocab: [string, number][]; byte_fallback: boolean };
+  for (let b = 0; b < 256; b++) model.vocab.push([`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`, -20]);
+  model.byte_fallback = true;
+  return JSON.stringify(json);
+}
+
 export interface NativeEncoding {
   ids: number[];
   spans: { start: number; end: number }[];

@@ -10,7 +10,7 @@ import { TokenInfo } from '../../src/shared/protocol';
 import { TextTokenizer, TokenizerFamily, tokenizeForModel } from '../../src/tokenize';
 import {
   HARD_CASES, NativeEncoding, ROOT, bertJson, gemma3Config, gemma3Json, llama2Json, llama2MetaspaceJson, llama3Json,
-  nativeEncode, nativeForOffsets, randomTexts, unigramJson,
+  nativeEncode, nativeForOffsets, randomTexts, unigramByteFallbackJson, unigramJson,
 } from '../support/tokenizerFixtures';
 
 /**
@@ -63,6 +63,10 @@ const FAMILIES: Family[] = [
 let llama2Cache: string | undefined;
 const llama2 = (): string => (llama2Cache ??= llama2Json());
 FAMILIES[3].json = llama2;
+let unigramCache: string | undefined;
+const unigram = (): string => (unigramCache ??= unigramJson());
+FAMILIES[4].json = unigram;
+FAMILIES.push({ name: 'Unigram with byte fallback', reference: 'trained here', family: 'Unigram', json: () => unigramByteFallbackJson(unigram()), sameWords: false, random: 100 });
 FAMILIES.push({ name: 'Metaspace BPE (prepend_scheme first)', reference: 'trained here', family: 'SentencePiece BPE', json: () => llama2MetaspaceJson(llama2()), sameWords: false, random: 100 });
 
 for (const f of FAMILIES) {
@@ -198,6 +202,18 @@ describe('tokenizer families: RoBERTa-style specials and a run cut to the model 
     assertMatchesNative(text, tok.encode(text), await nativeEncode(nativeForOffsets(json), text));
     const mask = input.tokens.find((t) => t.text.includes('<mask>'));
     assert.deepStrictEqual(mask && [mask.start, mask.end], [14, 21]);
+  });
+
+  it('an added token with normalized: true is found in the normalized text (any case, under BERT lowercasing), as in Rust', async () => {
+    const j = JSON.parse(bertJson());
+    const id = Object.keys(j.model.vocab).length;
+    j.added_tokens.push({ id, content: 'Hello World', single_word: false, lstrip: false, rstrip: false, normalized: true, special: false });
+    const json = JSON.stringify(j);
+    const tok = new TextTokenizer(j);
+    const text = 'Say HELLO WORLD, hello world and HELLO   World.';
+    const tokens = tok.encode(text);
+    assertMatchesNative(text, tokens, await nativeEncode(nativeForOffsets(json), text));
+    assert.deepStrictEqual(tokens.filter((t) => t.id === id).map((t) => t.text), ['HELLO WORLD', 'hello world']);
   });
 
   it('a window cut to the limit keeps [CLS] and [SEP] inside it, ids as the kept text on its own', () => {
