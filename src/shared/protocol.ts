@@ -145,6 +145,7 @@ export interface ResultPhases {
   prune_ms?: number;
   runtime_wait_ms?: number;
   session_ms?: number;
+  warmup_ms?: number;
   threads?: number;
   render_ms?: number;
 }
@@ -332,7 +333,7 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
     type: oneOf('result'), runId: int, backend, backendReason: nullable(str), loadMs: num, inferenceMs: num, backendNote: optional(str),
     phases: optional(object<ResultPhases>({
       runtime_start_ms: optional(num), model_fetch_ms: optional(num), prune_ms: optional(num), runtime_wait_ms: optional(num),
-      session_ms: optional(num), threads: optional(int), render_ms: optional(num),
+      session_ms: optional(num), warmup_ms: optional(num), threads: optional(int), render_ms: optional(num),
     })),
   }),
   highlight: object<HighlightMessage>({
