@@ -16,7 +16,7 @@ import { splitReplacements } from './shared/compare';
 import { tokenLabel } from './shared/explain';
 import { CompareMessage, MAX_VARIANTS, RunMessage, TokenInfo, VariantInfo } from './shared/protocol';
 import { editorOffset } from './textSelection';
-import { TextTokenizer, tokenAtOffset, tokenizeForModel } from './tokenize';
+import { ModelInput, TextTokenizer, tokenAtOffset, tokenizeForModel } from './tokenize';
 
 export interface CompareArgs {
   /** The replacements (the input box is not shown). */
@@ -181,7 +181,10 @@ export class CompareCommand {
     let variants: VariantInfo[];
     try {
       base = tokenizeForModel(model.tokenizer, baseText, model.config, maxTokens, focusOffset);
-      variants = variantTexts.map((v) => ({ label: v.label, text: v.text, tokens: tokensFor(model.tokenizer, baseText, v.text, model.config, maxTokens, focusOffset) }));
+      variants = variantTexts.map((v) => {
+        const input = inputFor(model.tokenizer, baseText, v.text, model.config, maxTokens, focusOffset);
+        return { label: v.label, text: v.text, tokens: input.tokens, wordIds: input.wordIds };
+      });
     } catch (e) {
       notifier.fail(`Attention Lens cannot tokenize the variants: ${(e as Error).message}`);
       return undefined;
@@ -198,10 +201,10 @@ export class CompareCommand {
     }
     const source = { fileName: path.basename(req.document.fileName), languageId: req.document.languageId };
     const compare: CompareMessage = {
-      type: 'compare', runId, source, base: { label: 'base', text: baseText, tokens: base.tokens }, variants,
+      type: 'compare', runId, source, base: { label: 'base', text: baseText, tokens: base.tokens, wordIds: base.wordIds }, variants,
       truncation: base.truncation, focus,
     };
-    const message: RunMessage = { type: 'run', runId, source, tokens: base.tokens, truncation: base.truncation, focus, explain: false };
+    const message: RunMessage = { type: 'run', runId, source, tokens: base.tokens, wordIds: base.wordIds, truncation: base.truncation, focus, explain: false };
     const doc = req.document;
     const at = (offset: number): vscode.Position => doc.positionAt(req.picked.baseOffset + editorOffset(baseText, offset));
     runs.current = {
@@ -236,13 +239,13 @@ function chooseFocus(run: RunRecord, replaced: { start: number; end: number } | 
   return null;
 }
 
-/** A variant's tokens, windowed around the focus at its place in the variant (shifted past the edit). */
-function tokensFor(
+/** A variant's model input, windowed around the focus at its place in the variant (shifted past the edit). */
+function inputFor(
   tok: TextTokenizer, baseText: string, text: string, config: Parameters<typeof tokenizeForModel>[2], maxTokens: number, focusOffset: number,
-): TokenInfo[] {
+): ModelInput {
   const edit = editBetween(baseText, text);
   const at = edit && focusOffset >= edit.baseEnd ? focusOffset + edit.variantEnd - edit.baseEnd : focusOffset;
-  return tokenizeForModel(tok, text, config, maxTokens, Math.min(at, text.length)).tokens;
+  return tokenizeForModel(tok, text, config, maxTokens, Math.min(at, text.length));
 }
 
 const sameTokens = (a: readonly TokenInfo[], b: readonly TokenInfo[]): boolean =>

@@ -9,7 +9,7 @@ import type { CompareSession } from './compareView';
 import type { Header } from './header';
 import { Engine, ModelContractError, RuntimeStuckError, fellBackReason } from './inference';
 import type { PageState } from './pageState';
-import { Matrices, RunData } from './runData';
+import type { RunData } from './runData';
 
 const yieldToMessages = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -38,9 +38,9 @@ export async function runCompare(msg: CompareMessage, init: InitMessage, engineP
     fail(runId, `"${bad.label}" has ${bad.tokens.length} tokens; the model takes 1 to ${config.max_tokens}`);
     return;
   }
-  let aligned;
   try {
-    aligned = msg.variants.map((v) => alignTokens(msg.base.text, msg.base.tokens, v.text, v.tokens));
+    // Checked here so that a bad message fails before the model runs (the view aligns again, in its unit).
+    for (const v of msg.variants) alignTokens(msg.base.text, msg.base.tokens, v.text, v.tokens);
   } catch (e) {
     fail(runId, `cannot align the variants: ${errorText(e)}`);
     return;
@@ -79,7 +79,7 @@ export async function runCompare(msg: CompareMessage, init: InitMessage, engineP
     inferenceMs += result.inferenceMs;
     const message: RunMessage = {
       type: 'run', runId, source: msg.source, tokens: v.tokens, truncation: k === 0 ? msg.truncation : null,
-      focus: k === 0 ? msg.focus : null, explain: false,
+      focus: k === 0 ? msg.focus : null, explain: false, ...(v.wordIds ? { wordIds: v.wordIds } : {}),
     };
     runs.push({
       runId, message, tokens: v.tokens, config, modelName: init.model.name,
@@ -91,15 +91,10 @@ export async function runCompare(msg: CompareMessage, init: InitMessage, engineP
   if (!d.isLive(runId)) return;
   const loadMs = d.takeLoadMs(engine);
   post({ type: 'progress', runId, phase: 'rendering', detail: '' });
+  // The base is shown like a run; the comparison view reads the page's current matrices for it.
   d.render(runs[0]);
-  // The base is shown like a run: its matrices (and their caches) are the page's current ones.
-  const base = d.state.current;
-  if (!base || base.run !== runs[0]) return;
-  const session: CompareSession = {
-    runId,
-    base,
-    variants: msg.variants.map((v, k) => ({ label: v.label, matrices: new Matrices(runs[k + 1]), alignment: aligned[k] })),
-  };
+  if (d.state.current?.run.runId !== runId) return;
+  const session: CompareSession = { runId, labels: msg.variants.map((v) => v.label), texts: versions.map((v) => v.text), runs };
   post({ type: 'result', runId, backend: engine.backend, backendReason: engine.reason, loadMs, inferenceMs });
   post({ type: 'progress', runId, phase: 'done', detail: '' });
   const later = d.state.takePending(runId);

@@ -2,17 +2,29 @@
 // screen: a side-by-side table (each target's weight in each version and the signed difference),
 // a layers × heads grid of how much each head changed (heads that flip stand out), and the words.
 // The numbers come from compare.ts; this component only lays them out.
-import type { TokenAlignment } from '../src/shared/alignVariants';
+import { TokenAlignment, alignTokens } from '../src/shared/alignVariants';
+import { rolloutRow } from '../src/shared/attention';
 import { Comparison, cannotCompare, compare } from '../src/shared/compare';
 import { tokenLabel } from '../src/shared/explain';
 import type { ComparisonMessage } from '../src/shared/protocol';
 import { ACCENT_VAR, tint } from './colors';
-import type { Matrices } from './runData';
+import { Matrices, RunData } from './runData';
+import { UnitMatrices } from './units';
 import { ViewState, describeView } from './viewState';
 
+/** A finished comparison run: every version's text and token-level run (0 = the base). */
 export interface CompareSession {
   runId: number;
+  /** How each variant differs ("tired → wide"). */
+  labels: string[];
+  texts: string[];
+  runs: RunData[];
+}
+
+/** The variants in the unit the base is shown in (tokens or words), aligned to it. */
+interface Prepared {
   base: Matrices;
+  unit: 'token' | 'word';
   variants: { label: string; matrices: Matrices; alignment: TokenAlignment }[];
 }
 
@@ -37,6 +49,9 @@ export class CompareView {
   private readonly words: HTMLElement;
   private readonly grid: HTMLElement;
   private session: CompareSession | null = null;
+  private prepared: Prepared | null = null;
+  /** What the view shows now, as told to the host (for exports). */
+  shown: ComparisonMessage | null = null;
 
   constructor(private readonly events: CompareViewEvents) {
     this.el = document.createElement('section');
@@ -64,23 +79,48 @@ export class CompareView {
   /** No comparison: the section is hidden. */
   clear(): void {
     this.session = null;
+    this.prepared = null;
+    this.shown = null;
     this.el.hidden = true;
   }
 
   show(session: CompareSession): void {
     this.session = session;
+    this.prepared = null;
+    this.shown = null;
     this.el.hidden = false;
+  }
+
+  /** The variants in the base's unit (the words view groups them too), aligned to the base. */
+  private prepare(s: CompareSession, base: Matrices): Prepared | string {
+    if (this.prepared?.base === base) return this.prepared;
+    const unit = base instanceof UnitMatrices ? base.unit : 'token';
+    const variants = s.runs.slice(1).map((r, k) => {
+      const matrices = base instanceof UnitMatrices ? UnitMatrices.of(r, unit) : new Matrices(r);
+      return { label: s.labels[k], matrices, alignment: null as TokenAlignment | null };
+    });
+    if (variants.some((x) => (x.matrices instanceof UnitMatrices ? x.matrices.unit : 'token') !== unit)) {
+      return 'a variant came without word ids: switch the panel to tokens to compare';
+    }
+    for (const [k, x] of variants.entries()) x.alignment = alignTokens(s.texts[0], base.run.tokens, s.texts[k + 1], x.matrices.run.tokens);
+    this.prepared = { base, unit, variants: variants as Prepared['variants'] };
+    return this.prepared;
   }
 
   /**
    * Compares what `focus` attends to in every version for view `v` and lays it out. Returns the
    * message for the host (null without a session or a focus).
    */
-  update(focus: number | null, v: ViewState): ComparisonMessage | null {
+  update(baseMatrices: Matrices, focus: number | null, v: ViewState): ComparisonMessage | null {
     const s = this.session;
     if (!s) return null;
-    const base = s.base.run;
-    const labels = ['base', ...s.variants.map((x) => x.label)];
+    const labels = ['base', ...s.labels];
+    const p = this.prepare(s, baseMatrices);
+    if (typeof p === 'string') {
+      this.empty(p);
+      return null;
+    }
+    const base = baseMatrices.run;
     this.title.textContent = `Compare: ${labels.length} versions side by side`;
     if (focus === null) {
       this.empty('Pin a token (click it) to compare what it attends to in each version.');
@@ -89,23 +129,29 @@ export class CompareView {
     const name = tokenLabel(base.tokens[focus], focus);
     const input = {
       base: { tokens: base.tokens, stack: base.stack },
-      variants: s.variants.map((x) => ({ label: x.label, tokens: x.matrices.run.tokens, stack: x.matrices.run.stack, alignment: x.alignment })),
+      variants: p.variants.map((x) => ({ label: x.label, tokens: x.matrices.run.tokens, stack: x.matrices.run.stack, alignment: x.alignment })),
       focus,
     };
+    const firstToken = baseMatrices instanceof UnitMatrices ? baseMatrices.span(focus).first : focus;
     const problem = cannotCompare(input);
     const message = (c: Comparison | null, view: string): ComparisonMessage => ({
-      type: 'comparison', runId: s.runId, tokenIndex: focus, labels, view,
+      type: 'comparison', runId: s.runId, tokenIndex: firstToken, unit: p.unit, labels, view,
       rows: c ? c.rows.map((r, i) => ({ label: c.labels[i], edited: r.kind === 'edited', weights: c.weights[i] })) : [],
       summaries: c ? c.summaries : [], lines: c ? c.lines : [], beforeEdit: c ? c.beforeEdit : false, problem,
     });
     if (problem) {
       this.empty(problem);
-      return message(null, '');
+      this.shown = message(null, '');
+      return this.shown;
     }
     const view = describeView(v, base.config.num_heads);
-    const focusIn = s.variants.map((x) => x.alignment.toVariant[focus] as number);
-    const weights = [s.base.weights(v, focus, 'from'), ...s.variants.map((x, k) => x.matrices.weights(v, focusIn[k], 'from'))];
-    const c = compare({ ...input, causal: base.config.architecture === 'causal', view: { description: view, weights } });
+    const focusIn = p.variants.map((x) => x.alignment.toVariant[focus] as number);
+    const versions = [baseMatrices, ...p.variants.map((x) => x.matrices)];
+    const at = [focus, ...focusIn];
+    const weights = versions.map((m, k) => m.weights(v, at[k], 'from'));
+    // Rollout rows: on tokens, grouped into words in the words view (units.ts).
+    const rollout = versions.map((m, k) => (m instanceof UnitMatrices ? m.rolloutRow(at[k]) : rolloutRow(m.run.stack, at[k], undefined, (l) => m.layerMean(l))));
+    const c = compare({ ...input, causal: base.config.architecture === 'causal', view: { description: view, weights }, rollout });
     this.title.textContent = `Compare: what "${name}" attends to in ${labels.length} versions (${view})`;
     this.notice.hidden = !c.beforeEdit;
     this.notice.textContent = c.beforeEdit
@@ -114,7 +160,8 @@ export class CompareView {
     this.renderTable(c, labels);
     this.words.replaceChildren(...[...c.summaries.map((t, k) => item(labels.length > 2 ? `${labels[k + 1]}: ${t}` : t, 'summary')), ...c.lines.map((t) => item(t))]);
     this.renderGrid(c, base.config.num_layers, base.config.num_heads, labels);
-    return message(c, view);
+    this.shown = message(c, view);
+    return this.shown;
   }
 
   private empty(text: string): void {

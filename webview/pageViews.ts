@@ -49,7 +49,8 @@ export class PageViews {
     parts.grid.select(view.layer, view.mode === 'head' ? view.head : null);
     parts.grid.draw(null, view.direction);
     parts.explainPanel.clear();
-    parts.compare.clear();
+    // A new run ends the comparison; the same run shown again (tokens ↔ words) keeps it.
+    if (parts.compare.active?.runId !== data.runId) parts.compare.clear();
     this.refresh();
   }
 
@@ -63,8 +64,8 @@ export class PageViews {
   private updateCompare(): void {
     const { state, parts } = this;
     const session = parts.compare.active;
-    if (!session || !state.view || state.current?.run.runId !== session.runId) return;
-    const msg = parts.compare.update(state.pinned, state.view);
+    if (!session || !state.view || !state.current || state.current.run.runId !== session.runId) return;
+    const msg = parts.compare.update(state.current, state.pinned, state.view);
     if (msg) this.post(msg);
   }
 

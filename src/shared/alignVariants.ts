@@ -167,14 +167,15 @@ const WORD_CHAR = /[\p{L}\p{N}\p{M}_'’-]/u;
 export function wordAround(text: string, start: number, end: number): { start: number; end: number } | null {
   let s = Math.max(0, Math.min(start, text.length));
   let e = Math.max(s, Math.min(end, text.length));
+  const cursor = s === e;
   while (s < e && /\s/.test(text[s])) s++;
   while (e > s && /\s/.test(text[e - 1])) e--;
   if (s === e) {
-    // An empty span: the cursor; take the word it touches (after it, else before it).
+    if (!cursor) return null; // only whitespace
+    // The cursor: the word it touches (after it, else before it).
     if (s < text.length && WORD_CHAR.test(text[s])) e = s + 1;
     else if (s > 0 && WORD_CHAR.test(text[s - 1])) s -= 1;
     else return null;
-    if (e === s) e = s + 1;
   }
   const inWord = [...text.slice(s, e)].some((c) => WORD_CHAR.test(c));
   if (!inWord) return { start: s, end: e };

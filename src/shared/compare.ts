@@ -130,6 +130,11 @@ export interface CompareInput {
   causal: boolean;
   /** The view on screen and its weights for the focus token in the base (0) and each variant (1..n). */
   view: { description: string; weights: readonly ArrayLike<number>[] };
+  /**
+   * The focus row of the rollout over all layers per version, when the caller has it (in words the
+   * rollout runs on tokens and is grouped after: it cannot be computed from a grouped stack).
+   */
+  rollout?: readonly ArrayLike<number>[];
 }
 
 export interface Comparison {
@@ -197,6 +202,9 @@ export function compare(input: CompareInput): Comparison {
   const flipsText = (k: number): string => flipList(heads.filter((x) => x.flips[k]).sort((a, b) => b.moved[k] - a.moved[k]));
   const summaries = variants.map((_, k) => `${change(weights, k)}; ${flipsText(k)}`);
 
+  const rolled = input.rollout
+    ? rowWeights(rows, input.rollout[0], input.rollout.slice(1))
+    : weightsOf((s, f) => rolloutRow(s, f));
   const lines: string[] = [];
   variants.forEach((v, k) => {
     lines.push(`"${focusName}" with ${v.label}${n > 1 ? ` (variant ${k + 1} of ${n})` : ''}: base → variant. Layers and heads are numbered from 1; percentages are attention weights, rounded.`);
@@ -204,7 +212,7 @@ export function compare(input: CompareInput): Comparison {
       lines.push(`"${focusName}" comes before the edit, and this model is causal: a token attends only to itself and earlier tokens, so an edit after it cannot change its attention. Pin a token after the edit to see a difference.`);
     }
     lines.push(`${input.view.description}: ${change(weights, k)}`);
-    lines.push(`Rollout over layers 1–${base.stack.layers.length}: ${change(weightsOf((s, f) => rolloutRow(s, f)), k)}`);
+    lines.push(`Rollout over layers 1–${base.stack.layers.length}: ${change(rolled, k)}`);
     for (let l = 0; l < base.stack.layers.length; l++) {
       lines.push(`Layer ${l + 1}, mean of ${base.stack.heads} heads: ${change(weightsOf((s, f) => meanRow(s, l, f)), k)}`);
     }

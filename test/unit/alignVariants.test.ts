@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AlignToken, alignTokens, commonPrefix, commonSuffix, editBetween, followChange, replaceSpan,
+  AlignToken, alignTokens, commonPrefix, commonSuffix, editBetween, followChange, replaceSpan, wordAround,
 } from '../../src/shared/alignVariants';
 import { TextTokenizer } from '../../src/tokenize';
 
@@ -192,5 +192,26 @@ describe('alignVariants: following a range through document edits', () => {
     assert.deepStrictEqual(followChange(r, { offset: 20, length: 0, text: '!' }), { start: 10, end: 21 });
     assert.deepStrictEqual(followChange(r, { offset: 5, length: 10, text: 'a' }), { start: 5, end: 11 });
     assert.deepStrictEqual(followChange(r, { offset: 15, length: 10, text: '' }), { start: 10, end: 15 });
+  });
+});
+
+describe('alignVariants: the word to replace', () => {
+  const text = "it was too tired, wasn't it? snake_case x-ray";
+  const word = (s: number, e: number): string | null => {
+    const w = wordAround(text, s, e);
+    return w ? text.slice(w.start, w.end) : null;
+  };
+  it('grows a token or a cursor to its whole word', () => {
+    const at = text.indexOf('tired');
+    assert.strictEqual(word(at - 1, at + 3), 'tired'); // " tir" (a token with its space)
+    assert.strictEqual(word(at + 2, at + 2), 'tired'); // the cursor inside
+    assert.strictEqual(word(at + 5, at + 5), 'tired'); // the cursor right after it
+    assert.strictEqual(word(text.indexOf('wasn'), text.indexOf('wasn') + 3), "wasn't");
+    assert.strictEqual(word(text.indexOf('case'), text.indexOf('case') + 1), 'snake_case');
+    assert.strictEqual(word(text.indexOf('ray'), text.indexOf('ray')), 'x-ray');
+  });
+  it('punctuation stays itself; whitespace is no word', () => {
+    assert.strictEqual(word(text.indexOf(','), text.indexOf(',') + 1), ',');
+    assert.strictEqual(word(text.indexOf('?') + 1, text.indexOf('?') + 2), null);
   });
 });

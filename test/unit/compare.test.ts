@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import { AlignToken, alignTokens } from '../../src/shared/alignVariants';
 import { makeStack } from '../../src/shared/attention';
 import {
-  CompareVariant, cannotCompare, compare, compareRows, flipList, meanRow, moved, rowWeights,
+  CompareVariant, cannotCompare, compare, compareRows, flipList, meanRow, moved, rowWeights, splitReplacements,
 } from '../../src/shared/compare';
 
 interface T extends AlignToken { text: string; special: boolean }
@@ -151,5 +151,14 @@ describe('compare: what the focus attends to, in numbers and words', () => {
     assert.strictEqual(flipList([{ layer: 3, head: 1 }]), 'layer 4 head 2 flips');
     assert.strictEqual(flipList([{ layer: 3, head: 1 }, { layer: 0, head: 0 }]), 'layer 4 head 2 and layer 1 head 1 flip');
     assert.strictEqual(flipList([0, 1, 2, 3, 4].map((h) => ({ layer: 0, head: h }))), 'layer 1 head 1, layer 1 head 2, layer 1 head 3 and 2 more flip');
+  });
+});
+
+describe('compare: the typed replacements', () => {
+  it('splits on |, trims, drops empties, repeats and the word itself', () => {
+    assert.deepStrictEqual(splitReplacements('wide', 'tired'), ['wide']);
+    assert.deepStrictEqual(splitReplacements(' wide | narrow ||wide| tired ', 'tired'), ['wide', 'narrow']);
+    assert.deepStrictEqual(splitReplacements('  |  ', 'tired'), []);
+    assert.deepStrictEqual(splitReplacements('very tired', 'tired'), ['very tired']);
   });
 });

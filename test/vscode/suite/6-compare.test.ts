@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import { alignTokens } from '../../../src/shared/alignVariants';
 import type { AttentionStack } from '../../../src/shared/attention';
 import { compare } from '../../../src/shared/compare';
-import type { ComparisonMessage, ResultMessage, ToHost } from '../../../src/shared/protocol';
+import type { ComparisonMessage, ResultMessage, ToHost, VariantInfo } from '../../../src/shared/protocol';
+import { groupStack, groupTokens, groupWords } from '../../../src/shared/words';
 import { ui } from '../driverClient';
 import { lensApi, modelFiles, nativeAttention, nextMessage, openSample } from './helpers';
 
@@ -59,9 +60,19 @@ describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
     assert.match(words[0], /^it: .+ (<1|\d+)% → (<1|\d+)%.*; (no head flips|layer \d+ head \d+ .*flips?)$/);
 
     const { dir, config } = modelFiles(api);
-    const baseStack = await nativeAttention(dir, sent.base.tokens.map((t) => t.id), config);
-    const wideStack = await nativeAttention(dir, sent.variants[0].tokens.map((t) => t.id), config);
-    const alignment = alignTokens(sent.base.text, sent.base.tokens, sent.variants[0].text, sent.variants[0].tokens);
+    // The native runs, in the unit the panel compares (the words view groups tokens into words).
+    const version = async (v: VariantInfo) => {
+      const stack = await nativeAttention(dir, v.tokens.map((t) => t.id), config);
+      if (shown.unit === 'token') return { tokens: v.tokens, stack, unitOf: (i: number) => i };
+      assert.ok(v.wordIds, 'the words view needs word ids');
+      const g = groupWords(v.tokens, v.wordIds);
+      return { tokens: groupTokens(v.tokens, g), stack: groupStack(stack, g), unitOf: (i: number) => g.unitOf[i] };
+    };
+    const b = await version(sent.base);
+    const w = await version(sent.variants[0]);
+    const baseStack = b.stack;
+    const wideStack = w.stack;
+    const alignment = alignTokens(sent.base.text, b.tokens, sent.variants[0].text, w.tokens);
     const causal = config.architecture === 'causal';
     assert.strictEqual(shown.beforeEdit, causal, 'a causal model cannot change "it"\'s attention by an edit after it');
     if (causal) {
@@ -82,18 +93,20 @@ describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
     }
 
     // 4. Click the head that changed most in the grid: the view becomes that head.
+    const f = b.unitOf(focus);
     const reference = (stacks: AttentionStack[], layer: number, head: number) => compare({
-      base: { tokens: sent.base.tokens, stack: stacks[0] },
-      variants: [{ label: 'tired → wide', tokens: sent.variants[0].tokens, stack: stacks[1], alignment }],
-      focus, causal,
+      base: { tokens: b.tokens, stack: stacks[0] },
+      variants: [{ label: 'tired → wide', tokens: w.tokens, stack: stacks[1], alignment }],
+      focus: f, causal,
       view: {
         description: `layer ${layer + 1}, head ${head + 1}`,
-        weights: [row(stacks[0], layer, head, focus), row(stacks[1], layer, head, alignment.toVariant[focus] as number)],
+        weights: [row(stacks[0], layer, head, f), row(stacks[1], layer, head, alignment.toVariant[f] as number)],
       },
     });
     const all = reference([baseStack, wideStack], 0, 0);
     const most = [...all.heads].sort((a, b) => b.moved[0] - a.moved[0])[0];
     assert.ok(most.moved[0] > 0.01, `an edit next to "${sent.base.tokens[focus].text}" must move some attention (most: ${most.moved[0]})`);
+    await ui.log(`      compared in ${shown.unit}s`);
     const picked = nextMessage(api, 'the comparison for the clicked head', (m: ToHost): m is ComparisonMessage =>
       isComparison(m) && m.view === `layer ${most.layer + 1}, head ${most.head + 1}`);
     const cell = most.layer * config.num_heads + most.head;
