@@ -76,6 +76,8 @@ export interface VariantInfo {
   label: string;
   text: string;
   tokens: TokenInfo[];
+  /** Per token, its word (as RunMessage.wordIds): the panel compares words when it shows words. */
+  wordIds?: number[];
 }
 
 /**
@@ -145,6 +147,7 @@ export interface ResultPhases {
   prune_ms?: number;
   runtime_wait_ms?: number;
   session_ms?: number;
+  warmup_ms?: number;
   threads?: number;
   render_ms?: number;
 }
@@ -200,7 +203,10 @@ export interface ComparisonRow { label: string; edited: boolean; weights: number
 export interface ComparisonMessage {
   type: 'comparison';
   runId: number;
+  /** The focus: its first token in the base. */
   tokenIndex: number;
+  /** What the rows are: tokens, or words (the panel's words view). */
+  unit: 'token' | 'word';
   /** Versions shown side by side: the base and the variants. */
   labels: string[];
   /** The view the rows are for ("layer 4, head 2"). */
@@ -249,7 +255,11 @@ const runWindow = object<RunWindow>({
 });
 const truncation = object<Truncation>({ totalTokens: int, keptStart: int, keptEnd: int, reason: optional(str) });
 const backend = oneOf<Backend>('webgpu', 'wasm');
-const variantInfo = object<VariantInfo>({ label: str, text: str, tokens: arrayOf(token, MAX_TOKENS) });
+const variantInfo: Check<VariantInfo> = (v, w) => {
+  const x = object<VariantInfo>({ label: str, text: str, tokens: arrayOf(token, MAX_TOKENS), wordIds: optional(arrayOf(int, MAX_TOKENS)) })(v, w);
+  if (x.wordIds && x.wordIds.length !== x.tokens.length) throw new ValidationError(`${w}.wordIds has ${x.wordIds.length} ids for ${x.tokens.length} tokens`);
+  return x;
+};
 const roleScores = object<RoleScores>(Object.fromEntries(ROLE_KINDS.map((k) => [k, nullable(num)])) as { [K in keyof RoleScores]-?: Check<RoleScores[K]> });
 /** Per layer, per head; at most 1024 of each (no model comes near). */
 const probeScores: Check<ProbeScores> = arrayOf(arrayOf(roleScores, 1024), 1024);
@@ -333,7 +343,7 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
     type: oneOf('result'), runId: int, backend, backendReason: nullable(str), loadMs: num, inferenceMs: num, backendNote: optional(str),
     phases: optional(object<ResultPhases>({
       runtime_start_ms: optional(num), model_fetch_ms: optional(num), prune_ms: optional(num), runtime_wait_ms: optional(num),
-      session_ms: optional(num), threads: optional(int), render_ms: optional(num),
+      session_ms: optional(num), warmup_ms: optional(num), threads: optional(int), render_ms: optional(num),
     })),
   }),
   highlight: object<HighlightMessage>({
@@ -350,7 +360,7 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
     type: oneOf('probeResult'), probeId: int, scores: nullable(probeScores), error: nullable(str),
   }),
   comparison: object<ComparisonMessage>({
-    type: oneOf('comparison'), runId: int, tokenIndex: int,
+    type: oneOf('comparison'), runId: int, tokenIndex: int, unit: oneOf('token', 'word'),
     labels: arrayOf(str, MAX_VARIANTS + 1), view: str,
     rows: arrayOf(object<ComparisonRow>({ label: str, edited: bool, weights: arrayOf(num, MAX_VARIANTS + 1) }), MAX_TOKENS),
     summaries: arrayOf(str, MAX_VARIANTS), lines: arrayOf(str, 1024), beforeEdit: bool, problem: nullable(str),
@@ -382,4 +392,3 @@ export function parseToWebview(raw: unknown): ToWebview {
 export function parseToHost(raw: unknown): ToHost {
   return parseWith(toHost, raw, 'webview→host');
 }
-
