@@ -45,7 +45,11 @@ export class PageViews {
     parts.controls.showUnit(m.unit, m.hasWords);
     parts.tokens.setTokens(m.run.tokens);
     parts.grid.setStack(m.run.stack);
-    this.showRoles();
+    // Roles are scored after the first paint (tens of ms for every head of a long run); an
+    // explanation that cites them scores them at once.
+    setTimeout(() => {
+      if (state.current === m) this.showRoles();
+    }, 0);
     parts.grid.select(view.layer, view.mode === 'head' ? view.head : null);
     parts.grid.draw(null, view.direction);
     parts.explainPanel.clear();

@@ -31,6 +31,9 @@ export function unitFor(data: RunData, choice: UnitChoice): UnitKind {
   return isProse(data.message.source.languageId) ? choice.prose : choice.code;
 }
 
+/** A causal model puts exactly 0 on later tokens: grouping skips them. */
+const causal = (run: RunData): boolean => run.config.architecture === 'causal';
+
 /** The matrices of a run in the chosen unit, with the way back to tokens. */
 export class UnitMatrices extends Matrices {
   /** The token-level matrices (this object itself in the tokens view). */
@@ -38,7 +41,9 @@ export class UnitMatrices extends Matrices {
   private rolledWords: Float32Array[] | null = null;
 
   private constructor(readonly tokenRun: RunData, readonly grouping: Grouping, readonly unit: UnitKind) {
-    super(unit === 'word' ? { ...tokenRun, tokens: groupTokens(tokenRun.tokens, grouping), stack: groupStack(tokenRun.stack, grouping) } : tokenRun);
+    super(unit === 'word'
+      ? { ...tokenRun, tokens: groupTokens(tokenRun.tokens, grouping), stack: groupStack(tokenRun.stack, grouping, causal(tokenRun)) }
+      : tokenRun);
     this.tokens = unit === 'word' ? new Matrices(tokenRun) : this;
   }
 
@@ -58,7 +63,7 @@ export class UnitMatrices extends Matrices {
     if (this.unit === 'token') return super.rollout();
     if (!this.rolledWords) {
       const seq = this.tokenRun.stack.seq;
-      this.rolledWords = this.tokens.rollout().map((m) => groupMatrix(m, seq, this.grouping));
+      this.rolledWords = this.tokens.rollout().map((m) => groupMatrix(m, seq, this.grouping, causal(this.tokenRun)));
     }
     return this.rolledWords;
   }

@@ -61,26 +61,28 @@ export function isIdentity(g: Grouping): boolean {
 
 /**
  * A [seq, seq] token matrix as a [n, n] word matrix (n = units): W[a, b] = mean over tokens i of
- * word a of the sum over tokens j of word b of M[i, j]. Sums in float64.
+ * word a of the sum over tokens j of word b of M[i, j]. Sums in float64. `causal`: the matrix
+ * puts exactly 0 on later tokens, so words after a are not read (half the work).
  */
-export function groupMatrix(m: Float32Array, seq: number, g: Grouping): Float32Array {
+export function groupMatrix(m: Float32Array, seq: number, g: Grouping, causal = false): Float32Array {
   if (m.length !== seq * seq) throw new Error(`matrix has ${m.length} values, expected ${seq}×${seq}`);
   if (g.unitOf.length !== seq) throw new Error(`grouping is for ${g.unitOf.length} tokens, the matrix for ${seq}`);
   const n = g.units.length;
   const out = new Float32Array(n * n);
-  const acc = new Float64Array(n);
   for (let a = 0; a < n; a++) {
     const { first, end } = g.units[a];
-    acc.fill(0);
-    for (let i = first; i < end; i++) {
-      const at = i * seq;
-      for (let j = 0; j < seq; j++) {
-        const w = m[at + j];
-        if (w !== 0) acc[g.unitOf[j]] += w;
-      }
-    }
     const inv = 1 / (end - first);
-    for (let b = 0; b < n; b++) out[a * n + b] = acc[b] * inv;
+    const lastB = causal ? a : n - 1;
+    for (let b = 0; b <= lastB; b++) {
+      // Contiguous runs: each word's columns are summed in place, no scatter.
+      const u = g.units[b];
+      let s = 0;
+      for (let i = first; i < end; i++) {
+        const at = i * seq;
+        for (let j = u.first; j < u.end; j++) s += m[at + j];
+      }
+      out[a * n + b] = s * inv;
+    }
   }
   return out;
 }
@@ -105,14 +107,14 @@ export function groupRow(rowOf: (token: number) => ArrayLike<number>, g: Groupin
 }
 
 /** Every layer and head of a run as word attention: a [heads, n, n] array per layer. */
-export function groupStack(stack: AttentionStack, g: Grouping): AttentionStack {
+export function groupStack(stack: AttentionStack, g: Grouping, causal = false): AttentionStack {
   const { seq, heads } = stack;
   const n = g.units.length;
   if (isIdentity(g) && n === seq) return stack;
   const layers = stack.layers.map((layer) => {
     const out = new Float32Array(heads * n * n);
     for (let h = 0; h < heads; h++) {
-      out.set(groupMatrix(layer.subarray(h * seq * seq, (h + 1) * seq * seq), seq, g), h * n * n);
+      out.set(groupMatrix(layer.subarray(h * seq * seq, (h + 1) * seq * seq), seq, g, causal), h * n * n);
     }
     return out;
   });

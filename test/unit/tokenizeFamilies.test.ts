@@ -216,15 +216,6 @@ describe('tokenizer families: RoBERTa-style specials and a run cut to the model 
     assert.deepStrictEqual(tokens.filter((t) => t.id === id).map((t) => t.text), ['HELLO WORLD', 'hello world']);
   });
 
-  it('parts the JS library lacks (a CharDelimiterSplit pre-tokenizer) are read, as in Rust', async () => {
-    const j = JSON.parse(bertJson());
-    j.pre_tokenizer = { type: 'CharDelimiterSplit', delimiter: ' ' };
-    const json = JSON.stringify(j);
-    const text = 'split only at spaces, not at punctuation!';
-    const tokens = new TextTokenizer(j).encode(text);
-    assertMatchesNative(text, tokens, await nativeEncode(nativeForOffsets(json), text));
-  });
-
   it('a window cut to the limit keeps [CLS] and [SEP] inside it, ids as the kept text on its own', () => {
     const tok = new TextTokenizer(JSON.parse(bertJson()));
     const text = Array.from({ length: 200 }, (_, i) => `word number ${i}.`).join(' ');

@@ -91,16 +91,21 @@ describe(`Words and head roles (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
       assert.ok(wordRanges.some((r) => r.isEqual(toRange(t.range))), `a highlight covers "${doc.getText(toRange(t.range))}", not a whole word`);
     }
 
-    // Code stays in tokens.
+    // Code stays in tokens: the headline starts with the token at the cursor, the panel shows tokens.
     const code = await explainIn('typescript', CODE, 'animal.tired');
     assert.doesNotMatch(code.exp.lines[0], /In words/);
-    assert.match(code.exp.summary, /^animal → /);
+    const codeRun = api.lastRun();
+    assert.ok(codeRun && codeRun.runId === code.exp.runId && codeRun.message.focus !== null);
+    const focus = codeRun.message.focus;
+    assert.strictEqual(code.exp.summary.split(' → ')[0], tokenLabel(codeRun.message.tokens[focus], focus));
+    assert.strictEqual((await ui.webviewText('.tokens .tok')).length, codeRun.message.tokens.length);
   });
 
   it('role badges are shown in the grid (tooltip: score and meaning), the named heads too, and a role filter picks its heads', async () => {
     const api = await lensApi();
     const { exp } = await explainIn('markdown', `${SENTENCE}\n`, ' it ');
     const { config } = modelFiles(api);
+    await ui.waitWebview('.grid .badge');
     const badges = await ui.webviewText('.grid .badge');
     assert.ok(badges.length > 0, 'no role badge in the grid');
     const titles = await gridBadgeTitles();
