@@ -105,7 +105,9 @@ export function parseHuggingFaceConfig(raw: Json, folderName: string, architectu
   const headDim = lookup(raw, NAMES.headDim, 'head size')?.value ?? (hidden !== undefined && hidden % num_heads === 0 ? hidden / num_heads : undefined);
   const context = lookup(raw, NAMES.context, 'context length')?.value;
   const modelType = typeof raw.model_type === 'string' ? raw.model_type : undefined;
-  const nameFromConfig = typeof raw._name_or_path === 'string' && raw._name_or_path.trim() !== '' ? raw._name_or_path.trim() : undefined;
+  // transformers writes the hub id it loaded ("gpt2"), or a local path, which names nothing useful.
+  const id = typeof raw._name_or_path === 'string' ? raw._name_or_path.trim() : '';
+  const nameFromConfig = id !== '' && !/^([/\\~.]|[A-Za-z]:)/.test(id) ? id : undefined;
   const config: ModelConfig = {
     name: nameFromConfig ?? (modelType ? `${modelType} (${folderName})` : folderName),
     architecture: architecture ?? architectureOf(raw),

@@ -50,6 +50,8 @@ describe('model description: Hugging Face config.json as it is', () => {
     assert.strictEqual(c.model_type, 'gpt2');
     assert.strictEqual(c.name, 'gpt2 (gpt2)');
     assert.strictEqual(c.prepend_bos, undefined);
+    assert.strictEqual(parseHuggingFaceConfig({ ...GPT2, _name_or_path: 'HuggingFaceTB/SmolLM2-135M' }, 'x').name, 'HuggingFaceTB/SmolLM2-135M');
+    assert.strictEqual(parseHuggingFaceConfig({ ...GPT2, _name_or_path: '/tmp/tmpa1b2/model' }, 'gpt2-export').name, 'gpt2 (gpt2-export)');
   });
 
   it('BERT and DistilBERT: their own names; bidirectional', () => {
