@@ -10,6 +10,7 @@
 import { rolloutRow } from '../src/shared/attention';
 import { Grouping, Unit, groupMatrix, groupRow, groupStack, groupTokens, groupWords, tokenGrouping } from '../src/shared/words';
 import type { HighlightTarget, Target } from '../src/shared/protocol';
+import { joinUnits } from '../src/shared/focusGroup';
 import { Matrices, RunData } from './runData';
 
 export type UnitKind = 'token' | 'word';
@@ -50,7 +51,11 @@ export class UnitMatrices extends Matrices {
   static of(data: RunData, unit: UnitKind): UnitMatrices {
     const ids = data.message.wordIds;
     const word = unit === 'word' && ids !== undefined;
-    const grouping = word ? groupWords(data.tokens, ids) : tokenGrouping(data.tokens.length);
+    const { focus, focusEnd } = data.message;
+    // A selection of several words explained together is one unit (src/shared/focusGroup.ts).
+    const grouping = word
+      ? (focus !== null && focusEnd !== undefined ? joinUnits(groupWords(data.tokens, ids), focus, focusEnd) : groupWords(data.tokens, ids))
+      : tokenGrouping(data.tokens.length);
     return new UnitMatrices(data, grouping, word ? 'word' : 'token');
   }
 
