@@ -9,15 +9,11 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The string `type` (or another key) of a part. */
+/** A string field of a part (its `type`, a pattern's content…). */
 export function field(c: JsonObject, key: string, where: string): string {
   const v = c[key];
   if (typeof v !== 'string') throw new TokenizerFormatError(`${where}.${key} must be a string`);
   return v;
-}
-
-export function strField(c: JsonObject, key: string, where: string): string {
-  return field(c, key, where);
 }
 
 /** A token named in tokenizer_config.json: "<s>" or {"content": "<s>", …}. */

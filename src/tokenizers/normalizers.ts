@@ -4,7 +4,7 @@
 // Strip) on the whole text.
 import { SplitPreTokenizer } from '@huggingface/tokenizers';
 import { Aligned, AlignedBuilder } from './aligned';
-import { TokenizerFormatError, field, strField } from './json';
+import { TokenizerFormatError, field } from './json';
 
 export type Normalize = (a: Aligned) => Aligned;
 
@@ -141,7 +141,7 @@ export function compilePattern(pattern: unknown, where: string): RegExp {
 
 function replace(cfg: Record<string, unknown>, where: string): Normalize {
   const re = compilePattern(cfg.pattern, where);
-  const content = strField(cfg, 'content', where);
+  const content = field(cfg, 'content', where);
   return (a) => {
     const b = new AlignedBuilder();
     let pos = 0;
@@ -163,7 +163,7 @@ function replace(cfg: Record<string, unknown>, where: string): Normalize {
 }
 
 function prepend(cfg: Record<string, unknown>, where: string): Normalize {
-  const s = strField(cfg, 'prepend', where);
+  const s = field(cfg, 'prepend', where);
   return (a) => {
     if (a.text.length === 0) return a;
     const b = new AlignedBuilder();
