@@ -13,7 +13,7 @@ import { isAttentionOutput } from './onnxPrune';
 
 export type { InputPlan, InputRole, FeedType } from './onnxGraph/inputs';
 
-export type GraphProblem = 'format' | 'fused-attention' | 'custom-operator' | 'unsupported-operator' | 'no-attention' | 'input';
+export type GraphProblem = 'format' | 'external-data' | 'fused-attention' | 'custom-operator' | 'no-attention' | 'input';
 
 /** A graph the page cannot show attention for; the message names the operator or input. */
 export class AttentionGraphError extends Error {
@@ -62,6 +62,10 @@ interface Plan {
 
 function plan(m: OnnxModel, opts: GraphOptions): Plan {
   const file = opts.fileName ?? 'model.onnx';
+  if (m.externalData) {
+    throw new AttentionGraphError('external-data', `${file} keeps its weights in ${m.externalData} (ONNX external data), which Attention Lens does not load; `
+      + 'a model under 2 GB can be saved as one file: onnx.save(onnx.load(f), f, save_as_external_data=False)', m.externalData);
+  }
   const own = m.outputs.filter((o) => LAYER.test(o.name)).length;
   const custom = customOperator(m);
   if (custom) {

@@ -130,6 +130,13 @@ describe('attentionGraph on synthetic graphs', () => {
       'custom-operator', /uses the operator ai\.onnx\.contrib\.FancyNorm \(node "norm_0"\), which onnxruntime-web does not have/);
   });
 
+  it('says so when the weights are in a separate file (ONNX external data)', () => {
+    const spec = withShape3(attentionSpec());
+    const { wo: _, ...rest } = spec.initializers ?? {};
+    problem(buildModel({ ...spec, initializers: rest, external: { wo: [[D, V], 'model.onnx_data'] } }), 'external-data',
+      /keeps its weights in model\.onnx_data \(ONNX external data\), which Attention Lens does not load/);
+  });
+
   it('says so when the layers are inside a subgraph (a merged decoder)', () => {
     const body = message([encodeField(2, 'then')]);
     const attr = message([encodeField(1, 'then_branch'), encodeField(6, body), encodeField(20, 5)]);

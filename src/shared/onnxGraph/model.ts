@@ -9,7 +9,9 @@ export const MODEL = { irVersion: 1, graph: 7, opsetImport: 8 } as const;
 export const GRAPH = { node: 1, initializer: 5, input: 11, output: 12, valueInfo: 13 } as const;
 export const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
 export const ATTRIBUTE = { name: 1, i: 3, g: 6, ints: 8, graphs: 11, type: 20 } as const;
-const TENSOR_NAME = 8;
+const TENSOR = { name: 8, externalData: 13, dataLocation: 14 } as const;
+const TENSOR_NAME = TENSOR.name;
+const EXTERNAL = 1;
 const VALUE_INFO = { name: 1, type: 2 } as const;
 const TYPE_TENSOR = 1;
 const TENSOR_TYPE = { elemType: 1, shape: 2 } as const;
@@ -55,6 +57,18 @@ export interface OnnxModel {
   initializers: Set<string>;
   /** Opset version per domain ('' for ai.onnx). */
   opsets: Map<string, number>;
+  /** Where the first initializer kept outside the file says its data is (ONNX external data), or null. */
+  externalData: string | null;
+}
+
+function externalLocation(b: Uint8Array, f: Field): string | null {
+  const tf = inner(b, f);
+  if (intField(b, tf, TENSOR.dataLocation) !== EXTERNAL) return null;
+  for (const e of tf.filter((x) => x.field === TENSOR.externalData && x.wire === 2)) {
+    const [key, value] = [strings(b, e, 1)[0], strings(b, e, 2)[0]];
+    if (key === 'location' && value) return value;
+  }
+  return 'a separate file';
 }
 
 function parseNode(b: Uint8Array, f: Field, index: number): OnnxNode {
@@ -120,14 +134,21 @@ export function parseModel(bytes: Uint8Array): OnnxModel {
   }
   const graph = graphs[0];
   const graphFields = inner(bytes, graph);
+  const inits = graphFields.filter((f) => f.field === GRAPH.initializer && f.wire === 2);
+  let externalData: string | null = null;
+  for (const f of inits) {
+    externalData = externalLocation(bytes, f);
+    if (externalData) break;
+  }
   const nodes: OnnxNode[] = [];
   for (const f of graphFields) if (f.field === GRAPH.node && f.wire === 2) nodes.push(parseNode(bytes, f, nodes.length));
   return {
     bytes, graph, graphFields, nodes,
     inputs: graphFields.filter((f) => f.field === GRAPH.input && f.wire === 2).map((f) => parseValue(bytes, f)),
     outputs: graphFields.filter((f) => f.field === GRAPH.output && f.wire === 2).map((f) => parseValue(bytes, f)),
-    initializers: new Set(graphFields.filter((f) => f.field === GRAPH.initializer && f.wire === 2).map((f) => strings(bytes, f, TENSOR_NAME)[0])),
+    initializers: new Set(inits.map((f) => strings(bytes, f, TENSOR_NAME)[0])),
     opsets,
+    externalData,
   };
 }
 
