@@ -174,9 +174,20 @@ describe('tokenizer families: what each family adds and how words are cut', func
     assert.strictEqual(viaConfig.tokens[viaConfig.tokens.length - 1].id, tok.tokenToId('</s>'));
   });
 
-  it('byte-level BPE (Llama 3 as shipped, post_processor ByteLevel): adds nothing', () => {
-    const tok = new TextTokenizer(JSON.parse(llama3Json()));
-    assert.deepStrictEqual(tok.specials, { prefix: [], suffix: [] });
+  it('byte-level BPE: Llama 3 as this package ships it (post_processor ByteLevel) adds nothing; as Meta ships it (Sequence of ByteLevel and a <|begin_of_text|> template) adds bos, as in Rust', async () => {
+    const j = JSON.parse(llama3Json());
+    assert.deepStrictEqual(new TextTokenizer(j).specials, { prefix: [], suffix: [] });
+    j.post_processor = {
+      type: 'Sequence',
+      processors: [
+        { type: 'ByteLevel', add_prefix_space: true, trim_offsets: false, use_regex: true },
+        { type: 'TemplateProcessing', single: [{ SpecialToken: { id: '<|begin_of_text|>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }], pair: [], special_tokens: { '<|begin_of_text|>': { id: '<|begin_of_text|>', ids: [128000], tokens: ['<|begin_of_text|>'] } } },
+      ],
+    };
+    const text = 'Hello there, world.';
+    const input = tokenizeForModel(new TextTokenizer(j), text, hfConfig(), 512, null);
+    assert.deepStrictEqual(input.tokens.map((t) => t.id), (await nativeEncode(NativeTokenizer.fromString(JSON.stringify(j)), text, true)).ids);
+    assert.strictEqual(input.tokens[0].id, 128000);
   });
 });
 
@@ -214,6 +225,15 @@ describe('tokenizer families: RoBERTa-style specials and a run cut to the model 
     const tokens = tok.encode(text);
     assertMatchesNative(text, tokens, await nativeEncode(nativeForOffsets(json), text));
     assert.deepStrictEqual(tokens.filter((t) => t.id === id).map((t) => t.text), ['HELLO WORLD', 'hello world']);
+  });
+
+  it('parts the JS library lacks (a CharDelimiterSplit pre-tokenizer) are read, as in Rust', async () => {
+    const j = JSON.parse(bertJson());
+    j.pre_tokenizer = { type: 'CharDelimiterSplit', delimiter: ' ' };
+    const json = JSON.stringify(j);
+    const text = 'split only at spaces, not at punctuation!';
+    const tokens = new TextTokenizer(j).encode(text);
+    assertMatchesNative(text, tokens, await nativeEncode(nativeForOffsets(json), text));
   });
 
   it('a window cut to the limit keeps [CLS] and [SEP] inside it, ids as the kept text on its own', () => {
