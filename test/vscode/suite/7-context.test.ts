@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { AttentionLensApi } from '../../../src/api';
 import type { ExplanationMessage, ResultMessage, ToHost } from '../../../src/shared/protocol';
 import { ui } from '../driverClient';
+import { ensureFixtures } from '../../fixtures/build';
 import { assertBackend, lensApi, modelFiles, nextMessage, testPass, toRange, until } from './helpers';
 
 const TEXT = 'Tom fixed the old radio in the shed.\n\nBy morning he had it playing again.';
@@ -108,8 +109,42 @@ describe(`Context and backend (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, (
     const end = run.message.focusEnd;
     assert.ok(focus !== null && end !== undefined, `focus ${focus}, focusEnd ${end}`);
     assert.strictEqual(run.message.tokens.slice(focus, end).map((t) => t.text).join('').trim(), 'old radio');
+    // Shown in words (prose), the two words are one unit: pinned and explained together.
+    assert.match(exp.summary, /^old radio → /);
     // A causal model reads nothing after the cursor's paragraph, and here nothing comes before it.
     if (modelFiles(api).config.architecture === 'causal') assert.strictEqual(editor.document.getText(toRange(run.range)), TEXT.slice(0, TEXT.indexOf('\n')));
+  });
+
+  // A model folder of its own (the BERT-shaped fixture, 128 positions): once, in the WASM pass.
+  (testPass() === 'wasm' ? it : it.skip)('a bidirectional model reads whole paragraphs on both sides of the cursor, as many as fit', async () => {
+    const api = await lensApi();
+    const lens = vscode.workspace.getConfiguration('attentionLens');
+    const paras = Array.from({ length: 15 }, (_, i) => `Paragraph ${i + 1} tells how the ferry crossed the bay at dawn.`);
+    const text = paras.join('\n\n');
+    try {
+      await lens.update('modelPath', ensureFixtures().bert.dir, vscode.ConfigurationTarget.Global);
+      const editor = await openText(text);
+      const at = text.indexOf('Paragraph 8 ') + 3;
+      editor.selection = new vscode.Selection(editor.document.positionAt(at), editor.document.positionAt(at));
+      const { res } = await runFromPalette(api, 'Attention Lens: Explain attention here', true);
+      const run = api.lastRun();
+      assert.ok(run && run.runId === res.runId);
+      // The fixture's config.json is Hugging Face's (128 positions); the window says how it was read.
+      assert.strictEqual(api.model()?.dir, ensureFixtures().bert.dir);
+      assert.strictEqual(run.message.window?.reads, 'around-cursor');
+      assert.strictEqual(run.message.truncation, null, 'the window was chosen to fit');
+      assert.ok(run.message.tokens.length <= 128 && run.message.tokens.length > 64, `${run.message.tokens.length} tokens`);
+      // Whole paragraphs, the cursor's in the middle: as many before as after (one more on a side at most).
+      const read = editor.document.getText(toRange(run.range));
+      assert.ok(read.startsWith('Paragraph ') && read.endsWith('dawn.'), read);
+      const shown = read.split('\n\n').map((p) => Number(/^Paragraph (\d+)/.exec(p)?.[1]));
+      const before = shown.filter((n) => n < 8).length;
+      const after = shown.filter((n) => n > 8).length;
+      assert.ok(shown.includes(8) && shown.length < paras.length && Math.abs(before - after) <= 1, `paragraphs ${shown.join(', ')}`);
+      await ui.log(`      bert fixture (128 positions): paragraphs ${shown[0]}–${shown[shown.length - 1]}, ${run.message.tokens.length} tokens`);
+    } finally {
+      await lens.update('modelPath', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('backend: auto on a software adapter runs WASM and says why; backend "webgpu" runs WebGPU', async () => {
