@@ -97,9 +97,17 @@ async function errorPosted(panel: Panel, from: number): Promise<string> {
   }
 }
 
-const run = (runId: number, toks: TokenInfo[]): ToWebview => ({
-  type: 'run', runId, source: { fileName: 'story.txt', languageId: 'plaintext' }, tokens: toks, truncation: null, focus: null, explain: false,
+const run = (runId: number, toks: TokenInfo[], focus: number | null = null): ToWebview => ({
+  type: 'run', runId, source: { fileName: 'story.txt', languageId: 'plaintext' }, tokens: toks, truncation: null, focus, explain: focus !== null,
 });
+
+/** The three-steps table the panel shows for the explained token: [token, q·k, ÷√d, softmax %, model %] per row. */
+async function stepRows(panel: Panel): Promise<{ caption: string; rows: string[][] }> {
+  return panel.page.evaluate(() => ({
+    caption: document.querySelector('.steps p')?.textContent ?? '',
+    rows: [...document.querySelectorAll('.steps tr')].slice(1).map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+  }));
+}
 
 function suite(backend: 'wasm' | 'webgpu'): void {
   describe(`models people bring, in the page (${backend === 'wasm' ? 'WASM' : 'WebGPU, SwiftShader'}) against onnxruntime-node`, function () {
@@ -134,8 +142,15 @@ function suite(backend: 'wasm' | 'webgpu'): void {
           assert.strictEqual(result.backend, backend);
           const json = await exportJson(panel);
           const from = await panel.count();
-          await panel.send(run(2, toks));
+          // The second run explains "it": the three steps come from the graph's own queries and keys.
+          const it = toks.findIndex((t) => t.text.trim().toLowerCase() === 'it');
+          await panel.send(run(2, toks, it));
           const warm = await panel.waitFor(is.result, { from, timeoutMs: 150_000 });
+          await panel.waitFor(is.explanation, { from });
+          const steps = await stepRows(panel);
+          assert.match(steps.caption, /^Three steps for .* from the model's queries and keys:$/);
+          assert.ok(steps.rows.length > 0);
+          for (const r of steps.rows) assert.strictEqual(r[3], r[4], `softmax(q·k/√d) ${r[3]} vs the model's ${r[4]} for ${r[0]}`);
           console.log(`      ${name} (${backend}): ${config.num_layers}×${config.num_heads}, ${ids.length} tokens: load ${result.loadMs.toFixed(0)} ms, `
             + `first inference ${result.inferenceMs.toFixed(1)} ms, second ${warm.inferenceMs.toFixed(1)} ms`);
           assert.strictEqual(json.attentions.length, f.info.layers);
