@@ -131,6 +131,7 @@ describe(`Words and head roles (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
     assert.ok(picked.match > 0, `no head marked for ${kind}`);
     assert.ok(picked.match >= picked.withRole, `${picked.match} heads marked, ${picked.withRole} show the badge`);
     assert.strictEqual(picked.match + picked.dim, config.num_layers * config.num_heads);
+    await ui.screenshot(`panel-words-roles-${process.env.ATTENTION_LENS_TEST_PASS}`, { webview: '.grid' });
   });
 
   it('"Probe heads" labels the heads from the fixed probe input, with the model\'s numbers, and caches them for the model', async () => {
