@@ -79,9 +79,10 @@ export async function benchBigModel(
     for (const row of rows) {
       const c = makeCase(root, model.tokenizer, config, 'prose', row.tokens);
       const prep = await page.prepare(c.modelTokens, config, false, modelPath);
+      row.panel_paint_ms = round(await page.showInApp(view));
       const targets = spreadIndices(prep.seq, 1 + 2 * measured);
       row.hover_ms = round(medianOrNull((await page.hover(targets)).slice(1).map((h) => h.frameMs)));
-      log(`big model ${row.tokens} tokens: hover ${row.hover_ms} ms (all ${config.num_heads} heads)`);
+      log(`big model ${row.tokens} tokens: panel paint ${row.panel_paint_ms} ms, hover ${row.hover_ms} ms (all ${config.num_heads} heads)`);
     }
     await page.close();
   } finally {

@@ -20,7 +20,7 @@ export interface BenchOptions {
   vscodeWindows: number;
   /** Warm commands in each VS Code window. */
   vscodeWarm: number;
-  /** Only the VS Code rows (skip the page, native and rendering parts). */
+  /** Only the VS Code rows (skip the page, native, rendering and big-model parts unless --big). */
   vscodeOnly: boolean;
   /** An earlier build of the extension (a folder with dist/), timed window by window in turn with this one. */
   vscodeBaseline: string | null;
@@ -44,6 +44,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     quick, warmup: quick ? 1 : 2, runs: quick ? 5 : 7, memoryRuns: quick ? 0 : 50, sizes: null, texts: null, webgpu: !quick, out: defaultOut,
     vscodeWindows: quick ? 1 : 3, vscodeWarm: quick ? 3 : 5, vscodeOnly: false, vscodeBaseline: null, big: !quick,
   };
+  let bigAsked = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') continue;
@@ -64,8 +65,8 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     else if (a === '--vscode-windows') o.vscodeWindows = count(a, argv[++i], 0);
     else if (a === '--vscode-warm') o.vscodeWarm = count(a, argv[++i], 1);
     else if (a === '--vscode-only') o.vscodeOnly = true;
-    else if (a === '--big') o.big = true;
-    else if (a === '--no-big') o.big = false;
+    else if (a === '--big') { o.big = true; bigAsked = true; }
+    else if (a === '--no-big') { o.big = false; bigAsked = true; }
     else if (a === '--vscode-baseline') {
       const v = argv[++i];
       if (!v) throw new Error(`--vscode-baseline needs an extension folder\n${USAGE}`);
@@ -78,5 +79,6 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     } else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
+  if (o.vscodeOnly && !bigAsked) o.big = false;
   return o;
 }

@@ -2,57 +2,28 @@
 // issue's targets. Prints a table and writes bench/results.json (see bench/README.md).
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser } from 'playwright-core';
-import { ModelFolder, loadModelFolder } from '../src/modelFolder';
-import { Pruned, isAttentionOutput, pruneOnnx } from '../src/shared/onnxPrune';
-import { PageServer, launchBrowser, startServer } from '../test/browser/harness';
+import { loadModelFolder } from '../src/modelFolder';
+import { launchBrowser, startServer } from '../test/browser/harness';
+import { benchBigModel, prepareBigModel } from './bigModel';
+import { Context, Natives, log, med, openNatives } from './context';
 import { BenchCase, FULL_SIZES, makeCase } from './inputs';
 import { describeMachine, finishMachine } from './machine';
 import { NativeModel, measureNativeLoad } from './native';
-import { BenchOptions, parseOptions } from './options';
-import { PanelBench } from './panelPage';
+import { parseOptions } from './options';
+import { renderPhase, threadsPhase, wasmPanelPhase, webgpuPhase } from './pagePhases';
 import { measurePostprocess } from './postprocess';
-import { RENDER_MOUNT, RenderBench, allHeadsView, spreadIndices } from './renderPage';
+import { RENDER_MOUNT } from './renderPage';
+import { report } from './report';
 import { Results, Row, emptyRow } from './results';
-import { median, medianOrNull, ratio, round, slope } from './stats';
-import { formatTable, formatTargets } from './table';
+import { ratio, round } from './stats';
 import { checkTargets } from './targets';
 import { TextKind, describeSource } from './texts';
-import { benchBigModel, prepareBigModel } from './bigModel';
-import { benchThreads } from './threads';
-import { benchVsCode } from './vscode/launch';
-import { VsCodeSummary, fillRow, summarize } from './vscode/phase';
 import { measureTokenize } from './tokenizeBench';
+import { benchVsCode } from './vscode/launch';
+import { fillRow, summarize } from './vscode/phase';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MODEL_DIR = path.join(ROOT, 'models', 'default');
-
-function log(msg: string): void {
-  process.stderr.write(`[bench] ${msg}\n`);
-}
-
-const med = (xs: number[]): number | null => round(medianOrNull(xs));
-
-/** The native peer on the graph the page runs (see nativePhase). */
-interface Natives {
-  one: NativeModel;
-  dflt: NativeModel;
-  pruned: Pruned;
-}
-
-async function openNatives(model: ModelFolder): Promise<Natives> {
-  const pruned = pruneOnnx(new Uint8Array(fs.readFileSync(model.modelFile)), isAttentionOutput);
-  return { one: await NativeModel.open(pruned.bytes, 'one'), dflt: await NativeModel.open(pruned.bytes, 'default'), pruned };
-}
-
-interface Context {
-  opts: BenchOptions;
-  model: ModelFolder;
-  cases: BenchCase[];
-  rows: Map<BenchCase, Row>;
-  /** Figures about the whole run rather than one row. */
-  summary: Record<string, unknown>;
-}
 
 /** Host: tokenization with offsets, exactly as the extension tokenizes a selection. */
 async function hostPhase(x: Context): Promise<void> {
@@ -99,163 +70,6 @@ async function nativePhase(x: Context, natives: Natives): Promise<void> {
     }
   } finally {
     await whole.release();
-  }
-}
-
-/** The real webview on WASM: load cold and warm, inference, tokens in → first overlay, memory. */
-async function wasmPanelPhase(x: Context, browser: Browser, server: PageServer, natives: Natives): Promise<void> {
-  const { opts } = x;
-  const real = x.cases.filter((c) => c.cappedAt === null);
-  if (real.length === 0) return;
-  const panel = await PanelBench.open(browser, server);
-  try {
-    await panel.init('wasm');
-    const first = await panel.run(real[0]);
-    if (first.result.backend !== 'wasm') throw new Error(`asked for WASM, the webview ran ${first.result.backend}`);
-    const coldMs = first.result.loadMs > 0 ? first.result.loadMs : null;
-    const warm: number[] = [];
-    const smallest = real.reduce((a, b) => (b.tokens < a.tokens ? b : a));
-    for (let k = 1; k <= (opts.quick ? 1 : 4); k++) {
-      await panel.init('wasm', k);
-      const r = await panel.run(smallest);
-      if (r.result.loadMs > 0) warm.push(r.result.loadMs);
-    }
-    x.summary.page_load_wasm = { cold_ms: round(coldMs), warm_ms: med(warm) };
-    log(`page load (WASM): cold ${coldMs?.toFixed(0)} ms, warm ${medianOrNull(warm)?.toFixed(0)} ms`);
-    for (const c of x.cases) {
-      const r = x.rows.get(c)!;
-      r.load_cold_ms = round(coldMs);
-      r.load_ms = med(warm);
-    }
-    for (const c of real) {
-      const r = x.rows.get(c)!;
-      for (let k = 0; k < opts.warmup; k++) await panel.run(c);
-      const inf: number[] = [];
-      const overlay: number[] = [];
-      const render: number[] = [];
-      const native: number[] = [];
-      const ids = c.modelTokens.map((t) => t.id);
-      for (let k = 0; k < opts.runs; k++) {
-        const t = await panel.run(c);
-        inf.push(t.result.inferenceMs);
-        overlay.push(t.overlayMs);
-        if (t.renderMs !== null) render.push(t.renderMs);
-        // The native peer's run right after the page's: both meet the same load from other work
-        // on these cores, so their ratio holds even when the absolute numbers move.
-        native.push(...(await natives.one.time(ids, 0, 1)));
-      }
-      r.wasm_ms = med(inf);
-      r.first_overlay_ms = med(overlay);
-      r.page_render_ms = med(render);
-      r.native_ms = med(native);
-      r.native_interleaved = true;
-      const mem = await panel.memory();
-      r.js_heap_bytes = mem.usedBytes;
-      r.backing_store_bytes = mem.backingBytes;
-      log(`page WASM ${c.kind} ${c.tokens}: inference ${r.wasm_ms} ms (native ${r.native_ms} ms), render ${r.page_render_ms ?? '—'} ms, tokens in → first overlay ${r.first_overlay_ms} ms`);
-    }
-    if (opts.memoryRuns > 0) await memoryPhase(x, panel, real);
-  } finally {
-    await panel.close();
-  }
-}
-
-/** Runs the largest prose case many times, reading the page's memory after each (after GC). */
-async function memoryPhase(x: Context, panel: PanelBench, real: BenchCase[]): Promise<void> {
-  const c = real.filter((k) => k.kind === 'prose').reduce((a, b) => (b.tokens > a.tokens ? b : a), real[0]);
-  const readings = [];
-  for (let k = 0; k < x.opts.memoryRuns; k++) {
-    await panel.run(c);
-    readings.push(await panel.memory());
-  }
-  // The first runs settle the allocators (WASM memory grows to its peak once); growth is what
-  // continues after them.
-  const settled = readings.slice(Math.min(5, readings.length - 2));
-  const total = settled.map((m) => m.usedBytes + m.backingBytes);
-  const growth = slope(total);
-  const r = x.rows.get(c)!;
-  r.heap_growth_bytes_per_run = round(growth, 0);
-  r.memory_runs = readings.length;
-  r.dom_nodes_growth_per_run = round(slope(settled.map((m) => m.domNodes)), 3);
-  r.listeners_growth_per_run = round(slope(settled.map((m) => m.listeners)), 3);
-  x.summary.memory = {
-    case: `${c.kind} ${c.tokens}`,
-    runs: readings.length,
-    js_heap_bytes: readings.map((m) => m.usedBytes),
-    backing_store_bytes: readings.map((m) => m.backingBytes),
-    dom_nodes: readings.map((m) => m.domNodes),
-    listeners: readings.map((m) => m.listeners),
-    growth_bytes_per_run: round(growth, 0),
-    dom_nodes_growth_per_run: round(slope(settled.map((m) => m.domNodes)), 2),
-    listeners_growth_per_run: round(slope(settled.map((m) => m.listeners)), 2),
-  };
-  log(`memory over ${readings.length} runs of ${c.kind} ${c.tokens}: ${(growth / 1024).toFixed(1)} KiB/run (heap ${(readings.at(-1)!.usedBytes / 2 ** 20).toFixed(1)} MiB, backing stores ${(readings.at(-1)!.backingBytes / 2 ** 20).toFixed(1)} MiB)`);
-}
-
-/** Rendering on the webview's components: first paints, the panel, hover with all heads selected. */
-async function renderPhase(x: Context, browser: Browser, server: PageServer): Promise<void> {
-  const { opts, model } = x;
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  try {
-    const page = await RenderBench.open(context, server);
-    const view = allHeadsView(model.config);
-    for (const c of x.cases) {
-      const r = x.rows.get(c)!;
-      const synthetic = c.cappedAt !== null;
-      const prep = await page.prepare(synthetic ? c.viewTokens : c.modelTokens, model.config, synthetic);
-      r.attention_bytes = synthetic ? null : prep.attentionBytes;
-      if (!synthetic) r.query_key_bytes = prep.queryKeyBytes;
-      r.synthetic_attention = synthetic;
-      if (!opts.quick) {
-        r.token_view_paint_ms = med((await page.paintTokens(opts.warmup + opts.runs)).slice(opts.warmup));
-        r.grid_paint_ms = med((await page.paintGrid(opts.warmup + opts.runs)).slice(opts.warmup));
-      }
-      // The first show in a page also builds the panel's controls and defines its custom elements.
-      const panel: number[] = [];
-      for (let k = 0; k < opts.warmup + opts.runs; k++) panel.push(await page.showInApp(view));
-      r.panel_paint_ms = med(panel.slice(opts.warmup));
-      const targets = spreadIndices(prep.seq, opts.warmup + 2 * opts.runs);
-      const hovers = (await page.hover(targets)).slice(opts.warmup);
-      r.hover_ms = med(hovers.map((h) => h.frameMs));
-      r.hover_work_ms = med(hovers.filter((h) => h.workMs !== null).map((h) => h.workMs!));
-      r.hover_mouse_ms = med((await page.hoverWithMouse(targets)).slice(opts.warmup));
-      log(`render ${c.kind} ${c.viewTokens.length}${synthetic ? ' (synthetic attention)' : ''}: tokens ${r.token_view_paint_ms ?? '—'} ms, grid ${r.grid_paint_ms ?? '—'} ms, panel ${r.panel_paint_ms} ms, hover ${r.hover_ms} ms (work ${r.hover_work_ms} ms, real mouse ${r.hover_mouse_ms} ms)`);
-    }
-    await page.close();
-  } finally {
-    await context.close();
-  }
-}
-
-/** The real webview on WebGPU (SwiftShader here): inference and its load. */
-async function webgpuPhase(x: Context, browser: Browser, server: PageServer): Promise<void> {
-  const real = x.cases.filter((c) => c.cappedAt === null);
-  const panel = await PanelBench.open(browser, server);
-  try {
-    await panel.init('webgpu');
-    const first = await panel.run(real[0], 300_000);
-    x.summary.webgpu = { backend: first.result.backend, reason: first.result.backendReason, load_ms: round(first.result.loadMs) };
-    if (first.result.backend !== 'webgpu') {
-      log(`WebGPU did not run: ${first.result.backendReason}`);
-      return;
-    }
-    // SwiftShader runs WebGPU on the CPU and is slow: fewer runs.
-    const runs = Math.min(x.opts.runs, 3);
-    for (const c of real) {
-      const r = x.rows.get(c)!;
-      r.webgpu_load_ms = round(first.result.loadMs);
-      await panel.run(c, 300_000);
-      const inf: number[] = [];
-      for (let k = 0; k < runs; k++) {
-        const t = await panel.run(c, 300_000);
-        if (t.result.backend !== 'webgpu') throw new Error(`WebGPU fell back to WASM: ${t.result.backendReason}`);
-        inf.push(t.result.inferenceMs);
-      }
-      r.webgpu_ms = med(inf);
-      log(`page WebGPU ${c.kind} ${c.tokens}: ${r.webgpu_ms} ms`);
-    }
-  } finally {
-    await panel.close();
   }
 }
 
@@ -309,19 +123,6 @@ async function bigModelPhase(x: Context): Promise<void> {
     await browser.close();
     await server.close();
   }
-}
-
-/** The page served cross-origin isolated: WASM threads, against onnxruntime-node with as many. */
-async function threadsPhase(x: Context, natives: Natives): Promise<void> {
-  const c = x.cases.find((k) => k.tokens === x.model.config.max_tokens && k.cappedAt === null);
-  if (!c) return;
-  const t = await benchThreads(c, natives.pruned.bytes, x.opts.runs, log);
-  x.summary.isolated = t;
-  const r = x.rows.get(c)!;
-  r.wasm_isolated_ms = t.isolated_wasm_ms;
-  r.wasm_isolated_threads = t.isolated_threads;
-  r.native_same_threads_ms = t.native_same_threads_ms;
-  r.wasm_isolated_native_ratio = t.ratio;
 }
 
 /** Runs one phase; a failure is recorded (its figures stay null) and the others still run. */
@@ -391,53 +192,6 @@ async function main(): Promise<number> {
   fs.writeFileSync(opts.out, JSON.stringify(results, null, 2) + '\n');
   process.stdout.write(report(results, list, targets, opts) + '\n');
   return failures.length ? 1 : 0;
-}
-
-function report(results: Results, list: Row[], targets: ReturnType<typeof checkTargets>, opts: BenchOptions): string {
-  const m = results.machine;
-  const out: string[] = [];
-  out.push(`Attention Lens benchmark — ${results.when}${opts.quick ? ' (quick)' : ''}`);
-  out.push(`${m.cpus} × ${m.model}, ${m.memGiB} GiB, Node ${m.node}, ${m.chromium ?? 'no Chromium'}`);
-  out.push(`load average at start ${m.loadavgStart.join(' ')}, at end ${m.loadavgEnd!.join(' ')} (other work on these cores moves the numbers)`);
-  const model = results.model as { name: string; layers: number; heads: number; max_tokens: number };
-  out.push(`model ${model.name}: ${model.layers} layers × ${model.heads} heads, context ${model.max_tokens}; medians of ${opts.runs} runs after ${opts.warmup} warm-up`);
-  out.push('');
-  out.push(formatTable(list));
-  out.push('');
-  out.push('ms unless said; — not measured; ×native: over onnxruntime-node with one thread (as the webview\'s WASM).');
-  const capped = list.find((r) => r.capped_at);
-  if (capped) out.push(`* ${capped.tokens} tokens is more than the model's context (${capped.capped_at}): no inference at that size; tokenize is the host cutting the text to its ${capped.capped_at}-token window.`);
-  if (list.some((r) => r.synthetic_attention)) out.push('† SYNTHETIC attention of the model\'s shape (layers × heads × seq × seq), fed to the real renderer for paint and hover only; every inference figure is real.');
-  const load = results.page_load_wasm as { cold_ms: number | null; warm_ms: number | null } | undefined;
-  const nload = results.native_load as { cold_ms: number | null; warm_ms: number | null } | undefined;
-  if (load) out.push(`model load + session in the page (WASM): cold ${load.cold_ms ?? '—'} ms, warm ${load.warm_ms ?? '—'} ms`);
-  if (nload) out.push(`session creation, onnxruntime-node: cold ${nload.cold_ms ?? '—'} ms, warm ${nload.warm_ms ?? '—'} ms`);
-  const bigRows = (results.big_model as { rows: Row[] } | undefined)?.rows;
-  if (bigRows) {
-    out.push('124 M-parameter GPT-2-shaped model (random weights), WASM in the page, prose:');
-    for (const r of bigRows) {
-      out.push(`  ${r.tokens} tokens: load (cold page) ${r.load_cold_ms ?? '—'} ms, inference ${r.wasm_ms ?? '—'} ms, first overlay ${r.first_overlay_ms ?? '—'} ms, hover ${r.hover_ms ?? '—'} ms, attention ${r.attention_bytes === null ? '—' : (r.attention_bytes / 2 ** 20).toFixed(0)} MiB, buffers ${r.backing_store_bytes ? (r.backing_store_bytes / 2 ** 20).toFixed(0) : '—'} MiB`);
-    }
-  }
-  const base = results.vscode_baseline as VsCodeSummary | undefined;
-  for (const [label, v] of [['', results.vscode], [' — BASELINE build', base]] as const) {
-    const vs = v as VsCodeSummary | undefined;
-    if (!vs) continue;
-    const show = (sp: Record<string, number | null>) => Object.entries(sp).map(([k, v]) => `${k.replace(/_ms$/, '')} ${v === null ? '—' : v.toFixed(0)}`).join(', ');
-    out.push(`real VS Code${label} (code-server + Chromium, ${vs.backend}), command → first overlay, ${vs.windows} new window(s), ${vs.warm_runs} warm runs; ms from the command:`);
-    out.push(`  cold: ${show(vs.cold)}`);
-    out.push(`  warm: ${show(vs.warm)}`);
-    out.push(`  cold fetches: ${Object.entries(vs.cold_fetches).map(([f, v]) => `${f} ${(v.bytes / 1e6).toFixed(1)} MB at +${v.start_ms?.toFixed(0)} took ${v.fetch_ms?.toFixed(0)}`).join('; ')}`);
-  }
-  const gpu = results.webgpu as { backend: string; reason: string | null } | undefined;
-  if (gpu && gpu.backend !== 'webgpu') out.push(`WebGPU did not run: ${gpu.reason}`);
-  out.push('');
-  out.push('Targets:');
-  out.push(formatTargets(targets));
-  for (const f of results.failures as string[]) out.push(`FAILED: ${f}`);
-  out.push('');
-  out.push(`wrote ${path.relative(process.cwd(), opts.out) || opts.out} in ${results.wall_s} s`);
-  return out.join('\n');
 }
 
 main().then((code) => process.exit(code), (e) => {
