@@ -93,7 +93,7 @@ const KEYWORDS = new Set(('False None True and as assert async await break class
 const DEF_BEFORE = /(\b(def|class|function|const|let|var|interface|type|enum|import|as|for|namespace)\s+|\b(def|function)\s*\w*\s*\([^)]*)$/;
 const DEF_AFTER = /^\s*(=(?![=>])|\?:|:\s*[\w{[(<'"])/;
 
-// each identifier's definition (first definition-like occurrence) and its later uses, in characters
+// each use of an identifier and its definition (the latest definition-like occurrence before it), in characters
 // comments and string literals: words there are prose, not identifiers
 const NOT_CODE = /#[^\n]*|\/\/[^\n]*|\/\*[\s\S]*?\*\/|"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
 
@@ -109,11 +109,9 @@ function useDefPairs(text) {
     const before = text.slice(Math.max(0, s - 80), s);
     if (before.endsWith('.') && !/\b(self|this)\.$/.test(before)) continue; // other objects' attributes
     const lineStart = before.slice(before.lastIndexOf('\n') + 1);
-    if (!seen.has(w)) {
-      if (DEF_BEFORE.test(lineStart) || DEF_AFTER.test(text.slice(e, e + 40))) seen.set(w, [s, e]);
-    } else {
-      pairs.push({ use: [s, e], def: seen.get(w) });
-    }
+    // a definition-like occurrence (re)defines the name; any other occurrence after one is a use of the latest
+    if (DEF_BEFORE.test(lineStart) || DEF_AFTER.test(text.slice(e, e + 40))) seen.set(w, [s, e]);
+    else if (seen.has(w)) pairs.push({ use: [s, e], def: seen.get(w) });
   }
   return pairs;
 }

@@ -9,7 +9,8 @@
 # DATA is what build.sh prepared (tokenizer.json, ids/, agree.*, wino.*, code.*): on the device nothing can be
 # downloaded, so only these files and the recipe's Python travel. It runs in two halves so that the device
 # command itself stays one short script:
-#   1. here:      pack DATA and the recipe into models/recipe/gpu/carry/ (ignored by git, under 64 MiB)
+#   1. here:      pack DATA (and --init's model.onnx) into models/recipe/gpu/carry/bundle.tgz (ignored by git;
+#                 about 31 MB for the encoder's data, under the 64 MiB a device call carries)
 #   2. on device: `bash models/recipe/gpu_train.sh --on-device` (the project's `run` tool with
 #                 carry=["models/recipe/gpu/carry"]), which writes the checkpoint to $OUT
 #   3. here:      `bash models/recipe/gpu_train.sh --bring-back FILES_AT --work WORK` copies it into WORK
@@ -17,6 +18,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 carry="$here/gpu/carry"
+stage="${TMPDIR:-/tmp}/attention-lens-gpu"  # unpacked data; the carry holds one compressed bundle
 mode=pack; data=""; work=""; arch=bidirectional; config=large; minutes=9; extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,28 +40,31 @@ if awk "BEGIN{exit !($minutes > 9)}"; then echo "a GPU run is at most 9 minutes 
 case "$mode" in
 pack)
   [ -d "$data" ] || { echo "--data DIR (prepared by build.sh) is required" >&2; exit 2; }
-  rm -rf "$carry"; mkdir -p "$carry/data/ids" "$carry/work"
-  cp "$data"/tokenizer.json "$data"/*.ids "$data"/*.labels "$data"/*.protect "$carry/data/"
-  cp "$data"/ids/train_prose.bin "$data"/ids/val_prose.bin "$data"/ids/val_code.bin "$carry/data/ids/"
-  [ -f "$data/vocab_map.json" ] && cp "$data/vocab_map.json" "$carry/data/"
-  for e in "${extra[@]}"; do [ -d "$e" ] && mkdir -p "$carry/init" && cp "$e/model.onnx" "$carry/init/"; done
-  [ -n "$work" ] && [ -f "$work/ckpt.pt" ] && cp "$work/ckpt.pt" "$carry/work/"
-  printf '%s\n' "$arch" "$config" "$minutes" "${extra[@]}" > "$carry/args"
-  du -sh "$carry" >&2
+  rm -rf "$carry" "$stage"; mkdir -p "$carry" "$stage/data/ids" "$stage/work"
+  cp "$data"/tokenizer.json "$data"/*.ids "$data"/*.labels "$data"/*.protect "$stage/data/"
+  cp "$data"/ids/train_prose.bin "$data"/ids/val_prose.bin "$data"/ids/val_code.bin "$stage/data/ids/"
+  [ -f "$data/vocab_map.json" ] && cp "$data/vocab_map.json" "$stage/data/"
+  for e in "${extra[@]}"; do [ -d "$e" ] && mkdir -p "$stage/init" && cp "$e/model.onnx" "$stage/init/"; done
+  [ -n "$work" ] && [ -f "$work/ckpt.pt" ] && cp "$work/ckpt.pt" "$stage/work/"
+  printf '%s\n' "$arch" "$config" "$minutes" "${extra[@]}" > "$stage/args"
+  tar czf "$carry/bundle.tgz" -C "$stage" . && rm -rf "$stage"
+  du -sh "$carry/bundle.tgz" >&2
   echo "now run on the device: bash models/recipe/gpu_train.sh --on-device   (carry models/recipe/gpu/carry)" >&2 ;;
 device)
-  mapfile -t args < "$carry/args"
+  rm -rf "$stage"; mkdir -p "$stage"; tar xzf "$carry/bundle.tgz" -C "$stage"
+  mapfile -t args < "$stage/args"
   rest=()
   for ((i = 3; i < ${#args[@]}; i++)); do
     a="${args[$i]}"
-    case "$a" in --vocab-map) rest+=("$a" "$carry/data/vocab_map.json"); i=$((i + 1)) ;;
-      --init) rest+=("$a" "$carry/init"); i=$((i + 1)) ;; *) rest+=("$a") ;; esac
+    case "$a" in --vocab-map) rest+=("$a" "$stage/data/vocab_map.json"); i=$((i + 1)) ;;
+      --init) rest+=("$a" "$stage/init"); i=$((i + 1)) ;; *) rest+=("$a") ;; esac
   done
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
   # 9 minutes of training plus start-up and the final evaluation: the command's own limit is 10
-  timeout 590 python3 "$here/train_aux.py" --work "$carry/work" --data "$carry/data" --architecture "${args[0]}" \
-    --config "${args[1]}" --minutes "${args[2]}" --prose 16 --code 16 --synth 128 "${rest[@]}" | tail -40
-  cp "$carry/work/ckpt.pt" "${OUT:?the device run sets OUT}/ckpt.pt" ;;
+  timeout 590 python3 "$here/train_aux.py" --work "$stage/work" --data "$stage/data" --architecture "${args[0]}" \
+    --config "${args[1]}" --minutes "${args[2]}" --prose 16 --code 16 --synth 128 "${rest[@]}" | tail -40 \
+    || echo "train_aux.py stopped at the time limit; its last checkpoint comes back" >&2
+  cp "$stage/work/ckpt.pt" "${OUT:?the device run sets OUT}/ckpt.pt" ;;
 back)
   [ -n "$work" ] || { echo "--work WORK is required" >&2; exit 2; }
   mkdir -p "$work"; cp "$from/ckpt.pt" "$work/ckpt.pt"

@@ -125,6 +125,9 @@ def main():
         ck = torch.load(ckpt_path, map_location=DEVICE)
         model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); state = ck["state"]
         state["budget_s"] += a.minutes * 60  # a resumed run extends the schedule
+        if state.get("mix") != [a.prose, a.code, a.synth]:  # the card tells each part's mix
+            state.setdefault("mix_history", []).append({"from_step": state["step"], "mix": [a.prose, a.code, a.synth]})
+            state["mix"] = [a.prose, a.code, a.synth]
     rng = np.random.default_rng(state["step"])
     rng_t = torch.Generator().manual_seed(state["step"])
     prose = np.fromfile(os.path.join(a.data, "ids", "train_prose.bin"), dtype=np.uint16)
