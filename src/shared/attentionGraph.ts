@@ -96,7 +96,10 @@ function plan(m: OnnxModel, opts: GraphOptions): Plan {
       : `${file} returns no attentions.N and has no attention Softmax (over the keys, multiplied by V); ${HOW_TO_EXPORT}`;
     throw new AttentionGraphError('no-attention', why);
   }
-  const queryKey = layers.every((l) => l.query !== null && l.keyT !== null);
+  // K = Kᵀ with its last two axes swapped: a Transpose where Kᵀ's rank is known to be 4, else an
+  // Einsum that swaps them at any rank (opset 12+), so that exposing K can never break the graph.
+  const einsum = (m.opsets.get('') ?? 0) >= 12;
+  const queryKey = layers.every((l) => l.query !== null && l.keyT !== null && (l.keyTRank === 4 || einsum));
   const nodes: NewNode[] = [];
   const outputs: NewOutput[] = [];
   const taken = new Set(m.nodes.flatMap((n) => n.outputs));
@@ -116,7 +119,9 @@ function plan(m: OnnxModel, opts: GraphOptions): Plan {
     if (queryKey && l.query && l.keyT) {
       expose(l.query, `queries.${i}`);
       const k = fresh(`attention_lens/keys.${i}/transposed`);
-      nodes.push({ opType: 'Transpose', name: k, inputs: [l.keyT], outputs: [k], attributes: [{ name: 'perm', ints: [0, 1, 3, 2] }] });
+      nodes.push(l.keyTRank === 4
+        ? { opType: 'Transpose', name: k, inputs: [l.keyT], outputs: [k], attributes: [{ name: 'perm', ints: [0, 1, 3, 2] }] }
+        : { opType: 'Einsum', name: k, inputs: [l.keyT], outputs: [k], attributes: [{ name: 'equation', str: '...ij->...ji' }] });
       expose(k, `keys.${i}`);
     }
   });

@@ -17,7 +17,7 @@ const H = 2;
 const rand = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(seed * 97 + i * 13.7) * 0.8);
 
 /** One self-attention layer with H heads: ids → embed → Q, K, V → softmax(QKᵀ/√d) V → logits. */
-type ScaleAt = 'scores' | 'sdpa' | 'query';
+type ScaleAt = 'scores' | 'sdpa' | 'query' | 'hidden-rank';
 
 function attentionSpec(o: { softmaxAxis?: number | null; opset?: number; inputs?: ValueSpec[]; probsToOutput?: boolean; scaleAt?: ScaleAt } = {}): ModelSpec {
   const heads = (x: string, out: string): NewNode[] => [
@@ -35,6 +35,12 @@ function attentionSpec(o: { softmaxAxis?: number | null; opset?: number; inputs?
     query: [
       { opType: 'Div', name: 'q_scale', inputs: ['q', 'scale'], outputs: ['qs'] },
       { opType: 'MatMul', name: 'scores', inputs: ['qs', 'kt'], outputs: ['s2'] },
+    ],
+    // Kᵀ through an op that hides its rank: K is then taken back with an Einsum, not a Transpose
+    'hidden-rank': [
+      { opType: 'Identity', name: 'k_t_copy', inputs: ['kt'], outputs: ['kt_copy'] },
+      { opType: 'MatMul', name: 'scores', inputs: ['q', 'kt_copy'], outputs: ['s'] },
+      { opType: 'Div', name: 'scale', inputs: ['s', 'scale'], outputs: ['s2'] },
     ],
     sdpa: [
       { opType: 'Sqrt', name: 'sqrt_scale', inputs: ['inv_scale'], outputs: ['root'] },
@@ -82,9 +88,14 @@ function problem(bytes: Uint8Array, kind: string, pattern: RegExp, opts = {}): v
   });
 }
 
-describe('attentionGraph on synthetic graphs', () => {
-  for (const scaleAt of ['scores', 'query', 'sdpa'] as const) {
-    it(`exposes the Softmax and Q/K of a 2-head layer (scale applied to ${scaleAt === 'sdpa' ? 'Q and Kᵀ, as SDPA exports do' : `the ${scaleAt}`}); onnxruntime runs it and q·k/√d gives the attention back`, async () => {
+describe('attentionGraph on synthetic graphs', function () {
+  this.timeout(60_000); // onnxruntime sessions, on a machine that may be busy
+  const cases: Record<ScaleAt, string> = {
+    scores: 'scale applied to the scores', query: 'scale applied to Q', sdpa: 'scale applied to Q and Kᵀ, as SDPA exports do',
+    'hidden-rank': 'Kᵀ of unknown rank, turned back by an Einsum',
+  };
+  for (const scaleAt of Object.keys(cases) as ScaleAt[]) {
+    it(`exposes the Softmax and Q/K of a 2-head layer (${cases[scaleAt]}); onnxruntime runs it and q·k/√d gives the attention back`, async () => {
       const g = attentionGraph(model({ scaleAt }));
       assert.deepStrictEqual([g.layers, g.source, g.queryKey, g.softmaxNodes], [1, 'softmax', true, ['attn_softmax']]);
       const s = await ort.InferenceSession.create(g.bytes);

@@ -10,6 +10,8 @@ export interface AttentionLayer {
   /** The MatMul(Q, Kᵀ) inputs, when the scores come from one: Q [b, h, s, d], Kᵀ [b, h, d, s]. */
   query: string | null;
   keyT: string | null;
+  /** Kᵀ's rank when the graph shows it (Kᵀ made by a Transpose with a perm), else null. */
+  keyTRank: number | null;
 }
 
 /** Operators an eager export puts between the scores and the Softmax (scale, mask, soft-capping, casts). */
@@ -106,7 +108,9 @@ export function findAttentionLayers(m: OnnxModel): AttentionLayer[] {
     const qk = scoresProduct(n.inputs[0], m, producer);
     const query = qk ? unscaled(qk.inputs[0], m, producer) : null;
     const keyT = qk ? unscaled(qk.inputs[1], m, producer) : null;
-    layers.push({ softmax: n, probs, query, keyT });
+    const t = keyT ? producer.get(keyT) : undefined;
+    const keyTRank = t?.opType === 'Transpose' ? t.ints.get('perm')?.length ?? null : null;
+    layers.push({ softmax: n, probs, query, keyT, keyTRank });
   }
   return layers;
 }

@@ -10,7 +10,7 @@ export interface NewNode {
   name: string;
   inputs: string[];
   outputs: string[];
-  attributes?: { name: string; int?: number; ints?: number[] }[];
+  attributes?: { name: string; int?: number; ints?: number[]; str?: string }[];
 }
 
 export interface NewOutput {
@@ -29,14 +29,18 @@ export interface Rewritten {
 }
 
 const ATTR_INT = 2;
+const ATTR_STRING = 3;
 const ATTR_INTS = 7;
+const ATTR_S = 4;
+
+function encodeValue(a: NonNullable<NewNode['attributes']>[number]): Uint8Array[] {
+  if (a.ints) return [...a.ints.map((v) => encodeField(ATTRIBUTE.ints, v)), encodeField(ATTRIBUTE.type, ATTR_INTS)];
+  if (a.str !== undefined) return [encodeField(ATTR_S, a.str), encodeField(ATTRIBUTE.type, ATTR_STRING)];
+  return [encodeField(ATTRIBUTE.i, a.int ?? 0), encodeField(ATTRIBUTE.type, ATTR_INT)];
+}
 
 export function encodeNode(n: NewNode): Uint8Array {
-  const attrs = (n.attributes ?? []).map((a) => encodeField(NODE.attribute, message([
-    encodeField(ATTRIBUTE.name, a.name),
-    ...(a.ints ? a.ints.map((v) => encodeField(ATTRIBUTE.ints, v)) : [encodeField(3, a.int ?? 0)]),
-    encodeField(ATTRIBUTE.type, a.ints ? ATTR_INTS : ATTR_INT),
-  ])));
+  const attrs = (n.attributes ?? []).map((a) => encodeField(NODE.attribute, message([encodeField(ATTRIBUTE.name, a.name), ...encodeValue(a)])));
   return encodeField(GRAPH.node, message([
     ...n.inputs.map((x) => encodeField(NODE.input, x)),
     ...n.outputs.map((x) => encodeField(NODE.output, x)),
