@@ -11,7 +11,7 @@ import { compare } from '../../../src/shared/compare';
 import type { ComparisonMessage, ResultMessage, ToHost, VariantInfo } from '../../../src/shared/protocol';
 import { groupStack, groupTokens, groupWords } from '../../../src/shared/words';
 import { ui } from '../driverClient';
-import { lensApi, modelFiles, nativeAttention, nextMessage, openSample } from './helpers';
+import { lensApi, modelFiles, nativeAttention, nextMessage, openSample, until } from './helpers';
 
 const SENTENCE = "The animal didn't cross the street because it was too tired.";
 const TOLERANCE = 2e-4; // WebGPU/WASM against the CPU: float32 rounding in the last bits
@@ -128,6 +128,62 @@ describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
     }
     const moved = ref.heads.find((h) => h.layer === most.layer && h.head === most.head);
     await ui.log(`      ${byHead.summaries[0]} (${Math.round((moved?.moved[0] ?? 0) * 100)}% moved in layer ${most.layer + 1} head ${most.head + 1})`);
+    await ui.screenshot(`compare-${process.env.ATTENTION_LENS_TEST_PASS}`, { webview: '.compare' });
+
+    // 5. The JSON export, saved through the save dialog, carries both versions and the table as shown.
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const file = vscode.Uri.joinPath(folder.uri, `compare-${process.env.ATTENTION_LENS_TEST_PASS}.json`);
+    await ui.webviewEval('vscode-button[data-export="json"]', `(document.querySelector('vscode-button[data-export="json"]').click(), true)`);
+    await ui.typeInput(file.fsPath);
+    const bytes = await until('the export on disk', async () => {
+      try {
+        return await vscode.workspace.fs.readFile(file);
+      } catch {
+        return undefined;
+      }
+    });
+    const exported = JSON.parse(Buffer.from(bytes).toString('utf8')) as { compare: { versions: { label: string; text: string; attentions: number[][][][] }[]; shown: ComparisonMessage } };
+    assert.deepStrictEqual(exported.compare.versions.map((v) => [v.label, v.text]), [['base', SENTENCE], ['tired → wide', SENTENCE.replace('tired', 'wide')]]);
+    assert.strictEqual(exported.compare.versions[1].attentions.length, config.num_layers);
+    assert.strictEqual(exported.compare.shown.view, byHead.view);
+  });
+
+  it('compares the last run with the document as edited since', async () => {
+    const api = await lensApi();
+    const editor = await openSample('story.md');
+    const doc = editor.document;
+    const at = doc.getText().indexOf(SENTENCE);
+    editor.selection = new vscode.Selection(doc.positionAt(at), doc.positionAt(at + SENTENCE.length));
+    const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
+    await ui.runCommand('Attention Lens: Show attention for selection');
+    await result;
+    const run = api.lastRun();
+    assert.ok(run);
+    const it = run.message.tokens.findIndex((t) => t.text === ' it');
+    await vscode.commands.executeCommand('attentionLens.hoverToken', it);
+
+    // The user edits the sentence in the document (text before it too, which shifts it), then compares.
+    const tired = at + SENTENCE.indexOf('tired');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(tired), doc.positionAt(tired + 'tired'.length)), 'wide');
+    edit.insert(doc.uri, new vscode.Position(0, 0), '<!-- draft -->\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    try {
+      const shown = nextMessage(api, 'a comparison', isComparison);
+      const runId = await vscode.commands.executeCommand<number | undefined>('attentionLens.compareWithEdit');
+      assert.ok(runId, 'Compare did not start a run');
+      const c = await shown;
+      const sent = api.lastCompare();
+      assert.ok(sent);
+      assert.deepStrictEqual(sent.variants.map((v) => [v.label, v.text]), [['the document as edited', SENTENCE.replace('tired', 'wide')]]);
+      assert.strictEqual(sent.base.text, SENTENCE);
+      assert.strictEqual(c.runId, runId);
+      assert.strictEqual(c.tokenIndex, it);
+      assert.deepStrictEqual(await ui.webviewText('.compare-table th.version'), ['base', 'the document as edited']);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
   });
 });
 
