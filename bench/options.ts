@@ -24,13 +24,15 @@ export interface BenchOptions {
   vscodeOnly: boolean;
   /** An earlier build of the extension (a folder with dist/), timed window by window in turn with this one. */
   vscodeBaseline: string | null;
+  /** The extension build the VS Code rows time (a folder with dist/); null: this repository. */
+  vscodeExtension: string | null;
   /** The 124 M-parameter model's rows (bench/bigModel.ts). */
   big: boolean;
   /** Where results.json goes. */
   out: string;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--vscode-windows N] [--vscode-warm N] [--vscode-only] [--vscode-baseline DIR] [--big|--no-big] [--out FILE]';
+const USAGE = 'usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--vscode-windows N] [--vscode-warm N] [--vscode-only] [--vscode-baseline DIR] [--vscode-extension DIR] [--big|--no-big] [--out FILE]';
 
 function count(flag: string, v: string | undefined, min: number): number {
   const n = Number(v);
@@ -42,7 +44,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
   const quick = argv.includes('--quick');
   const o: BenchOptions = {
     quick, warmup: quick ? 1 : 2, runs: quick ? 5 : 7, memoryRuns: quick ? 0 : 50, sizes: null, texts: null, webgpu: !quick, out: defaultOut,
-    vscodeWindows: quick ? 1 : 3, vscodeWarm: quick ? 3 : 5, vscodeOnly: false, vscodeBaseline: null, big: !quick,
+    vscodeWindows: quick ? 1 : 3, vscodeWarm: quick ? 3 : 5, vscodeOnly: false, vscodeBaseline: null, vscodeExtension: null, big: !quick,
   };
   let bigAsked = false;
   for (let i = 0; i < argv.length; i++) {
@@ -65,7 +67,11 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     else if (a === '--vscode-windows') o.vscodeWindows = count(a, argv[++i], 0);
     else if (a === '--vscode-warm') o.vscodeWarm = count(a, argv[++i], 1);
     else if (a === '--vscode-only') o.vscodeOnly = true;
-    else if (a === '--big') { o.big = true; bigAsked = true; }
+    else if (a === '--vscode-extension') {
+      const v = argv[++i];
+      if (!v) throw new Error(`--vscode-extension needs an extension folder\n${USAGE}`);
+      o.vscodeExtension = path.resolve(v);
+    } else if (a === '--big') { o.big = true; bigAsked = true; }
     else if (a === '--no-big') { o.big = false; bigAsked = true; }
     else if (a === '--vscode-baseline') {
       const v = argv[++i];

@@ -160,9 +160,10 @@ async function main(): Promise<number> {
   const prose512 = cases.find((c) => c.kind === 'prose' && c.tokens === config.max_tokens && c.cappedAt === null);
   if (opts.vscodeWindows > 0 && prose512) {
     await phase('VS Code', failures, async () => {
-      const extensions = opts.vscodeBaseline ? [opts.vscodeBaseline, ROOT] : [ROOT];
+      const self = opts.vscodeExtension ?? ROOT;
+      const extensions = opts.vscodeBaseline ? [opts.vscodeBaseline, self] : [self];
       const reports = await benchVsCode({ repo: ROOT, extensions, text: prose512.text, windows: opts.vscodeWindows, warmRuns: opts.vscodeWarm, log });
-      const s = summarize(reports.get(ROOT)!);
+      const s = { extension: self, ...summarize(reports.get(self)!) };
       x.summary.vscode = s;
       // The same figures for an earlier build of the extension, timed in turn with this one.
       if (opts.vscodeBaseline) x.summary.vscode_baseline = { extension: opts.vscodeBaseline, ...summarize(reports.get(opts.vscodeBaseline)!) };
