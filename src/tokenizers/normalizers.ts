@@ -187,6 +187,15 @@ function strip(cfg: Record<string, unknown>): Normalize {
   };
 }
 
+// Nmt (SentencePiece's nmt_nfkc without the NFKC): control characters dropped, odd spaces made " ".
+const nmt: Normalize = (a) => perCodePoint(a, (ch) => {
+  const c = ch.codePointAt(0) as number;
+  if ((c >= 0x01 && c <= 0x08) || c === 0x0b || (c >= 0x0e && c <= 0x1f) || c === 0x7f || c === 0x8f || c === 0x9f) return '';
+  if (c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d || c === 0x1680 || (c >= 0x200b && c <= 0x200f)
+    || c === 0x2028 || c === 0x2029 || c === 0x2581 || c === 0xfeff || c === 0xfffd) return ' ';
+  return ch;
+});
+
 // Precompiled (SentencePiece's charsmap): its table is not read; as the JS library does, control
 // characters are dropped, unusual spaces become " " and the rest is NFKC.
 function precompiled(): Normalize {
@@ -216,7 +225,8 @@ export function createNormalizer(cfg: unknown, where = 'normalizer'): Normalize 
     case 'Prepend': return prepend(c, where);
     case 'Strip': return strip(c);
     case 'Precompiled': return precompiled();
+    case 'Nmt': return nmt;
     default:
-      throw new TokenizerFormatError(`${where}: normalizer type ${JSON.stringify(type)} is not supported (supported: Sequence, NFC, NFD, NFKC, NFKD, Lowercase, StripAccents, BertNormalizer, Replace, Prepend, Strip, Precompiled)`);
+      throw new TokenizerFormatError(`${where}: normalizer type ${JSON.stringify(type)} is not supported (supported: Sequence, NFC, NFD, NFKC, NFKD, Lowercase, StripAccents, BertNormalizer, Replace, Prepend, Strip, Nmt, Precompiled)`);
   }
 }

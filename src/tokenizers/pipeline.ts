@@ -3,8 +3,8 @@
 // source text (see aligned.ts). Also says which family the tokenizer is and each token's word.
 import { Tokenizer } from '@huggingface/tokenizers';
 import { TokenInfo } from '../shared/protocol';
-import { AddedTokens } from './addedTokens';
-import { Aligned, fromSource, sliceAligned } from './aligned';
+import { AddedTokens, parseAddedTokens } from './addedTokens';
+import { Aligned, fromSource, sliceAligned, sourceRange } from './aligned';
 import { JsonObject, TokenizerFormatError, isObject } from './json';
 import { ModelToken, WordModel } from './model';
 import { Normalize, createNormalizer } from './normalizers';
@@ -22,7 +22,9 @@ const MODEL_TYPES = ['BPE', 'WordPiece', 'Unigram'];
 
 export class Pipeline {
   readonly family: TokenizerFamily;
+  /** Added tokens found in the source text, and those found in the normalized text (normalized: true). */
   readonly added: AddedTokens;
+  private readonly addedNormalized: AddedTokens;
   readonly lib: Tokenizer;
   /** The largest id the tokenizer can produce. */
   readonly maxId: number;
@@ -52,10 +54,18 @@ export class Pipeline {
       throw new TokenizerFormatError('model.vocab is missing');
     }
     if (type === 'BPE' && !Array.isArray(model.merges)) throw new TokenizerFormatError('model.merges must be a list (a BPE model)');
-    this.added = new AddedTokens(json.added_tokens);
+    const added = parseAddedTokens(json.added_tokens);
     this.normalize = createNormalizer(json.normalizer);
+    const norm = this.normalize;
+    this.added = new AddedTokens(added.filter((t) => !t.normalized || !norm));
+    this.addedNormalized = new AddedTokens(norm ? added.filter((t) => t.normalized) : [], (t) => (norm as Normalize)(fromSource(t.content)).text);
     this.pre = createPreTokenizer(json.pre_tokenizer);
-    const full: JsonObject = { ...json, added_tokens: this.added.list.length ? json.added_tokens : [], model: { ...model, type } };
+    // The JS library only picks each word's tokens: the other parts are ours, so it is not given
+    // them (it would refuse some that are handled here, such as CharDelimiterSplit).
+    const full: JsonObject = {
+      ...json, normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null,
+      added_tokens: added.length ? json.added_tokens : [], model: { ...model, type },
+    };
     try {
       this.lib = new Tokenizer(full, {});
     } catch (e) {
@@ -73,7 +83,7 @@ export class Pipeline {
   }
 
   tokenToId(token: string): number | undefined {
-    return this.added.byContent(token)?.id ?? this.lib.token_to_id(token);
+    return this.added.byContent(token)?.id ?? this.addedNormalized.byContent(token)?.id ?? this.lib.token_to_id(token);
   }
 
   /** Tokens of `text` with no special tokens added (added tokens found in it are kept). */
@@ -90,17 +100,26 @@ export class Pipeline {
       let a = fromSource(text.slice(s.start, s.end), s.start);
       if (this.normalize) a = this.normalize(a);
       if (a.text.length === 0) continue;
-      for (const w of this.pre.run([a])) {
-        let prevText: string | null = null;
-        word++;
-        for (const t of this.modelTokens(w)) {
-          const src = text.slice(t.span.start, t.span.end);
-          // SentencePiece words: a token starting with white space ("▁the") starts a word, and so
-          // does one after a line break or tab; after a lone "▁" the next token is still its word.
-          if (this.spaceWords && prevText !== null && src.length > 0 && (/^\s/u.test(src) || /[^\S ]$/u.test(prevText))) word++;
-          tokens.push({ id: t.id, text: src, start: t.span.start, end: t.span.end, special: false });
-          wordIds.push(word);
-          if (src.length > 0) prevText = src;
+      for (const n of this.addedNormalized.split(a.text)) {
+        if (n.kind === 'added') {
+          const units = Array.from({ length: n.end - n.start }, (_, k) => n.start + k);
+          const r = sourceRange(a, units, n.start);
+          tokens.push({ id: n.token.id, text: text.slice(r.start, r.end), start: r.start, end: r.end, special: n.token.special });
+          wordIds.push(++word);
+          continue;
+        }
+        for (const w of this.pre.run([sliceAligned(a, n.start, n.end)])) {
+          let prevText: string | null = null;
+          word++;
+          for (const t of this.modelTokens(w)) {
+            const src = text.slice(t.span.start, t.span.end);
+            // SentencePiece words: a token starting with white space ("▁the") starts a word, and so
+            // does one after a line break or tab; after a lone "▁" the next token is still its word.
+            if (this.spaceWords && prevText !== null && src.length > 0 && (/^\s/u.test(src) || /[^\S ]$/u.test(prevText))) word++;
+            tokens.push({ id: t.id, text: src, start: t.span.start, end: t.span.end, special: false });
+            wordIds.push(word);
+            if (src.length > 0) prevText = src;
+          }
         }
       }
     }

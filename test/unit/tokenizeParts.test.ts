@@ -1,12 +1,14 @@
 // The tokenizer's parts on their own, against the Rust library's: normalizers (the normalized text)
 // and pre-tokenizers (each word's text and source range), plus the aligned-text rules by hand.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as native from 'tokenizers';
 import { bytesToByteLevel, utf8 } from '../../src/shared/offsets';
 import { fromSource, sourceRange } from '../../src/tokenizers/aligned';
 import { createNormalizer } from '../../src/tokenizers/normalizers';
 import { createPreTokenizer } from '../../src/tokenizers/preTokenizers';
-import { HARD_CASES, randomTexts } from '../support/tokenizerFixtures';
+import { HARD_CASES, ROOT, randomTexts } from '../support/tokenizerFixtures';
 
 const TEXTS = [...HARD_CASES.map(([, t]) => t), ...randomTexts(60, 7), ' lead and trail ', '', 'İstanbul ΟΔΟΣ ǅ ß', '\u0000a\u200bb\ufffdc'];
 
@@ -16,6 +18,15 @@ function cpToUtf16(text: string): number[] {
   let u = 0;
   for (const ch of text) at.push((u += ch.length));
   return at;
+}
+
+/** A Rust normalizer read from tokenizer.json (for kinds its JS functions do not build). */
+function nativeNormalizer(cfg: unknown): native.Normalizer {
+  const j = JSON.parse(fs.readFileSync(path.join(ROOT, 'models/default/tokenizer.json'), 'utf8'));
+  j.normalizer = cfg;
+  const n = native.Tokenizer.fromString(JSON.stringify(j)).getNormalizer();
+  assert.ok(n);
+  return n;
 }
 
 const range = (start: number, end: number): { start: number; end: number } => ({ start, end });
@@ -34,6 +45,8 @@ describe('tokenizer parts: normalizers give the Rust library\'s normalized text'
       native.sequenceNormalizer([native.prependNormalizer('▁'), native.replace(' ', '▁')])],
     ['Replace to a longer string', { type: 'Replace', pattern: { String: '\t' }, content: '    ' }, native.replace('\t', '    ')],
     ['Strip', { type: 'Strip', strip_left: true, strip_right: true }, native.stripNormalizer(true, true)],
+    ['Nmt', { type: 'Nmt' }, native.nmt()],
+    ['Replace with a regex (T5/ALBERT)', { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' }, nativeNormalizer({ type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' })],
   ];
   for (const [name, cfg, reference] of cases) {
     it(name, () => {
