@@ -25,7 +25,8 @@ export class PanelConnection implements vscode.Disposable {
   private droppedBefore = 0;
   /** Large models this page was told to ask for by chunks: key → file (nothing else is sent). */
   private readonly chunked = new Map<string, string>();
-  private sending: string | null = null;
+  /** The latest model request: an earlier stream stops when the page asks again (e.g. after a reload). */
+  private sending = 0;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -110,10 +111,10 @@ export class PanelConnection implements vscode.Disposable {
       this.log.appendLine(`[host] the page asked for model chunks that were never offered: ${key.slice(0, 200)}`);
       return;
     }
-    this.sending = key;
+    const request = ++this.sending;
     const t0 = Date.now();
     try {
-      const done = await streamModel(file, key, (m) => this.post(m), () => this.panel === panel && panel.isAlive && this.sending === key);
+      const done = await streamModel(file, key, (m) => this.post(m), () => this.panel === panel && panel.isAlive && this.sending === request);
       this.log.appendLine(`[model] ${done ? 'sent' : 'stopped sending'} ${file} in chunks (${Date.now() - t0} ms)`);
     } catch (e) {
       this.log.appendLine(`[model] could not send ${file}: ${(e as Error).message}`);
