@@ -72,7 +72,8 @@ FAMILIES.push({ name: 'Metaspace BPE (prepend_scheme first)', reference: 'traine
 
 for (const f of FAMILIES) {
   describe(`tokenizer family: ${f.name} — ${f.reference}`, function () {
-    this.timeout(120_000);
+    // Gemma 3's file is 33 MB, read here twice (ours and Rust's): slow on a loaded machine.
+    this.timeout(600_000);
     let json: string;
     let ours: TextTokenizer;
     let nat: NativeTokenizer;
@@ -81,8 +82,9 @@ for (const f of FAMILIES) {
     before(() => {
       json = f.json();
       ours = new TextTokenizer(JSON.parse(json), { tokenizerConfig: f.tokenizerConfig?.() });
-      nat = nativeForOffsets(json);
       natSpecial = NativeTokenizer.fromString(json);
+      // Only a post-processor that trims offsets changes them: otherwise one reference does both.
+      nat = /"trim_offsets":\s*true/.test(json) ? nativeForOffsets(json) : natSpecial;
     });
 
     it(`is read as ${f.family}`, () => assert.strictEqual(ours.family, f.family));
