@@ -21,14 +21,14 @@ export function chunkUri(file: string, size: number, mtimeMs: number): string {
  * says the page no longer waits for this model.
  */
 export async function streamModel(
-  file: string, key: string, post: (m: ModelChunkMessage) => Promise<boolean>, stillWanted: () => boolean,
+  file: string, key: string, post: (m: ModelChunkMessage) => Promise<boolean>, stillWanted: () => boolean, chunkBytes = CHUNK_BYTES,
 ): Promise<boolean> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
-    for (let offset = 0; offset < size; offset += CHUNK_BYTES) {
+    for (let offset = 0; offset < size; offset += chunkBytes) {
       if (!stillWanted()) return false;
-      const data = new Uint8Array(Math.min(CHUNK_BYTES, size - offset));
+      const data = new Uint8Array(Math.min(chunkBytes, size - offset));
       const { bytesRead } = await handle.read(data, 0, data.length, offset);
       if (bytesRead !== data.length) throw new Error(`${file} changed while it was read (short read at byte ${offset})`);
       if (!(await post({ type: 'modelChunk', key, offset, total: size, data }))) return false;
