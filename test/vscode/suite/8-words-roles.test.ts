@@ -9,21 +9,19 @@ import { tokenLabel } from '../../../src/shared/explain';
 import { runRoles } from '../../../src/shared/headLabels';
 import type { ProbeScores } from '../../../src/shared/headProbe';
 import { ROLE_KINDS, roleContext, scoreStack } from '../../../src/shared/headRoles';
-import type { ExplanationMessage, ToHost } from '../../../src/shared/protocol';
+import type { ExplanationMessage } from '../../../src/shared/protocol';
 import { groupTokens, groupWords } from '../../../src/shared/words';
 import { probeInput } from '../../../src/headProbeCommand';
 import { loadModelFolder } from '../../../src/modelFolder';
 import { referenceExplanation } from '../../support/referenceExplain';
 import { ui } from '../driverClient';
 import {
-  assertSameLine, closePanelTab, lensApi, modelFiles, nativeAttention, nextMessage, toRange, until,
+  Recorder, assertSameLine, closePanelTab, lensApi, modelFiles, nativeAttention, toRange, until,
 } from './helpers';
 
 // "elephant", "avenue" and "exhausted" are split by the bundled tokenizer (and most others).
 const SENTENCE = "The elephant didn't cross the avenue because it was too exhausted.";
 const CODE = 'const animal = findAnimal(street);\nif (animal.tired) rest(animal);\n';
-
-const isExplanation = (m: ToHost): m is ExplanationMessage => m.type === 'explanation';
 
 /** Opens `content` as a new document of `language` and runs Explain with the cursor inside `word`. */
 async function explainIn(language: string, content: string, word: string): Promise<{ doc: vscode.TextDocument; exp: ExplanationMessage }> {
@@ -32,9 +30,20 @@ async function explainIn(language: string, content: string, word: string): Promi
   const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
   const cursor = doc.positionAt(content.indexOf(word) + 1);
   editor.selection = new vscode.Selection(cursor, cursor);
-  const explanation = nextMessage(api, 'an explanation', isExplanation);
-  await ui.runCommand('Attention Lens: Explain attention here');
-  return { doc, exp: await explanation };
+  // The palette may run the command twice on a slow machine: wait for the latest run's explanation.
+  const rec = new Recorder(api);
+  try {
+    await ui.runCommand('Attention Lens: Explain attention here');
+    const exp = await until('the explanation of the latest run', () => {
+      const failed = rec.of('error')[0];
+      if (failed) throw new Error(`the webview reported an error: ${failed.message}`);
+      const run = api.lastRun();
+      return run && run.documentUri === doc.uri.toString() ? rec.of('explanation', run.runId)[0] : undefined;
+    }, 240_000);
+    return { doc, exp };
+  } finally {
+    rec.dispose();
+  }
 }
 
 /** A badge's tooltips in the panel's grid. */
