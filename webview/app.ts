@@ -36,7 +36,7 @@ export class App {
       header,
       controls: new Controls({
         change: (v) => this.views.setView(v),
-        export: (f) => void exportView(f, { state, views: this.views, header, colors, post, fail }),
+        export: (f) => void exportView(f, { state, views: this.views, header, colors, post, fail, compare: parts.compare }),
         unit: (u) => this.views.setUnit(u),
       }),
       tokens: new TokenView({

@@ -8,6 +8,7 @@ import { Comparison, cannotCompare, compare } from '../src/shared/compare';
 import { tokenLabel } from '../src/shared/explain';
 import type { ComparisonMessage } from '../src/shared/protocol';
 import { ACCENT_VAR, tint } from './colors';
+import type { CompareExport } from './compareExport';
 import { Matrices, RunData } from './runData';
 import { UnitMatrices } from './units';
 import { ViewState, describeView } from './viewState';
@@ -89,6 +90,14 @@ export class CompareView {
     this.prepared = null;
     this.shown = null;
     this.el.hidden = false;
+  }
+
+  /** Every version in the unit shown and what the view shows, for the exports; null without a comparison. */
+  exportable(): CompareExport | null {
+    const s = this.session;
+    const p = this.prepared;
+    if (!s || !p) return null;
+    return { labels: ['base', ...s.labels], texts: s.texts, versions: [p.base, ...p.variants.map((x) => x.matrices)], shown: this.shown };
   }
 
   /** The variants in the base's unit (the words view groups them too), aligned to the base. */

@@ -5,12 +5,24 @@ import type { TokenInfo } from '../src/shared/protocol';
 import type { Rgb } from './colors';
 import { trimmedRows } from './exportData';
 
+/** One version of the text with the view's matrix (a comparison exports every version). */
+export interface HtmlVersion {
+  label: string;
+  tokens: readonly TokenInfo[];
+  matrix: Float32Array;
+  seq: number;
+}
+
 export interface HtmlPage {
   title: string;
   subtitle: string[];
   tokens: readonly TokenInfo[];
   matrix: Float32Array;
   seq: number;
+  /** Every version of a comparison (the base first): the page gets a picker; tokens/matrix are then unused. */
+  versions?: readonly HtmlVersion[];
+  /** Static HTML after the tokens (the comparison table), built with its text escaped. */
+  appendix?: string;
   direction: 'from' | 'to';
   colors: { background: Rgb; foreground: Rgb; muted: Rgb; accent: Rgb };
   fontFamily: string;
@@ -28,18 +40,34 @@ const RENDERER = `
   var box = document.getElementById('tokens');
   var status = document.getElementById('status');
   var flip = document.getElementById('flip');
-  var spans = [], lit = [], pinned = null;
-  data.tokens.forEach(function (t, i) {
-    var s = document.createElement('span');
-    s.className = t.special ? 'tok special' : 'tok';
-    s.textContent = t.special ? 'bos' : t.text;
-    s.tabIndex = 0;
-    s.dataset.i = i;
-    spans.push(s);
-    box.appendChild(s);
-  });
-  function weight(i, j) { var r = data.rows[i]; return j < r.length ? r[j] : 0; }
-  function label(i) { var t = data.tokens[i]; return t.special ? '<bos>' : (t.text.trim() || JSON.stringify(t.text)); }
+  var pick = document.getElementById('version');
+  var cur, spans = [], lit = [], pinned = null;
+  function build(k) {
+    cur = data.versions[k];
+    box.textContent = '';
+    spans = []; lit = []; pinned = null;
+    cur.tokens.forEach(function (t, i) {
+      var s = document.createElement('span');
+      s.className = t.special ? 'tok special' : 'tok';
+      s.textContent = t.special ? 'bos' : t.text;
+      s.tabIndex = 0;
+      s.dataset.i = i;
+      spans.push(s);
+      box.appendChild(s);
+    });
+    show(null);
+  }
+  if (pick) {
+    data.versions.forEach(function (v, k) {
+      var o = document.createElement('option');
+      o.value = k;
+      o.textContent = v.label;
+      pick.appendChild(o);
+    });
+    pick.addEventListener('change', function () { build(+pick.value); });
+  }
+  function weight(i, j) { var r = cur.rows[i]; return j < r.length ? r[j] : 0; }
+  function label(i) { var t = cur.tokens[i]; return t.special ? '<bos>' : (t.text.trim() || JSON.stringify(t.text)); }
   function show(i) {
     lit.forEach(function (j) { spans[j].style.background = ''; spans[j].removeAttribute('title'); });
     lit = [];
@@ -47,7 +75,7 @@ const RENDERER = `
     if (i === null) { status.textContent = 'Hover a token.'; return; }
     spans[i].classList.add('active');
     var to = flip.checked, ws = [], max = 0;
-    for (var j = 0; j < data.tokens.length; j++) {
+    for (var j = 0; j < cur.tokens.length; j++) {
       var w = to ? weight(j, i) : weight(i, j);
       if (w > 0) { ws.push([j, w]); if (w > max) max = w; }
     }
@@ -67,16 +95,19 @@ const RENDERER = `
   box.addEventListener('click', function (e) { var i = e.target.dataset && e.target.dataset.i; if (i !== undefined) pinned = pinned === +i ? null : +i; });
   box.addEventListener('mouseleave', function () { show(pinned); });
   flip.addEventListener('change', function () { show(pinned); });
-  show(null);
+  build(0);
 })();
 `;
 
 export function exportHtml(p: HtmlPage): string {
+  const versions = p.versions ?? [{ label: '', tokens: p.tokens, matrix: p.matrix, seq: p.seq }];
   const data = {
-    tokens: p.tokens.map((t) => ({ text: t.text, special: t.special })),
-    rows: trimmedRows(p.matrix, p.seq),
+    versions: versions.map((v) => ({
+      label: v.label, tokens: v.tokens.map((t) => ({ text: t.text, special: t.special })), rows: trimmedRows(v.matrix, v.seq),
+    })),
     accent: `${p.colors.accent.r}, ${p.colors.accent.g}, ${p.colors.accent.b}`,
   };
+  const picker = versions.length > 1 ? '<label>version <select id="version"></select></label>\n' : '';
   const c = p.colors;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -92,14 +123,18 @@ p.sub { color: ${rgb(c.muted)}; margin: 2px 0; }
 .tok.special { color: ${rgb(c.muted)}; border: 1px solid ${rgb(c.muted)}; font-size: 10px; padding: 0 2px; margin-right: 2px; }
 .tok.active { outline: 2px solid ${rgb(c.accent)}; }
 #status { margin-top: 8px; min-height: 1.4em; }
+table.compare { border-collapse: collapse; margin-top: 14px; font-size: 13px; }
+table.compare th, table.compare td { padding: 2px 8px; text-align: right; border-bottom: 1px solid ${rgb(c.muted)}; }
+table.compare th:first-child, table.compare td:first-child { text-align: left; white-space: pre; }
 </style>
 </head>
 <body>
 <h1>${esc(p.title)}</h1>
 ${p.subtitle.map((s) => `<p class="sub">${esc(s)}</p>`).join('\n')}
-<label><input type="checkbox" id="flip"${p.direction === 'to' ? ' checked' : ''}> show what attends to the token</label>
+${picker}<label><input type="checkbox" id="flip"${p.direction === 'to' ? ' checked' : ''}> show what attends to the token</label>
 <div id="status"></div>
 <div id="tokens"></div>
+${p.appendix ?? ''}
 <script type="application/json" id="data">${inlineJson(data)}</script>
 <script>${RENDERER}</script>
 </body>

@@ -5,6 +5,8 @@ import type { ExportFormat, ToHost } from '../src/shared/protocol';
 import { errorText } from './backend';
 import { ACCENT_VAR, ThemeColors, headVar } from './colors';
 import { exportJson } from './exportData';
+import { compareJson, compareTableHtml, htmlVersions, withComparison } from './compareExport';
+import type { CompareView } from './compareView';
 import { exportHtml } from './exportHtml';
 import { Fill, Picture, renderPng, renderSvg } from './exportImage';
 import type { Header } from './header';
@@ -20,6 +22,8 @@ export interface ExportDeps {
   colors: ThemeColors;
   post: (msg: ToHost) => void;
   fail: (runId: number, text: string) => void;
+  /** The comparison view: a comparison of this run is exported with every version. */
+  compare: CompareView;
 }
 
 export async function exportView(format: ExportFormat, d: ExportDeps): Promise<void> {
@@ -37,9 +41,11 @@ export async function exportView(format: ExportFormat, d: ExportDeps): Promise<v
 function makeExport(format: ExportFormat, cur: UnitMatrices, v: ViewState, d: ExportDeps): boolean {
   const matrix = cur.forView(v);
   const base = `attention-${cur.run.message.source.fileName.replace(/\.[^.]*$/, '') || 'text'}-${v.mode}-L${v.layer + 1}`;
+  const compared = d.compare.active?.runId === cur.run.runId ? d.compare.exportable() : null;
   try {
     if (format === 'json') {
-      d.post({ type: 'save', format, fileName: `${base}.json`, data: exportJson(cur.run, v, matrix, d.state.pinned, cur.unit), encoding: 'utf8' });
+      const json = exportJson(cur.run, v, matrix, d.state.pinned, cur.unit);
+      d.post({ type: 'save', format, fileName: `${base}.json`, data: compared ? withComparison(json, compareJson(compared)) : json, encoding: 'utf8' });
       return true;
     }
     const fontFamily = getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family').trim() || 'monospace';
@@ -61,6 +67,10 @@ function makeExport(format: ExportFormat, cur: UnitMatrices, v: ViewState, d: Ex
         subtitle: [title[0], 'Hover a token to see what it attends to; the numbers are the view\'s attention weights.'],
         tokens: cur.run.tokens, matrix, seq: cur.seq, direction: v.direction,
         colors: { background, foreground, muted, accent }, fontFamily,
+        ...(compared ? {
+          versions: htmlVersions(compared, v),
+          appendix: compared.shown ? compareTableHtml(compared.shown, { gain: rgb('--vscode-charts-green'), loss: rgb('--vscode-charts-red') }) : undefined,
+        } : {}),
       });
       d.post({ type: 'save', format, fileName: `${base}.html`, data: html, encoding: 'utf8' });
       return true;
