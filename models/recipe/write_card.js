@@ -118,9 +118,10 @@ animal/street, and the nouns of the classic Winograd items (except "animal" and 
 | --- | --- | --- | --- | --- | --- |
 ${history.map((h) => `| ${h.stage} | ${h.hardware} | ${h.minutes} | ${h.steps} | ${h.tokens} | ${h.tokens_per_s} |`).join('\n')}${history.length ? '\n' : ''}| ${st.init ? `auxiliary-loss training from \`${path.basename(st.init)}\`'s weights${st.vocab_map ? ' (embeddings mapped to the new vocabulary: each new token starts as the mean of its old pieces)' : ''}` : 'training from random weights with the auxiliary losses'} | ${st.hardware} | ${(st.seconds / 60).toFixed(1)} | ${st.step} | ${(st.tokens / 1e6).toFixed(2)} M | ${Math.round(st.tokens / st.seconds)} |
 
-Each step: ${st.mix[0]} rows of real prose and ${st.mix[1]} rows of labelled real code (${cfg.max_tokens} tokens), ${st.mix[2]} rows of generated labelled passages (128 tokens).
+${st.interpolation ? `Then, to give back perplexity the auxiliary training cost, the exported weights are ${st.interpolation.alpha} × the trained ones + ${(1 - st.interpolation.alpha).toFixed(2)} × those of \`${st.interpolation.with}\` before it (\`interpolate.py\`, WiSE-FT); the probes below measure the result.\n\n` : ''}${st.mix_history ? `Mix changes on resuming: ${st.mix_history.map((m) => `from step ${m.from_step}: ${m.mix.join('/')} rows of prose/code/generated`).join('; ')}.\n` : ''}Each step: ${st.mix[0]} rows of real prose and ${st.mix[1]} rows of labelled real code (${cfg.max_tokens} tokens), ${st.mix[2]} rows of generated labelled passages (128 tokens).
 AdamW (β 0.9/0.95, weight decay 0.1), warm-up then cosine decay over the time budget; checkpoints every 5 minutes (\`--resume\` continues).
 ${last ? `Last logged validation (PyTorch, step ${last.step}): ${Object.entries(last.val).map(([k, v]) => `${k} ${v}`).join(', ')}${enc ? ' (masked-token perplexity)' : ''}.` : ''}
+
 ${notes}
 ## Evaluation (on the exported ONNX, onnxruntime-node, this machine)
 Held-out ${enc ? 'masked-token perplexity (every 7th token replaced by `<|mask|>`' : 'perplexity (next token'}, ${ppl[0][1].tokens} predictions per kind, windows of ${cfg.max_tokens}):
