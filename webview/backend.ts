@@ -1,21 +1,5 @@
-// Can this page use WebGPU? Asked before onnxruntime-web is, so the reason it cannot is ours to
-// report in words ("navigator.gpu missing", "no GPU adapter") rather than a backend error.
-
-interface GpuLike {
-  requestAdapter(): Promise<unknown>;
-}
-
-/** null when WebGPU has an adapter here; otherwise why not. */
-export async function webGpuUnavailable(nav: Navigator = navigator): Promise<string | null> {
-  const gpu = (nav as Navigator & { gpu?: GpuLike }).gpu;
-  if (!gpu) return 'navigator.gpu missing';
-  try {
-    const adapter = await gpu.requestAdapter();
-    return adapter ? null : 'no GPU adapter';
-  } catch (e) {
-    return `requestAdapter() failed: ${errorText(e)}`;
-  }
-}
+// Error text for the header and the host: the first line of what a backend or the runtime threw.
+// (Whether WebGPU is used at all is decided in webview/backendChoice.ts.)
 
 export function errorText(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);

@@ -2,7 +2,7 @@
 // malformed one is dropped and logged), and says `ready` so the host sends init and the last run.
 import { parseToWebview } from '../src/shared/protocol';
 import { App, SavedState } from './app';
-import { webGpuUnavailable } from './backend';
+import { decideWebGpu } from './backendChoice';
 import { receiveChunk, setChunkRequester } from './fetchModel';
 import { preloadRuntime } from './runtime';
 import { vscodeApi } from './vscodeApi';
@@ -34,5 +34,6 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 api.postMessage({ type: 'ready' });
-// The WASM runtime's fetch and compile start now, not when init arrives (webview/runtime.ts).
-void preloadRuntime(webGpuUnavailable);
+// The WASM runtime's fetch and compile start now, not when init arrives (webview/runtime.ts):
+// wherever auto would not use WebGPU (no adapter, or a software one such as SwiftShader).
+void preloadRuntime(async () => (await decideWebGpu('auto')).reason);

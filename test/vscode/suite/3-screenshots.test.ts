@@ -18,6 +18,11 @@ function isPng(file: string): boolean {
 }
 
 describe(`Screenshots (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
+  // The backend this test asks for (WebGPU pass) goes back to auto whatever happens in it.
+  afterEach(async () => {
+    if (testPass() === 'webgpu') await vscode.workspace.getConfiguration('attentionLens').update('backend', undefined, vscode.ConfigurationTarget.Global);
+  });
+
   it('writes the panel in a dark and a light theme as test artifacts', async () => {
     const api = await lensApi();
     const editor = await openSample('story.md');
@@ -60,7 +65,6 @@ describe(`Screenshots (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
       }
     } finally {
       await config.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
-      if (testPass() === 'webgpu') await lens.update('backend', undefined, vscode.ConfigurationTarget.Global);
     }
     for (const [name, file] of Object.entries(files)) {
       assert.ok(fs.existsSync(file), `${name}: ${file} was not written`);

@@ -150,7 +150,8 @@ describe(`Context and backend (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, (
   it('backend: auto on a software adapter runs WASM and says why; backend "webgpu" runs WebGPU', async () => {
     const api = await lensApi();
     const lens = vscode.workspace.getConfiguration('attentionLens');
-    assert.strictEqual(lens.get('backend'), 'auto');
+    await lens.update('backend', undefined, vscode.ConfigurationTarget.Global);
+    assert.strictEqual(vscode.workspace.getConfiguration('attentionLens').get('backend'), 'auto');
     const editor = await openText(TEXT);
     select(editor, 'he', TEXT.indexOf('morning'));
     const { res } = await runFromPalette(api, 'Attention Lens: Explain attention here', true);
