@@ -126,7 +126,14 @@ export class Engine {
     const tFetch = performance.now();
     let fetched: Uint8Array;
     try {
-      fetched = await fetchBytes(opts.modelUri, opts.onProgress);
+      fetched = await fetchBytes(opts.modelUri, opts.onProgress).catch(async (e: unknown) => {
+        // VS Code's resource loader answers 408 when a file takes over 30 s to arrive, which an
+        // overloaded machine reaches with the runtime's .wasm arriving at the same time: once
+        // more, after the runtime is in.
+        if (!/^408\b/.test((e as Error).message)) throw e;
+        await runtime.catch(() => undefined);
+        return fetchBytes(opts.modelUri, opts.onProgress);
+      });
     } catch (e) {
       throw new ModelContractError(`cannot read model.onnx (${(e as Error).message})`);
     }
