@@ -287,6 +287,21 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
         return /attentionMemoryMB/.test(t) ? t : null;
       });
       await ui.log(`      ${notice}`);
+
+      // Explain reads a window that fits the budget; the panel says the budget set its length.
+      const mid = doc.positionAt(long.indexOf(' it ', Math.floor(long.length / 2)) + 2);
+      editor.selection = new vscode.Selection(mid, mid);
+      const explained = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
+      await vscode.commands.executeCommand(CMD.explain);
+      await explained;
+      const explainRun = api.lastRun();
+      assert.ok(explainRun && explainRun.message.tokens.length <= 418);
+      assert.match(explainRun.message.window?.limitedBy ?? '', /attentionLens\.attentionMemoryMB budget \(16 MB\); the window is 418 tokens/);
+      const windowLine = await until('the header to say the budget set the window', async () => {
+        const t = (await ui.webviewText('header .window'))[0] ?? '';
+        return /attentionMemoryMB/.test(t) ? t : null;
+      });
+      await ui.log(`      ${windowLine}`);
     } finally {
       await settings().update('attentionMemoryMB', undefined, vscode.ConfigurationTarget.Global);
       await settings().update('bundledModel', undefined, vscode.ConfigurationTarget.Global);
@@ -325,11 +340,11 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
     const hasEncoder = fs.existsSync(path.join(ext.extensionPath, 'models', 'encoder', 'model.onnx'));
     const prose = await openWithCursorOnIt('route.md', `${SENTENCE}\n`);
     await vscode.commands.executeCommand(CMD.explain);
-    await until('a result for prose', () => api.lastResult()?.runId === api.lastRun()?.runId && api.lastRun()?.documentUri === prose.document.uri.toString());
+    await until('a result for prose', () => api.lastResult()?.runId === api.lastRun()?.runId && api.lastRun()?.documentUri === prose.document.uri.toString(), 240_000);
     assert.strictEqual(path.basename(api.model()?.dir ?? ''), hasEncoder ? 'encoder' : 'default');
     const code = await openWithCursorOnIt('route.ts', 'const tired = true;\nif (tired) { const it = 1; console.log(it); }\n');
     await vscode.commands.executeCommand(CMD.explain);
-    await until('a result for code', () => api.lastResult()?.runId === api.lastRun()?.runId && api.lastRun()?.documentUri === code.document.uri.toString());
+    await until('a result for code', () => api.lastResult()?.runId === api.lastRun()?.runId && api.lastRun()?.documentUri === code.document.uri.toString(), 240_000);
     assert.strictEqual(path.basename(api.model()?.dir ?? ''), 'default');
   });
 });
