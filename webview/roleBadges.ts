@@ -1,9 +1,17 @@
 // Role badges (what a head does, with its score in the tooltip) and the filter that picks the heads
 // of one role ("show induction heads"), for the layers × heads grid and the head picker.
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { HeadLabel } from '../src/shared/headLabels';
+
+// The select's elements are defined on first use, not at import: their styles read `navigator`, which
+// Node (the unit tests of the grid's pure parts) does not have.
+let elements: Promise<unknown> | undefined;
+function defineElements(): void {
+  elements ??= Promise.all([
+    import('@vscode-elements/elements/dist/vscode-option/index.js'),
+    import('@vscode-elements/elements/dist/vscode-single-select/index.js'),
+  ]);
+}
 
 /** Badges for a head's labels: at most `max` shown, every label in the tooltip of the last. */
 export function badges(labels: readonly HeadLabel[], max = 2): HTMLElement[] {
@@ -33,6 +41,7 @@ export class RoleFilter {
   value: string | null = null;
 
   constructor(private readonly changed: (kind: string | null) => void) {
+    defineElements();
     this.el = document.createElement('div');
     this.el.className = 'role-filter';
     const label = document.createElement('label');
