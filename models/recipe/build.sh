@@ -75,6 +75,15 @@ heads='{"pronoun": [3, 5], "code": [3, 1]}'
 [ "$config" = tiny ] && heads='{"pronoun": [1, 0], "code": [1, 1]}'
 (cd "$here" && OMP_NUM_THREADS=$threads $PY train_aux.py --work "$run" --data "$data" --architecture "$arch" --config "$config" \
   --minutes "$minutes" --lr "$lr" --threads "$threads" --heads "$heads" "${initargs[@]}" $resume)
+if [ "$arch" = bidirectional ] && [ ${#tiny[@]} -eq 0 ]; then
+  # both models must fit the .vsix budget (25 MB): the encoder keeps its first 12,288 tokens (truncate_vocab.py)
+  step "vocabulary cut"
+  $PY "$here/truncate_vocab.py" --work "$run" --data "$data" --size 12288 --out-work "$run-cut" --out-data "$data-cut"
+  ln -sfn ../corpus "$data-cut/corpus"
+  node "$here/tokenize_corpus.js" "$data-cut" 0 --keep-tokenizer
+  node "$here/word_share.js" "$data-cut/tokenizer.json" "$work/corpus/train_prose.txt" 5000 > "$data-cut/word_share.json"
+  run="$run-cut"; data="$data-cut"
+fi
 step export;   (cd "$here" && $PY export.py --work "$run" --out "$out" --name "$name" --fp16)
 cp "$data/tokenizer.json" "$out/tokenizer.json"
 step check;    node "$here/check_export.js" "$run" "$out"
