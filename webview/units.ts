@@ -7,8 +7,8 @@
 // matrices: the residual connection that rollout adds as the identity runs per token, so a word's
 // representation is its tokens' representations, and grouping before rolling out would mix
 // tokens of one word at every layer as if the model did.
-import { rolloutRow } from '../src/shared/attention';
-import { Grouping, Unit, groupMatrix, groupRow, groupStack, groupTokens, groupWords, tokenGrouping } from '../src/shared/words';
+import { rolloutSpanRow } from '../src/shared/attention';
+import { Grouping, Unit, groupColumns, groupMatrix, groupStack, groupTokens, groupWords, tokenGrouping } from '../src/shared/words';
 import type { HighlightTarget, Target } from '../src/shared/protocol';
 import { joinUnits } from '../src/shared/focusGroup';
 import { Matrices, RunData } from './runData';
@@ -40,6 +40,7 @@ export class UnitMatrices extends Matrices {
   /** The token-level matrices (this object itself in the tokens view). */
   readonly tokens: Matrices;
   private rolledWords: Float32Array[] | null = null;
+  private readonly rolloutRows = new Map<number, Float32Array>();
 
   private constructor(readonly tokenRun: RunData, readonly grouping: Grouping, readonly unit: UnitKind) {
     super(unit === 'word'
@@ -73,12 +74,21 @@ export class UnitMatrices extends Matrices {
     return this.rolledWords;
   }
 
-  /** Unit u's row of the rollout over all layers (rollout on tokens, then grouped). */
+  /**
+   * Unit u's row of the rollout over all layers (rollout on tokens, then grouped): the mean of its
+   * tokens' rows, carried through the layers once (a selection of 500 tokens explained as one unit
+   * took 500 rows, 0.8 s, per explanation). Kept per unit: a run's explanation is asked for more than once.
+   */
   rolloutRow(u: number): Float32Array {
-    const stack = this.tokenRun.stack;
-    const mean = (l: number): Float32Array => this.tokens.layerMean(l);
-    if (this.unit === 'token') return rolloutRow(stack, u, undefined, mean);
-    return groupRow((i) => rolloutRow(stack, i, undefined, mean), this.grouping, u);
+    let row = this.rolloutRows.get(u);
+    if (!row) {
+      const mean = (l: number): Float32Array => this.tokens.layerMean(l);
+      const { first, end } = this.grouping.units[u];
+      const tokens = rolloutSpanRow(this.tokenRun.stack, first, end, undefined, mean);
+      row = this.unit === 'token' ? tokens : groupColumns(tokens, this.grouping);
+      this.rolloutRows.set(u, row);
+    }
+    return row;
   }
 
   /** The unit holding token i. */

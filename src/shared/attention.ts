@@ -103,19 +103,35 @@ export function rollout(stack: AttentionStack, residual = ROLLOUT_RESIDUAL): Flo
 export function rolloutRow(
   stack: AttentionStack, i: number, residual = ROLLOUT_RESIDUAL, layerMean?: (layer: number) => Float32Array,
 ): Float32Array {
+  return rolloutSpanRow(stack, i, i + 1, residual, layerMean);
+}
+
+/**
+ * The mean of rollout rows first … end−1 (a word's, or several words explained as one) at the cost
+ * of one row: the products are linear in the starting vector, so the mean of the rows is the mean
+ * of their starting rows carried through the layers once — not end−first rows of O(L·seq²) each.
+ */
+export function rolloutSpanRow(
+  stack: AttentionStack, first: number, end: number, residual = ROLLOUT_RESIDUAL, layerMean?: (layer: number) => Float32Array,
+): Float32Array {
   const { seq, heads, layers } = stack;
+  if (!(first >= 0 && end > first && end <= seq)) throw new Error(`rollout rows [${first}, ${end}) are outside 0…${seq}`);
   const all = allHeads(heads);
   const mean = (l: number): Float32Array => (layerMean ? layerMean(l) : aggregateHeads(layers[l], seq, all, 'mean'));
   const last = layers.length - 1;
-  // v = row i of Â_last
+  // v = mean of rows first … end−1 of Â_last
   let v: Float64Array = new Float64Array(seq);
   const a = mean(last);
-  let sum = 0;
-  for (let j = 0; j < seq; j++) {
-    v[j] = (1 - residual) * a[i * seq + j] + (i === j ? residual : 0);
-    sum += v[j];
+  const row = new Float64Array(seq);
+  const share = 1 / (end - first);
+  for (let i = first; i < end; i++) {
+    let sum = 0;
+    for (let j = 0; j < seq; j++) {
+      row[j] = (1 - residual) * a[i * seq + j] + (i === j ? residual : 0);
+      sum += row[j];
+    }
+    if (sum > 0) for (let j = 0; j < seq; j++) v[j] += (row[j] / sum) * share;
   }
-  if (sum > 0) for (let j = 0; j < seq; j++) v[j] /= sum;
   for (let l = last - 1; l >= 0; l--) v = timesWithResidual(v, mean(l), seq, residual);
   return Float32Array.from(v);
 }

@@ -106,6 +106,16 @@ export function groupRow(rowOf: (token: number) => ArrayLike<number>, g: Groupin
   return out;
 }
 
+/**
+ * A row over tokens summed into units. With rolloutSpanRow (the mean of a unit's tokens' rollout
+ * rows, at the cost of one) it gives what groupRow gives from each token's row.
+ */
+export function groupColumns(r: ArrayLike<number>, g: Grouping): Float32Array {
+  const acc = new Float64Array(g.units.length);
+  for (let j = 0; j < r.length; j++) if (r[j] !== 0) acc[g.unitOf[j]] += r[j];
+  return Float32Array.from(acc);
+}
+
 /** Every layer and head of a run as word attention: a [heads, n, n] array per layer. */
 export function groupStack(stack: AttentionStack, g: Grouping, causal = false): AttentionStack {
   const { seq, heads } = stack;
