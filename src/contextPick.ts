@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { TokenSpans, chooseWindow } from './contextWindow';
 import type { PickedText } from './editorText';
 import type { Architecture } from './shared/modelConfig';
-import { textProblem } from './textSelection';
+import { looksBinary, textProblem } from './textSelection';
 
 /** Characters read either side of the anchor per token of budget: more than any real text needs per token. */
 const CHARS_PER_TOKEN = 24;
@@ -35,6 +35,8 @@ export function pickContext(
     if (problem) return { problem };
     if (tokens(region.slice(anchor.start, anchor.end)).length > budget) return null;
   }
+  // Binary data is said as such, before its tokens (a few characters each) make every window too long.
+  if (looksBinary(region)) return { problem: textProblem(region) ?? 'This looks like binary data, not text.' };
   const w = chooseWindow({ text: region, anchor, architecture, budget, tokens });
   if (w.kind === 'none') return { problem: w.message };
   // Round-trip through positions so an edge inside a CRLF pair lands on a real position.

@@ -142,7 +142,8 @@ export function groupTokens(tokens: readonly TokenInfo[], g: Grouping): TokenInf
     const part = tokens.slice(first, end);
     return {
       id: part[0].id,
-      text: part.map((t) => t.text).join(''),
+      // Text between tokens that no token covers (white space a WordPiece tokenizer drops) is a space.
+      text: part.map((t, k) => (k > 0 && t.start > part[k - 1].end ? ` ${t.text}` : t.text)).join(''),
       start: Math.min(...part.map((t) => t.start)),
       end: Math.max(...part.map((t) => t.end)),
       special: false,

@@ -123,6 +123,15 @@ describe('words: grouping by the tokenizer\'s word ids', () => {
     assert.ok(isIdentity(tokenGrouping(4)));
     assert.deepStrictEqual(groupTokens(tokens, tokenGrouping(4)), tokens);
   });
+
+  it('white space no token covers (WordPiece drops it) is one space in a joined unit', () => {
+    // "New York" as WordPiece gives it: "New" [0,3), "York" [4,8); the space is in no token.
+    const tokens: TokenInfo[] = [
+      { id: 1, text: 'New', start: 0, end: 3, special: false },
+      { id: 2, text: 'York', start: 4, end: 8, special: false },
+    ];
+    assert.deepStrictEqual(groupTokens(tokens, groupWords(tokens, [0, 0])), [{ id: 1, text: 'New York', start: 0, end: 8, special: false }]);
+  });
 });
 
 describe('words: attention between words', () => {
