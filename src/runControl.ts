@@ -156,6 +156,9 @@ export class RunControl {
     const at = (offset: number): vscode.Position => doc.positionAt(base + editorOffset(text, offset));
     const analysed = new vscode.Range(at(input.truncation?.keptStart ?? 0), at(input.truncation?.keptEnd ?? text.length));
     const lineColumn = (p: vscode.Position) => ({ line: p.line + 1, column: p.character + 1 });
+    // The memory budget, not maxTokens or the model, cut the text the run reads: the panel says so.
+    const docEnd = doc.offsetAt(doc.lineAt(doc.lineCount - 1).range.end);
+    const cutByBudget = limit.reason !== null && (doc.offsetAt(analysed.start) > 0 || doc.offsetAt(analysed.end) < docEnd);
     const message: RunMessage = {
       type: 'run',
       runId,
@@ -169,6 +172,7 @@ export class RunControl {
         start: lineColumn(analysed.start),
         end: lineColumn(analysed.end),
         reads: req.picked.reads ?? 'selection',
+        ...(cutByBudget && limit.reason ? { limitedBy: limit.reason } : {}),
       },
       ...(span && focus === span.first && span.end - span.first > 1 ? { focusEnd: span.end } : {}),
     };

@@ -251,6 +251,7 @@ const measurement = object<BackendMeasurement>({ backend: oneOf<Backend>('webgpu
 const lineColumn = object<LineColumn>({ line: int, column: int });
 const runWindow = object<RunWindow>({
   start: lineColumn, end: lineColumn, reads: oneOf<WindowReads>('before-cursor', 'around-cursor', 'selection', 'block'),
+  limitedBy: optional(str),
 });
 const truncation = object<Truncation>({ totalTokens: int, keptStart: int, keptEnd: int, reason: optional(str) });
 const backend = oneOf<Backend>('webgpu', 'wasm');

@@ -14,6 +14,8 @@ export interface RunWindow {
   /** Exclusive: the position just after the last character read. */
   end: LineColumn;
   reads: WindowReads;
+  /** Why the window is shorter than attentionLens.maxTokens allows (the attention memory budget), when that cut it. */
+  limitedBy?: string;
 }
 
 const HOW: Record<WindowReads, string> = {
@@ -25,5 +27,6 @@ const HOW: Record<WindowReads, string> = {
 
 /** "Reads 3:1–5:38: the text before the cursor …" */
 export function describeWindow(w: RunWindow): string {
-  return `Reads ${w.start.line}:${w.start.column}–${w.end.line}:${w.end.column}: ${HOW[w.reads]}`;
+  const why = w.limitedBy ? `; shorter than the token limit because ${w.limitedBy}` : '';
+  return `Reads ${w.start.line}:${w.start.column}–${w.end.line}:${w.end.column}: ${HOW[w.reads]}${why}`;
 }
