@@ -137,8 +137,8 @@ export interface ModelInput {
  * its post_processor, then tokenizer_config.json's add_bos_token / add_eos_token.
  */
 export function specialsFor(tok: TextTokenizer, config: ModelConfig): { prefix: TokenInfo[]; suffix: TokenInfo[] } {
-  const info = (id: number): TokenInfo => ({ id, text: '', start: 0, end: 0, special: true });
-  if (config.source !== 'huggingface') return { prefix: config.prepend_bos ? [info(bosId(tok, config))] : [], suffix: [] };
+  const info = (id: number, name: string | undefined): TokenInfo => ({ id, text: '', start: 0, end: 0, special: true, ...(name === undefined ? {} : { name }) });
+  if (config.source !== 'huggingface') return { prefix: config.prepend_bos ? [info(bosId(tok, config), config.special_tokens.bos)] : [], suffix: [] };
   let plan: SpecialPlan;
   try {
     plan = applyTokenizerConfig(tok.specials, {
@@ -148,7 +148,7 @@ export function specialsFor(tok: TextTokenizer, config: ModelConfig): { prefix: 
   } catch (e) {
     throw new TokenizerError((e as Error).message);
   }
-  return { prefix: plan.prefix.map((s) => info(s.id)), suffix: plan.suffix.map((s) => info(s.id)) };
+  return { prefix: plan.prefix.map((s) => info(s.id, s.token)), suffix: plan.suffix.map((s) => info(s.id, s.token)) };
 }
 
 /**

@@ -70,10 +70,16 @@ export class TokenView {
     this.active = null;
     this.pinned = null;
     const frag = document.createDocumentFragment();
+    let end: number | null = null;
     tokens.forEach((t, i) => {
+      // Text no token covers (white space a WordPiece tokenizer drops) is shown between the tokens.
+      if (!t.special) {
+        if (end !== null && t.start > end) frag.appendChild(document.createTextNode(' '));
+        end = t.end;
+      }
       const s = document.createElement('span');
       s.className = t.special ? 'tok special' : 'tok';
-      s.textContent = t.special ? (i === 0 ? 'bos' : 'special') : t.text;
+      s.textContent = t.special ? (t.name ?? (i === 0 ? 'bos' : 'special')) : t.text;
       s.dataset.i = String(i);
       s.setAttribute('role', 'option');
       s.setAttribute('aria-selected', 'false');

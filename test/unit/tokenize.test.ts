@@ -257,7 +257,7 @@ describe('tokenize: input for the model', () => {
 
   it('prepends bos (id 0, no range) when the config asks for it', () => {
     const input = tokenizeForModel(tok, 'it was', CONFIG, 512, null);
-    assert.deepStrictEqual(input.tokens[0], { id: 0, text: '', start: 0, end: 0, special: true });
+    assert.deepStrictEqual(input.tokens[0], { id: 0, text: '', start: 0, end: 0, special: true, name: '<|endoftext|>' });
     assert.deepStrictEqual(input.tokens.slice(1), tok.encode('it was'));
     assert.strictEqual(input.truncation, null);
   });
