@@ -130,6 +130,8 @@ describe('tokenizer families: what each family adds and how words are cut', func
     const cls = tok.tokenToId('[CLS]');
     const sep = tok.tokenToId('[SEP]');
     assert.deepStrictEqual([input.tokens[0].id, input.tokens[input.tokens.length - 1].id], [cls, sep]);
+    // The template's specials carry their own strings for the panel; their source text stays empty.
+    assert.deepStrictEqual([input.tokens[0], input.tokens[input.tokens.length - 1]].map((t) => [t.name, t.text, t.special]), [['[CLS]', '', true], ['[SEP]', '', true]]);
     const body = input.tokens.slice(1, -1);
     assert.deepStrictEqual(body.map((t) => t.text), ['Una', 'ffa', 'ble', 'Café', '!']);
     assert.deepStrictEqual(input.wordIds, [0, 1, 1, 1, 2, 3, 4]);
