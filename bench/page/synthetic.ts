@@ -6,21 +6,11 @@
 // show (a sink on token 0, a previous-token head, a diagonal head), so the renderer meets the same
 // kind of numbers — mostly small, a few large, zeros above the diagonal.
 
-/** mulberry32: a small seeded PRNG, so every run draws the same attention. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../src/shared/seededRandom';
 
 /** One [heads, seq, seq] Float32Array per layer; causal rows that sum to 1. */
 export function syntheticAttention(layers: number, heads: number, seq: number, seed = 1): Float32Array[] {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const out: Float32Array[] = [];
   const scores = new Float64Array(seq);
   for (let l = 0; l < layers; l++) {

@@ -7,22 +7,12 @@
 
 import type { TokenInfo } from './protocol';
 import { ROLE_KINDS, RoleScores } from './headRoles';
+import { seededRandom } from './seededRandom';
 
 /** Tokens in each half of the probe (fewer when the model's context is shorter). */
 export const PROBE_HALF = 48;
 export const PROBE_SEED = 0x5eed1e55;
 
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface ProbeOptions {
   /** Token ids the tokenizer can produce: 0..vocabSize-1. */
@@ -49,7 +39,7 @@ export function probeTokens(opts: ProbeOptions): TokenInfo[] {
   const pool = opts.vocabSize - [...opts.exclude].filter((id) => id >= 0 && id < opts.vocabSize).length;
   if (half < 4) throw new Error(`the model takes ${opts.maxTokens} tokens: too few for the probe (at least ${opts.prefix.length + suffix.length + 8})`);
   if (pool < half) throw new Error(`the tokenizer has ${pool} ordinary tokens: too few for the probe (${half})`);
-  const next = generator(opts.seed ?? PROBE_SEED);
+  const next = seededRandom(opts.seed ?? PROBE_SEED);
   const picked: number[] = [];
   const seen = new Set<number>();
   while (picked.length < half) {

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as native from 'tokenizers';
+import { seededRandom } from '../../src/shared/seededRandom';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
@@ -180,16 +181,7 @@ export function nativeForOffsets(json: string): native.Tokenizer {
 }
 
 // A small seeded generator, so a failure names a reproducible case.
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** The hard cases every family is checked on. */
 export const HARD_CASES: [string, string][] = [
