@@ -5,13 +5,12 @@ import { alignTokens } from '../src/shared/alignVariants';
 import { makeStack } from '../src/shared/attention';
 import type { CompareMessage, InitMessage, RunMessage, ToHost, VariantInfo } from '../src/shared/protocol';
 import { errorText } from './backend';
+import { awaitEngine, yieldToMessages } from './engineWait';
 import type { CompareSession } from './compareView';
 import type { Header } from './header';
 import { Engine, ModelContractError, RuntimeStuckError, fellBackReason } from './inference';
 import type { PageState } from './pageState';
 import type { RunData } from './runData';
-
-const yieldToMessages = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 export interface CompareRunDeps {
   state: PageState;
@@ -45,15 +44,8 @@ export async function runCompare(msg: CompareMessage, init: InitMessage, engineP
     fail(runId, `cannot align the variants: ${errorText(e)}`);
     return;
   }
-  header.busy(`Loading ${init.model.name}…`);
-  post({ type: 'progress', runId, phase: 'loading-model', detail: init.model.name });
-  let engine: Engine;
-  try {
-    engine = await enginePromise;
-  } catch (e) {
-    fail(runId, `cannot load ${init.model.name}: ${errorText(e)}`);
-    return;
-  }
+  const engine = await awaitEngine(runId, init, enginePromise, d);
+  if (!engine) return;
   const runs: RunData[] = [];
   let inferenceMs = 0;
   for (const [k, v] of versions.entries()) {

@@ -4,6 +4,7 @@ import { makeStack } from '../src/shared/attention';
 import { modelFacts } from '../src/shared/modelSummary';
 import type { CompareMessage, InitMessage, ProbeMessage, RunMessage, ToHost, ToWebview } from '../src/shared/protocol';
 import { errorText } from './backend';
+import { awaitEngine, yieldToMessages } from './engineWait';
 import { BackendAuto } from './backendTrial';
 import { runCompare } from './compareRun';
 import type { Header } from './header';
@@ -14,8 +15,6 @@ import { runProbe } from './probeRunner';
 import type { RunData } from './runData';
 import { RunQueue } from './runQueue';
 
-/** Resolves after the messages already queued for the page have been handled. */
-const yieldToMessages = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 export interface MessageDeps {
   state: PageState;
@@ -171,15 +170,9 @@ export class PageMessages {
       fail(runId, `the run has ${msg.tokens.length} tokens; the model takes 1 to ${config.max_tokens}`);
       return;
     }
-    header.busy(`Loading ${init.model.name}…`);
-    post({ type: 'progress', runId, phase: 'loading-model', detail: init.model.name });
-    let engine: Engine;
-    try {
-      engine = await enginePromise;
-    } catch (e) {
-      fail(runId, `cannot load ${init.model.name}: ${errorText(e)}`);
-      return;
-    }
+    const loaded = await awaitEngine(runId, init, enginePromise, { header, post, fail });
+    if (!loaded) return;
+    let engine: Engine = loaded;
     if (!this.queue.isLive(runId)) return;
     header.busy(`Running ${msg.tokens.length} tokens on ${engine.backend === 'webgpu' ? 'WebGPU' : 'WASM'}…`);
     post({ type: 'progress', runId, phase: 'running', detail: `${msg.tokens.length} tokens on ${engine.backend}` });
