@@ -11,6 +11,7 @@ import { decideWebGpu } from './backendChoice';
 import { ModelContractError, checkRows, feedsFor, graphForPage, queryKeyAgree, sessionError } from './modelGraph';
 import { FetchProgress, fetchBytes } from './fetchModel';
 import { OrtModule, startRuntime, sessionOptions } from './runtime';
+import { checkOutputs, checkShapes, outputNames } from './outputChecks';
 
 export interface EngineOptions {
   modelUri: string;
@@ -74,10 +75,6 @@ export interface LoadPhases {
  * warm-up 0.1-0.25 s + first run 1.1-1.4 s (bench/README.md).
  */
 const WARM_UP_TOKENS = 16;
-
-function outputNames(kind: 'attentions' | 'queries' | 'keys', layers: number): string[] {
-  return Array.from({ length: layers }, (_, i) => `${kind}.${i}`);
-}
 
 interface GpuDeviceLike {
   lost: Promise<{ reason?: string; message?: string }>;
@@ -275,40 +272,4 @@ async function warmUp(session: ort.InferenceSession, rt: OrtModule, inputs: read
 
 function createWasm(rt: OrtModule, bytes: Uint8Array): Promise<ort.InferenceSession> {
   return rt.InferenceSession.create(bytes, sessionOptions('wasm'));
-}
-
-/** The outputs to fetch; throws ModelContractError naming the attention outputs the graph lacks. */
-function checkOutputs(session: ort.InferenceSession, config: ModelConfig): string[] {
-  const have = new Set(session.outputNames);
-  if (!session.inputNames.includes('input_ids')) {
-    throw new ModelContractError(`model.onnx has no input_ids input (its inputs: ${session.inputNames.join(', ')})`);
-  }
-  const L = config.num_layers;
-  const missing = outputNames('attentions', L).filter((n) => !have.has(n));
-  if (missing.length) {
-    throw new ModelContractError(
-      `model.onnx lacks output${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (config.json says num_layers ${L}; the graph's outputs: ${session.outputNames.join(', ')})`,
-    );
-  }
-  const qk = [...outputNames('queries', L), ...outputNames('keys', L)];
-  return [...outputNames('attentions', L), ...(qk.every((n) => have.has(n)) ? qk : [])];
-}
-
-function checkShapes(out: ort.InferenceSession.OnnxValueMapType, config: ModelConfig, seq: number, qk: boolean): void {
-  const H = config.num_heads;
-  const want = (name: string, dims: readonly number[], expected: (number | null)[], why: string): void => {
-    const ok = dims.length === expected.length && expected.every((e, i) => e === null || dims[i] === e);
-    if (!ok) {
-      const shown = expected.map((e) => (e === null ? 'd' : String(e))).join(', ');
-      throw new ModelContractError(`model.onnx output ${name} has shape [${dims.join(', ')}], expected [${shown}] (${why})`);
-    }
-  };
-  for (let l = 0; l < config.num_layers; l++) {
-    want(`attentions.${l}`, out[`attentions.${l}`].dims, [1, H, seq, seq], `config.json num_heads ${H}, ${seq} tokens`);
-    if (qk) {
-      const d = out[`queries.${l}`].dims[3] ?? null;
-      want(`queries.${l}`, out[`queries.${l}`].dims, [1, H, seq, null], `config.json num_heads ${H}, ${seq} tokens`);
-      want(`keys.${l}`, out[`keys.${l}`].dims, [1, H, seq, d], 'the same as queries');
-    }
-  }
 }
