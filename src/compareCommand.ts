@@ -4,12 +4,8 @@
 // is now. Every version is tokenized for the same model and sent to the panel as one run.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { Highlighter } from './decorations';
 import { DEFAULT_ATTENTION_BUDGET_MB, tokenLimit } from './models/budget';
-import type { ModelManager } from './modelManager';
-import type { Notifier } from './notifier';
-import type { PanelConnection } from './panelConnection';
-import type { RunControl } from './runControl';
+import type { HostParts } from './hostParts';
 import type { RunRecord } from './runRecord';
 import { editBetween, followChange, replaceSpan, wordAround } from './shared/alignVariants';
 import { splitReplacements } from './shared/compare';
@@ -27,14 +23,7 @@ export interface CompareArgs {
   focus?: number;
 }
 
-export interface CompareDeps {
-  log: vscode.OutputChannel;
-  notifier: Notifier;
-  models: ModelManager;
-  link: PanelConnection;
-  runs: RunControl;
-  highlighter: Highlighter;
-}
+export type CompareDeps = HostParts;
 
 /** Reads the command's argument: from a test or keybinding (CompareArgs), or the panel's context menu ({ tokenIndex }). */
 export function compareArgs(raw: unknown): CompareArgs {

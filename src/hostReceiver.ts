@@ -3,23 +3,13 @@
 // Every message is first passed to the test API's listeners.
 import * as vscode from 'vscode';
 import type { BackendMemory } from './backendMemory';
-import type { Highlighter } from './decorations';
 import { saveExport } from './exportSave';
-import type { ModelManager } from './modelManager';
-import type { Notifier } from './notifier';
-import type { PanelConnection } from './panelConnection';
-import type { RunControl } from './runControl';
+import type { HostParts } from './hostParts';
 import type { RunRecord } from './runRecord';
 import type { LoadedModel } from './modelFolder';
 import type { ComparisonMessage, ExplanationMessage, HighlightMessage, ProbeResultMessage, ToHost } from './shared/protocol';
 
-export interface ReceiverDeps {
-  log: vscode.OutputChannel;
-  notifier: Notifier;
-  models: ModelManager;
-  link: PanelConnection;
-  runs: RunControl;
-  highlighter: Highlighter;
+export interface ReceiverDeps extends HostParts {
   /** Probe heads (headProbeCommand.ts): its results, and the cached scores a fresh page gets. */
   probe?: { receive(msg: ProbeResultMessage): void; sendCached(loaded: LoadedModel | null): void };
   /** Auto's measurements per model, across windows. */

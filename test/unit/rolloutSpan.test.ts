@@ -6,29 +6,7 @@ import { makeStack, rolloutRow, rolloutSpanRow } from '../../src/shared/attentio
 import { joinUnits } from '../../src/shared/focusGroup';
 import { groupColumns, groupRow, groupWords } from '../../src/shared/words';
 import type { TokenInfo } from '../../src/shared/protocol';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-/** Softmax rows with random logits; causal puts nothing above the diagonal. */
-function randomLayer(heads: number, seq: number, causal: boolean, next: () => number): Float32Array {
-  const out = new Float32Array(heads * seq * seq);
-  for (let h = 0; h < heads; h++) {
-    for (let i = 0; i < seq; i++) {
-      const last = causal ? i : seq - 1;
-      const at = (h * seq + i) * seq;
-      let sum = 0;
-      for (let j = 0; j <= last; j++) sum += (out[at + j] = Math.exp(4 * next()));
-      for (let j = 0; j <= last; j++) out[at + j] /= sum;
-    }
-  }
-  return out;
-}
+import { randomLayer, rng } from '../support/randomAttention';
 
 const stackOf = (layers: number, heads: number, seq: number, causal: boolean, seed: number) => {
   const next = rng(seed);

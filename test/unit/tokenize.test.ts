@@ -8,28 +8,12 @@ import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { parseModelConfig } from '../../src/shared/modelConfig';
 import { TokenInfo } from '../../src/shared/protocol';
 import { TextTokenizer, TokenizerError, chooseWindow, loadTokenizer, tokenAtOffset, tokenizeForModel } from '../../src/tokenize';
+import { nativeEncode } from '../support/tokenizerFixtures';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const MODEL = path.join(ROOT, 'models/default');
 const TOKENIZER_JSON = fs.readFileSync(path.join(MODEL, 'tokenizer.json'), 'utf8');
 const CONFIG = parseModelConfig(fs.readFileSync(path.join(MODEL, 'config.json'), 'utf8'));
-
-/** Native offsets are in code points; converts them to UTF-16 offsets of `text`. */
-function codePointToUtf16(text: string): number[] {
-  const at = [0];
-  let u = 0;
-  for (const ch of text) {
-    u += ch.length;
-    at.push(u);
-  }
-  return at;
-}
-
-async function native(tok: NativeTokenizer, text: string): Promise<{ ids: number[]; spans: { start: number; end: number }[] }> {
-  const enc = await tok.encode(text, null, { addSpecialTokens: false });
-  const cp = codePointToUtf16(text);
-  return { ids: enc.getIds(), spans: enc.getOffsets().map(([s, e]) => ({ start: cp[s], end: cp[e] })) };
-}
 
 /**
  * Ours must equal the native range wherever the native ranges do not overlap (whole characters),
@@ -91,7 +75,7 @@ describe('tokenize: the default tokenizer', () => {
     it(`keeps exact ranges: ${name}`, async () => {
       const tokens = tok.encode(text);
       assertExact(text, tokens);
-      if (name !== 'lone surrogate') assertMatchesNative(text, tokens, await native(nat, text));
+      if (name !== 'lone surrogate') assertMatchesNative(text, tokens, await nativeEncode(nat, text));
     });
   }
 
@@ -144,7 +128,7 @@ describe('tokenize: the default tokenizer', () => {
       }
       const tokens = tok.encode(text);
       assertExact(text, tokens);
-      assertMatchesNative(text, tokens, await native(nat, text));
+      assertMatchesNative(text, tokens, await nativeEncode(nat, text));
     }
   });
 });
@@ -173,7 +157,7 @@ describe('tokenize: a tokenizer with a normalizer', () => {
   for (const text of ['HELLO World', 'The ﬁrst ﬂoor', 'Cafe\u0301 ＡＢＣ①', 'İstanbul']) {
     it(`maps normalized tokens back to whole source graphemes: ${JSON.stringify(text)}`, async () => {
       const tokens = tok.encode(text);
-      const theirs = await native(nat, text);
+      const theirs = await nativeEncode(nat, text);
       for (const t of tokens) assert.strictEqual(text.slice(t.start, t.end), t.text);
       assertMatchesNative(text, tokens, { ids: theirs.ids, spans: theirs.spans.map((s) => toGraphemes(text, s)) });
     });
@@ -183,7 +167,7 @@ describe('tokenize: a tokenizer with a normalizer', () => {
     const text = 'ΟΔΟΣ is a road';
     const tokens = tok.encode(text);
     for (const t of tokens) assert.strictEqual(text.slice(t.start, t.end), t.text);
-    assertMatchesNative(text, tokens, await native(nat, text));
+    assertMatchesNative(text, tokens, await nativeEncode(nat, text));
     assert.deepStrictEqual(tokens.map((t) => t.text).join(''), text);
   });
 });
@@ -201,7 +185,7 @@ describe('tokenize: loading', () => {
     const tok = new TextTokenizer(json);
     assert.strictEqual(tok.family, 'BPE');
     const text = 'it was tired, because\tit was late';
-    assertMatchesNative(text, tok.encode(text), await native(NativeTokenizer.fromString(JSON.stringify(json)), text));
+    assertMatchesNative(text, tok.encode(text), await nativeEncode(NativeTokenizer.fromString(JSON.stringify(json)), text));
   });
 
   it('reads ByteLevel add_prefix_space: the inserted space has no source range', async () => {
@@ -210,7 +194,7 @@ describe('tokenize: loading', () => {
     const tok = new TextTokenizer(json);
     const text = 'it was';
     const tokens = tok.encode(text);
-    assert.deepStrictEqual(tokens.map((t) => t.id), (await native(NativeTokenizer.fromString(JSON.stringify(json)), text)).ids);
+    assert.deepStrictEqual(tokens.map((t) => t.id), (await nativeEncode(NativeTokenizer.fromString(JSON.stringify(json)), text)).ids);
     assert.strictEqual(tokens[0].start, 0);
     assertExact(text, tokens);
   });

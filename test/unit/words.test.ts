@@ -7,6 +7,7 @@ import type { TokenInfo } from '../../src/shared/protocol';
 import {
   Grouping, groupMatrix, groupRow, groupStack, groupTokens, groupWords, isIdentity, tokenGrouping,
 } from '../../src/shared/words';
+import { randomLayer, rng } from '../support/randomAttention';
 
 /** Tokens laid end to end from their texts ('' + special for a special token). */
 function tokensOf(texts: readonly (string | null)[]): TokenInfo[] {
@@ -20,33 +21,6 @@ function tokensOf(texts: readonly (string | null)[]): TokenInfo[] {
 }
 
 const unitTexts = (tokens: TokenInfo[], g: Grouping): string[] => groupTokens(tokens, g).map((t) => (t.special ? '<s>' : t.text));
-
-/** A deterministic generator for random attention. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-/** heads × [seq, seq] softmax rows; causal rows put exactly 0 on later tokens. */
-function randomLayer(heads: number, seq: number, causal: boolean, next: () => number): Float32Array {
-  const out = new Float32Array(heads * seq * seq);
-  for (let h = 0; h < heads; h++) {
-    for (let i = 0; i < seq; i++) {
-      const last = causal ? i : seq - 1;
-      let sum = 0;
-      const at = (h * seq + i) * seq;
-      for (let j = 0; j <= last; j++) {
-        out[at + j] = Math.exp(4 * next());
-        sum += out[at + j];
-      }
-      for (let j = 0; j <= last; j++) out[at + j] /= sum;
-    }
-  }
-  return out;
-}
 
 // Each family's word ids for "The animal didn't cross." as its tokenizer splits it; every special
 // token its own word (src/tokenize.ts, /work/coord/TOKENIZER_API.md).
