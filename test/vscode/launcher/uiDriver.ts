@@ -59,6 +59,35 @@ async function runCommand(page: Page, title: string): Promise<void> {
   throw new Error(`command palette never ran "${title}": ${lastError}`);
 }
 
+/**
+ * Types into the open quick input and accepts it. The save dialog (code-server's simple file
+ * dialog) fills its own value once it has listed the folder, which can land after ours: wait until
+ * it is idle and our text has stayed put before pressing Enter.
+ */
+async function typeInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  const busy = page.locator('.quick-input-widget .monaco-progress-container.active');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  const deadline = Date.now() + 30_000;
+  let steady = 0;
+  while (steady < 3) {
+    if (Date.now() > deadline) throw new Error(`the quick input never kept "${text}" (it shows "${await input.inputValue()}")`);
+    await sleep(200);
+    if ((await busy.count()) > 0) {
+      steady = 0;
+      continue;
+    }
+    if ((await input.inputValue()) === text) {
+      steady += 1;
+    } else {
+      steady = 0;
+      await input.fill(text);
+    }
+  }
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
 export function startUiDriver(artifacts: string, log: (line: string) => void): Promise<UiDriver> {
   let page: Page | null = null;
 
@@ -78,14 +107,9 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
         await row.click();
         return null;
       }
-      case 'typeInput': {
-        const input = page.locator('.quick-input-widget input.input');
-        await input.waitFor({ state: 'visible', timeout: 30_000 });
-        await input.fill(req.text);
-        await input.press('Enter');
-        await input.waitFor({ state: 'hidden', timeout: 10_000 });
+      case 'typeInput':
+        await typeInput(page, req.text);
         return null;
-      }
       case 'hoverWebview': {
         const frame = await waitWebviewFrame(page, req.selector, 10_000);
         await frame.locator(req.selector).first().hover();
