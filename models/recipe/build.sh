@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuilds a bundled model from packages: corpus → labelled generated text → tokenizer → labelled rows →
-# training with the auxiliary head losses → fp16 ONNX export → checks → probes → model card. One command:
+# training with the auxiliary head losses → ONNX export (fp16 weights, int8 embedding) → checks → probes → model card. One command:
 #   bash models/recipe/build.sh --architecture causal --init models/default --minutes 35     # the bundled decoder
 #   bash models/recipe/build.sh --architecture bidirectional --init models/default --minutes 75  # the bundled encoder
 #   bash models/recipe/build.sh --tiny --architecture bidirectional --out DIR                 # the smoke test's size
@@ -75,16 +75,7 @@ heads='{"pronoun": [3, 5], "code": [3, 1]}'
 [ "$config" = tiny ] && heads='{"pronoun": [1, 0], "code": [1, 1]}'
 (cd "$here" && OMP_NUM_THREADS=$threads $PY train_aux.py --work "$run" --data "$data" --architecture "$arch" --config "$config" \
   --minutes "$minutes" --lr "$lr" --threads "$threads" --heads "$heads" "${initargs[@]}" $resume)
-if [ "$arch" = bidirectional ] && [ ${#tiny[@]} -eq 0 ]; then
-  # both models must fit the .vsix budget (25 MB): the encoder keeps its first 12,288 tokens (truncate_vocab.py)
-  step "vocabulary cut"
-  $PY "$here/truncate_vocab.py" --work "$run" --data "$data" --size 12288 --out-work "$run-cut" --out-data "$data-cut"
-  ln -sfn ../corpus "$data-cut/corpus"
-  node "$here/tokenize_corpus.js" "$data-cut" 0 --keep-tokenizer
-  node "$here/word_share.js" "$data-cut/tokenizer.json" "$work/corpus/train_prose.txt" 5000 > "$data-cut/word_share.json"
-  run="$run-cut"; data="$data-cut"
-fi
-step export;   (cd "$here" && $PY export.py --work "$run" --out "$out" --name "$name" --fp16)
+step export;   (cd "$here" && $PY export.py --work "$run" --out "$out" --name "$name" --fp16 --int8-embedding)
 cp "$data/tokenizer.json" "$out/tokenizer.json"
 step check;    node "$here/check_export.js" "$run" "$out"
 step probes;   $PY "$here/make_probes.py"

@@ -5,6 +5,9 @@ Outputs: logits [b, seq, vocab]; attentions.{i} [b, heads, seq, seq]; queries.{i
 [b, heads, seq, head_dim]. Input: input_ids int64 [b, seq], seq dynamic up to max_tokens.
 --fp16 stores the weights as fp16 with a Cast to fp32 in the graph (half the file; every computation,
 attention included, stays fp32); the PyTorch reference then uses the same rounded weights.
+--int8-embedding stores the token embedding (the largest tensor, tied with the output layer) as int8 with one
+fp16 scale per row, dequantized to fp32 in the graph: a larger vocabulary for the same .vsix budget. The
+PyTorch reference uses the dequantized embedding, so the shipped model is the one checked and scored.
 """
 import argparse, json, os, shutil
 import numpy as np
@@ -40,12 +43,43 @@ def weights_to_fp16(m):
     m.graph.node.extend(casts + nodes)
 
 
+EMBEDDING = "gpt.wte.weight"
+
+
+def int8_rows(w):
+    """Symmetric per-row int8: (int8 values, fp16 scales [rows, 1]); q * scale is the weight the model uses."""
+    scale = (np.abs(w).max(axis=1, keepdims=True) / 127).astype(np.float16)
+    scale[scale == 0] = 1
+    q = np.clip(np.rint(w / scale.astype(np.float32)), -127, 127).astype(np.int8)
+    return q, scale
+
+
+def embedding_to_int8(m, q, scale):
+    """The embedding initializer becomes int8 + fp16 scales, read back through Cast and Mul under its old name."""
+    from onnx import TensorProto, helper, numpy_helper
+    kept = [i for i in m.graph.initializer if i.name != EMBEDDING]
+    if len(kept) == len(m.graph.initializer):
+        raise SystemExit(f"the exported graph has no initializer {EMBEDDING}")
+    del m.graph.initializer[:]
+    m.graph.initializer.extend(kept + [numpy_helper.from_array(q, EMBEDDING + ".int8"),
+                                       numpy_helper.from_array(scale, EMBEDDING + ".scale")])
+    nodes = [
+        helper.make_node("Cast", [EMBEDDING + ".int8"], [EMBEDDING + ".q"], to=TensorProto.FLOAT, name="cast_embedding_int8"),
+        helper.make_node("Cast", [EMBEDDING + ".scale"], [EMBEDDING + ".s"], to=TensorProto.FLOAT, name="cast_embedding_scale"),
+        helper.make_node("Mul", [EMBEDDING + ".q", EMBEDDING + ".s"], [EMBEDDING], name="dequantize_embedding"),
+    ]
+    rest = list(m.graph.node)
+    del m.graph.node[:]
+    m.graph.node.extend(nodes + rest)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", default="attention-lens-default")
     ap.add_argument("--fp16", action="store_true")
+    ap.add_argument("--int8-embedding", action="store_true")
     a = ap.parse_args()
     ck = torch.load(os.path.join(a.work, "ckpt.pt"), map_location="cpu")
     cfg = ck["cfg"]
@@ -56,6 +90,11 @@ def main():
         with torch.no_grad():
             for p in gpt.parameters():
                 p.copy_(p.half().float())
+    quant = None
+    if a.int8_embedding:
+        quant = int8_rows(gpt.wte.weight.detach().numpy())
+        with torch.no_grad():
+            gpt.wte.weight.copy_(torch.from_numpy(quant[0].astype(np.float32) * quant[1].astype(np.float32)))
     L = cfg["n_layer"]
     names = ["logits"] + [f"attentions.{i}" for i in range(L)] + [f"queries.{i}" for i in range(L)] + [f"keys.{i}" for i in range(L)]
     os.makedirs(a.out, exist_ok=True)
@@ -68,8 +107,11 @@ def main():
         torch.onnx.export(Export(gpt), (dummy,), path, input_names=["input_ids"], output_names=names,
                           dynamic_axes=dyn, opset_version=14, do_constant_folding=False)  # folding would store the tied embedding twice
     m = onnx.load(path)
+    if quant:
+        embedding_to_int8(m, *quant)
     if a.fp16:
         weights_to_fp16(m)
+    if quant or a.fp16:
         onnx.save(m, path)
     onnx.checker.check_model(m)
     # reference attentions from PyTorch on random inputs; check_export.js compares onnxruntime's
@@ -82,7 +124,7 @@ def main():
         json.dump(ids[0].tolist(), open(os.path.join(ref_dir, f"{T}.ids.json"), "w"))
         np.concatenate([r.numpy().ravel() for r in ref[1:1 + L]]).astype(np.float32).tofile(os.path.join(ref_dir, f"{T}.att.f32"))
     print(f"exported {os.path.getsize(path) / 1e6:.1f} MB to {path}")
-    state = dict(ck["state"], params=sum(p.numel() for p in gpt.parameters()), cfg=cfg)
+    state = dict(ck["state"], params=sum(p.numel() for p in gpt.parameters()), cfg=cfg, int8_embedding=bool(quant))
     json.dump(state, open(os.path.join(a.work, "train_state.json"), "w"), indent=1)
     if os.path.exists(os.path.join(a.work, "tokenizer.json")):  # build.sh copies the data's tokenizer itself
         shutil.copy(os.path.join(a.work, "tokenizer.json"), os.path.join(a.out, "tokenizer.json"))

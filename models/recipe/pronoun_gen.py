@@ -45,6 +45,23 @@ PRON_ANIMATE = ["Then {S} gave {Y} a small gift.", "Everyone knew {P} name.", "{
                 "{cP} hands were cold.", "{Y} brought {O} a cup of tea.", "{S} {HAVE} never been so happy."]
 PRON_THING = ["{cP} colour had faded.", "{Y} had paid a lot for {O}.", "{S} {BE} heavier than it looked."]
 
+# one-sentence frames: both candidates, then the pronoun in a clause of the same sentence (built from parts, so
+# the head meets many clause shapes; none of the probe's verbs or endings is among the parts)
+PERSON_VERBS = ["visited", "greeted", "followed", "phoned", "warned", "hugged", "praised", "blamed", "helped", "admired",
+                "interrupted", "teased", "paid", "hired", "questioned", "rescued", "chased", "invited", "ignored", "trusted",
+                "comforted", "joined", "spoke to", "wrote to", "sat with", "walked with", "argued with", "played chess with",
+                "laughed at", "shouted at", "listened to", "went to see", "envied", "forgave", "photographed", "drove",
+                "taught", "pointed at", "waved to", "recognised", "interviewed", "visited", "defended", "copied", "avoided"]
+THING_VERBS = ["bought", "sold", "repaired", "painted", "carried", "found", "lost", "borrowed", "hid", "washed", "fixed",
+               "opened", "kicked", "lifted", "wrapped", "checked", "weighed", "examined", "wanted", "returned", "mended"]
+CONJ = ["because", "after", "when", "before", "although", "since", "so", "but", "and then", "while", "as soon as",
+        "even though", "and later", "once"]
+ADJ_ANIMATE = ["tired", "hungry", "angry", "lonely", "happy", "worried", "sick", "busy", "bored", "afraid", "proud",
+               "upset", "sleepy", "curious", "nervous", "cheerful"]
+ADJ_THING = ["broken", "heavy", "old", "expensive", "too small", "rusty", "full", "empty", "cracked", "cheap", "wet"]
+OBJ_CLAUSE = ["someone had praised {O}", "a friend had recommended {O}", "the neighbours mentioned {O}",
+              "nobody else wanted {O}", "the whole town talked about {O}", "a stranger asked about {O}"]
+
 # the probe's own frames: none of these appear in training passages
 PROBE_FRAMES = ["{A} thanked {B} because {p} had helped with the move.", "{A} called {B} after {p} heard the news.",
                 "{A} waited for {B}, but {p} never came.", "When {A} met {B}, {p} smiled.",
@@ -130,7 +147,32 @@ class Text:
         self.s += tpl[pos:]
 
 
+def clause_passage(rng, lex, pool):
+    """One sentence: A does something to B, then a clause whose pronoun is A's or B's."""
+    ents, labels = {}, []
+    for key, (kind, cls) in zip("AB", _kinds(rng, 2)):
+        t, head, _ = mention(rng, lex, kind, pool)
+        ents[key] = {"text": t, "head": head, "cls": cls, "mentions": []}
+    q = rng.choice("AB")
+    animate = ents[q]["cls"] != "n"
+    if rng.random() < 0.2:
+        clause = rng.choice(OBJ_CLAUSE)
+    elif rng.random() < 0.5:
+        clause = "{S} {BE} " + rng.choice(ADJ_ANIMATE if animate else ADJ_THING)
+    else:
+        ents["_vp"] = rng.choice(ANIMATE_VP if animate else THING_VP)
+        clause = "{S} {VP}"
+    verb = rng.choice(THING_VERBS if ents["B"]["cls"] == "n" else PERSON_VERBS)
+    txt = Text()
+    if rng.random() < 0.3:
+        txt.add(rng.choice(FILLER), ents, labels)
+    txt.add("{A} " + verb + " {B} " + rng.choice(CONJ) + " " + clause + ".", ents, labels, q=q)
+    return txt.s, labels
+
+
 def passage(rng, lex, pool):
+    if rng.random() < 0.4:
+        return clause_passage(rng, lex, pool)
     n = rng.choice([2, 2, 2, 3, 3, 4])
     ents, labels = {}, []
     for key, (kind, cls) in zip("ABC", _kinds(rng, min(n, 3))):

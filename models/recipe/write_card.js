@@ -70,8 +70,8 @@ were **trained** to mean something (below); every other head learned freely.
 | attention | softmax(QK^T / √d_k)${enc ? ', no mask (bidirectional)' : ' with a causal mask'}, computed explicitly so the ONNX graph returns it |
 | tokenizer | byte-level BPE, ${cfg.vocab_size} tokens${enc ? ' (merges learned with the prose counted 3 times, so prose words stay whole; `<|mask|>` last)' : ''}, \`<|endoftext|>\` (id 0) prepended as bos and between documents |
 | words kept whole | ${pct(share.share)} of the ${share.words} most frequent prose words (after a space) are one token (\`word_share.js\`) |
-| file | \`model.onnx\`, opset 14, ${mb(ex.bytes)}: weights stored as fp16 and cast to fp32 in the graph, so every computation, attention included, is fp32; outputs \`logits\`, \`attentions.0…${cfg.num_layers - 1}\`, \`queries.i\`, \`keys.i\` |
-| export check | onnxruntime vs PyTorch (same fp16-rounded weights) on random inputs of 1, 7, 64 and ${cfg.max_tokens} tokens: max abs attention difference ${ex.max_abs_attention_diff.toExponential(2)} |
+| file | \`model.onnx\`, opset 14, ${mb(ex.bytes)}: weights stored as fp16${st.int8_embedding ? ' (the token embedding as int8 with an fp16 scale per row)' : ''} and cast to fp32 in the graph, so every computation, attention included, is fp32; outputs \`logits\`, \`attentions.0…${cfg.num_layers - 1}\`, \`queries.i\`, \`keys.i\` |
+| export check | onnxruntime vs PyTorch (same fp16-rounded${st.int8_embedding ? ', int8-embedding' : ''} weights) on random inputs of 1, 7, 64 and ${cfg.max_tokens} tokens: max abs attention difference ${ex.max_abs_attention_diff.toExponential(2)} |
 
 ## Training data
 Real text and code gathered by \`gather_corpus.py\` from packages; deduplicated; about 3% of documents of each

@@ -36,27 +36,51 @@ async function waitWebviewFrame(page: Page, selector: string, timeoutMs: number)
   }
 }
 
-async function runCommand(page: Page, title: string): Promise<void> {
+/** What the quick input shows now, for a failure message: its value and first rows. */
+async function quickInputState(page: Page): Promise<string> {
+  const input = page.locator('.quick-input-widget input.input');
+  if (!(await input.isVisible().catch(() => false))) return 'no quick input open';
+  const rows = await page.locator('.quick-input-widget .monaco-list-row').allTextContents().catch(() => []);
+  return `quick input "${await input.inputValue().catch(() => '?')}" with rows [${rows.slice(0, 5).join(' | ')}]`;
+}
+
+async function runCommand(page: Page, title: string, artifacts: string): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   const deadline = Date.now() + 60_000;
   let lastError = '';
-  // The palette is usable some seconds after load, and a row can lag behind typing: retry.
+  // The palette is usable some seconds after load, and a row can lag behind typing on a busy machine: retry.
+  // Each try starts from a fresh palette: a quick input left open (another picker, a half-typed filter) is closed.
   while (Date.now() < deadline) {
     try {
-      if (!(await input.isVisible())) await page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 3000 });
+      for (let i = 0; i < 3 && (await input.isVisible()); i++) {
+        await page.keyboard.press('Escape');
+        await sleep(200);
+      }
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 5000 });
       await input.fill(`>${title}`);
       const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-      await row.waitFor({ state: 'visible', timeout: 3000 });
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
       await row.click();
-      await input.waitFor({ state: 'hidden', timeout: 3000 });
+      await input.waitFor({ state: 'hidden', timeout: 5000 });
       return;
     } catch (e) {
-      lastError = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      lastError = `${e instanceof Error ? e.message.split('\n')[0] : String(e)}; ${await quickInputState(page)}`;
       await sleep(500);
     }
   }
+  await shoot(page, artifacts, `runCommand-failed-${title}`);
   throw new Error(`command palette never ran "${title}": ${lastError}`);
+}
+
+function artifactFile(artifacts: string, name: string): string {
+  fs.mkdirSync(artifacts, { recursive: true });
+  return path.join(artifacts, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+}
+
+/** A window screenshot beside a failure; the failure's own message is what matters if this one fails too. */
+async function shoot(page: Page, artifacts: string, name: string): Promise<void> {
+  await page.screenshot({ path: artifactFile(artifacts, name) }).catch(() => undefined);
 }
 
 /**
@@ -64,14 +88,17 @@ async function runCommand(page: Page, title: string): Promise<void> {
  * dialog) fills its own value once it has listed the folder, which can land after ours: wait until
  * it is idle and our text has stayed put before pressing Enter.
  */
-async function typeInput(page: Page, text: string): Promise<void> {
+async function typeInput(page: Page, text: string, artifacts: string): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   const busy = page.locator('.quick-input-widget .monaco-progress-container.active');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
   const deadline = Date.now() + 30_000;
   let steady = 0;
   while (steady < 3) {
-    if (Date.now() > deadline) throw new Error(`the quick input never kept "${text}" (it shows "${await input.inputValue()}")`);
+    if (Date.now() > deadline) {
+      await shoot(page, artifacts, 'typeInput-failed');
+      throw new Error(`the quick input never kept "${text}": ${await quickInputState(page)}`);
+    }
     await sleep(200);
     if ((await busy.count()) > 0) {
       steady = 0;
@@ -99,7 +126,7 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
     if (!page) throw new Error('no workbench page yet');
     switch (req.kind) {
       case 'runCommand':
-        await runCommand(page, req.title);
+        await runCommand(page, req.title, artifacts);
         return null;
       case 'pickQuickItem': {
         const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: req.text }).first();
@@ -108,7 +135,7 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
         return null;
       }
       case 'typeInput':
-        await typeInput(page, req.text);
+        await typeInput(page, req.text, artifacts);
         return null;
       case 'hoverWebview': {
         const frame = await waitWebviewFrame(page, req.selector, 10_000);
@@ -131,8 +158,7 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
         await page.mouse.move(5, 5);
         return null;
       case 'screenshot': {
-        fs.mkdirSync(artifacts, { recursive: true });
-        const file = path.join(artifacts, `${req.name.replace(/[^\w.-]+/g, '_')}.png`);
+        const file = artifactFile(artifacts, req.name);
         if (req.target === 'window') {
           await page.screenshot({ path: file });
         } else {
