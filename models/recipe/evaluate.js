@@ -1,7 +1,7 @@
 // Scores an exported model: perplexity on the held-out splits (an encoder: masked-token perplexity, every
 // 7th token masked), and every head on the pronoun and code probes. Writes WORK/eval.json. A model whose
 // config.json lists trained_heads keeps its named heads; otherwise the best heads are named there.
-// Usage: node evaluate.js WORK MODEL_DIR [IDS_DIR]
+// Usage: node evaluate.js WORK MODEL_DIR [IDS_DIR] [PROBES_DIR (default probes/; probes/dev to choose a checkpoint)]
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -90,13 +90,13 @@ async function perplexity(sess, file, T, windows, maskId) {
 }
 
 async function main() {
-  const [work, modelDir, idsArg] = process.argv.slice(2);
+  const [work, modelDir, idsArg, probesArg] = process.argv.slice(2);
   const idsDir = idsArg || path.join(work, 'ids');
   const cfgPath = path.join(modelDir, 'config.json');
   const cfg = JSON.parse(fs.readFileSync(cfgPath, 'utf8'));
   const sess = await ort.InferenceSession.create(path.join(modelDir, 'model.onnx'));
   const tok = Tokenizer.fromFile(path.join(modelDir, 'tokenizer.json'));
-  const probes = path.join(__dirname, 'probes');
+  const probes = probesArg || path.join(__dirname, 'probes');
   const pronoun = await scoreProbe(sess, tok, cfg, JSON.parse(fs.readFileSync(path.join(probes, 'pronoun.json'), 'utf8')));
   const code = await scoreProbe(sess, tok, cfg, JSON.parse(fs.readFileSync(path.join(probes, 'code.json'), 'utf8')));
   const ppl = {};

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the probes the cards are scored on: probes/pronoun.json and probes/code.json.
+"""Writes the probes the cards are scored on: probes/pronoun.json and probes/code.json (--dev: probes/dev/, the
+same kinds drawn again with other seeds, for choosing among checkpoints).
 Each item: text, the query span ("pronoun": the pronoun, or the later use of an identifier),
 the antecedent span and the other candidate's span (character offsets), and its kind:
   agreement         gender or number decides; held-out names, nouns and frames (pronoun_gen.py)
@@ -21,9 +22,16 @@ lex = Lexicon(downloads)
 classic = [it for it in pronoun_probe() if it["kind"] == "winograd"]
 for it in classic:
     it["kind"] = "seeds" if "animal didn't cross the street" in it["text"] else "winograd-classic"
-items = agreement_probe(lex) + winograd_probe(lex) + classic
-out = os.path.join(here, "probes")
+# --dev: a second draw of the same held-out words and frames (other seeds), for choosing a checkpoint without
+# looking at the probe the card reports; the classic items are few, so they stay in the reported probe only
+dev = "--dev" in sys.argv[1:]
+if dev:
+    items = agreement_probe(lex, seed=111) + winograd_probe(lex, seed=121)
+    out = os.path.join(here, "probes", "dev")
+else:
+    items = agreement_probe(lex) + winograd_probe(lex) + classic
+    out = os.path.join(here, "probes")
 os.makedirs(out, exist_ok=True)
 json.dump(items, open(os.path.join(out, "pronoun.json"), "w"), indent=1)
-json.dump(code_probe(), open(os.path.join(out, "code.json"), "w"), indent=1)
+json.dump(code_probe(seed=105) if dev else code_probe(), open(os.path.join(out, "code.json"), "w"), indent=1)
 print({k: sum(1 for i in items if i["kind"] == k) for k in ("agreement", "winograd", "winograd-classic", "seeds")})
