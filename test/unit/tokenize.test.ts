@@ -6,6 +6,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { parseModelConfig } from '../../src/shared/modelConfig';
+import { seededRandom } from '../../src/shared/seededRandom';
 import { TokenInfo } from '../../src/shared/protocol';
 import { TextTokenizer, TokenizerError, chooseWindow, loadTokenizer, tokenAtOffset, tokenizeForModel } from '../../src/tokenize';
 import { nativeEncode } from '../support/tokenizerFixtures';
@@ -43,17 +44,6 @@ function assertExact(text: string, tokens: TokenInfo[]): void {
   assert.strictEqual(tokens.map((t) => t.text).join(''), text);
 }
 
-// A small seeded generator, so a failure names a reproducible case.
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('tokenize: the default tokenizer', () => {
   const tok = new TextTokenizer(JSON.parse(TOKENIZER_JSON));
@@ -115,7 +105,7 @@ describe('tokenize: the default tokenizer', () => {
       'node_modules/mocha/README.md',
     ].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8'));
     const spice = ['😀', '🧑‍🚀', '\r\n', '\t', 'e\u0301', '  ', '中文', '\u00a0', '\u200b', '\u3000'];
-    const rand = rng(20240601);
+    const rand = seededRandom(20240601); // seeded, so a failure names a reproducible case
     for (let n = 0; n < 300; n++) {
       const src = sources[Math.floor(rand() * sources.length)];
       const start = Math.floor(rand() * (src.length - 400));

@@ -18,24 +18,29 @@ const TOLERANCE = 2e-4; // WebGPU/WASM against the CPU: float32 rounding in the 
 
 const isComparison = (m: ToHost): m is ComparisonMessage => m.type === 'comparison';
 
+/** Selects the seeds' sentence in story.md, shows its attention from the palette and pins " it". */
+async function runSentencePinningIt() {
+  const api = await lensApi();
+  const editor = await openSample('story.md');
+  const doc = editor.document;
+  const at = doc.getText().indexOf(SENTENCE);
+  assert.ok(at >= 0, 'story.md lost the seeds\' sentence');
+  editor.selection = new vscode.Selection(doc.positionAt(at), doc.positionAt(at + SENTENCE.length));
+  const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
+  await ui.runCommand('Attention Lens: Show attention for selection');
+  await result;
+  const run = api.lastRun();
+  assert.ok(run);
+  const it = run.message.tokens.findIndex((t) => t.text === ' it');
+  assert.ok(it > 0, 'no " it" token');
+  assert.strictEqual(await vscode.commands.executeCommand('attentionLens.hoverToken', it), true);
+  return { api, editor, doc, at, run, it };
+}
+
 describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
   it('compares "tired" with "wide": two versions side by side, differences equal the native runs\'', async () => {
-    const api = await lensApi();
-    const editor = await openSample('story.md');
-    const doc = editor.document;
-    const at = doc.getText().indexOf(SENTENCE);
-    assert.ok(at >= 0, 'story.md lost the seeds\' sentence');
-
     // 1. The sentence as the run (a selection: the exact text, whatever the context window rules).
-    editor.selection = new vscode.Selection(doc.positionAt(at), doc.positionAt(at + SENTENCE.length));
-    const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
-    await ui.runCommand('Attention Lens: Show attention for selection');
-    await result;
-    const run = api.lastRun();
-    assert.ok(run);
-    const it = run.message.tokens.findIndex((t) => t.text === ' it');
-    assert.ok(it > 0, 'no " it" token');
-    assert.strictEqual(await vscode.commands.executeCommand('attentionLens.hoverToken', it), true);
+    const { api, editor, doc, at, run, it } = await runSentencePinningIt();
 
     // 2. Select "tired" (a selection does not move the pin) and compare from the palette.
     const tired = at + SENTENCE.indexOf('tired');
@@ -150,18 +155,7 @@ describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
   });
 
   it('compares the last run with the document as edited since', async () => {
-    const api = await lensApi();
-    const editor = await openSample('story.md');
-    const doc = editor.document;
-    const at = doc.getText().indexOf(SENTENCE);
-    editor.selection = new vscode.Selection(doc.positionAt(at), doc.positionAt(at + SENTENCE.length));
-    const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
-    await ui.runCommand('Attention Lens: Show attention for selection');
-    await result;
-    const run = api.lastRun();
-    assert.ok(run);
-    const it = run.message.tokens.findIndex((t) => t.text === ' it');
-    await vscode.commands.executeCommand('attentionLens.hoverToken', it);
+    const { api, doc, at, it } = await runSentencePinningIt();
 
     // The user edits the sentence in the document (text before it too, which shifts it), then compares.
     const tired = at + SENTENCE.indexOf('tired');
