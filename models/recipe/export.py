@@ -105,7 +105,10 @@ def main():
         dyn[n] = {0: "batch", 1: "seq"} if n == "logits" else ({0: "batch", 2: "seq", 3: "seq"} if n.startswith("att") else {0: "batch", 2: "seq"})
     with torch.no_grad():
         torch.onnx.export(Export(gpt), (dummy,), path, input_names=["input_ids"], output_names=names,
-                          dynamic_axes=dyn, opset_version=14, do_constant_folding=False)  # folding would store the tied embedding twice
+                          dynamic_axes=dyn, opset_version=14, do_constant_folding=False,  # folding would store the tied embedding twice
+                          # in eval mode the exporter merges equal weights (a barely trained LayerNorm's ones) under one
+                          # name, and train_aux.py --init could not read them back; the model has no dropout, so the graph is the same
+                          training=torch.onnx.TrainingMode.TRAINING)
     m = onnx.load(path)
     if quant:
         embedding_to_int8(m, *quant)

@@ -72,8 +72,16 @@ def load_onnx_weights(model, model_dir, vocab_map=None):
     import onnx
     from onnx import numpy_helper
     m = onnx.load(os.path.join(model_dir, "model.onnx"))
-    state = {i.name.removeprefix("gpt."): torch.from_numpy(numpy_helper.to_array(i).astype(np.float32).copy())
-             for i in m.graph.initializer}
+    raw = {i.name.removeprefix("gpt."): numpy_helper.to_array(i) for i in m.graph.initializer}
+    # a shipped model stores weights as fp16 ("name.fp16") and the embedding as int8 rows with fp16 scales
+    # (export.py --fp16 --int8-embedding): read them back as the fp32 weights its graph computes with
+    state = {}
+    for name, arr in raw.items():
+        if name.endswith(".scale"):
+            continue
+        if name.endswith(".int8"):
+            name, arr = name.removesuffix(".int8"), arr.astype(np.float32) * raw[name.removesuffix(".int8") + ".scale"].astype(np.float32)
+        state[name.removesuffix(".fp16")] = torch.from_numpy(arr.astype(np.float32).copy())
     if vocab_map:
         old = state["wte.weight"]
         pieces = json.load(open(vocab_map))
