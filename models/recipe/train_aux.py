@@ -104,6 +104,7 @@ def main():
     ap.add_argument("--prose", type=int, default=4, help="rows of real prose per step")
     ap.add_argument("--code", type=int, default=3, help="rows of labelled real code per step")
     ap.add_argument("--synth", type=int, default=16, help="rows of generated labelled passages per step (128 tokens)")
+    ap.add_argument("--wino", type=int, help="of those, rows of Winograd-style passages (default: half)")
     ap.add_argument("--heads", default='{"pronoun": [3, 0], "code": [3, 1]}')
     ap.add_argument("--aux-weight", type=float, default=1.0)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
@@ -144,6 +145,10 @@ def main():
     synth = [AuxRows(os.path.join(a.data, n), 128) for n in ("agree", "wino") if os.path.exists(os.path.join(a.data, n + ".ids"))]
     print(f"params {sum(p.numel() for p in model.parameters()) / 1e6:.2f} M, vocab {vocab}, {a.architecture}; prose "
           f"{len(prose) / 1e6:.1f} M tokens, code rows {len(code.ids)}, synth rows {[len(s.ids) for s in synth]}", flush=True)
+    # agreement passages first, then Winograd-style ones (an encoder's data has both)
+    wino = (a.synth // 2 if a.wino is None else a.wino) if len(synth) > 1 else 0
+    synth_rows = [a.synth - wino, wino][:len(synth)]
+    state["wino_rows"] = wino
     lp, hp = heads["pronoun"]; lc, hc = heads["code"]
     last_save, t_start = time.time(), time.time() - state["seconds"]
     warm = 50 if a.init else 200
@@ -155,7 +160,7 @@ def main():
         starts = rng.integers(0, len(prose) - T - 1, size=a.prose)
         px = torch.from_numpy(np.stack([prose[s:s + T + 1] for s in starts]).astype(np.int64))
         cx, cprot, clab = code.batch(rng, a.code)
-        parts = [s.batch(rng, a.synth // len(synth) + (i < a.synth % len(synth))) for i, s in enumerate(synth)]
+        parts = [s.batch(rng, n) for s, n in zip(synth, synth_rows) if n]
         sx = torch.cat([p[0] for p in parts]); sprot = torch.cat([p[1] for p in parts])
         off = np.cumsum([0] + [len(p[0]) for p in parts])
         slab = np.concatenate([np.c_[p[2][:, 0] + off[i], p[2][:, 1:]] for i, p in enumerate(parts)])
