@@ -74,7 +74,10 @@ lr=$([ -n "$init" ] && echo 5e-4 || echo 1e-3)
 mix=()
 # the encoder from a decoder whose heads are trained: a low rate keeps what the decoder knew of words, and few
 # Winograd-style rows keep the head on gender and number (its card has the runs that showed both)
-[ "$arch" = bidirectional ] && mix=(--prose 4 --code 3 --synth 12 --wino 2) && [ -n "$init" ] && lr=1.5e-4
+if [ "$arch" = bidirectional ]; then
+  mix=(--prose 4 --code 3 --synth 12 --wino 2)
+  [ -z "$init" ] || lr=1.5e-4
+fi
 heads='{"pronoun": [3, 5], "code": [3, 1]}'
 [ "$config" = tiny ] && heads='{"pronoun": [1, 0], "code": [1, 1]}'
 (cd "$here" && OMP_NUM_THREADS=$threads $PY train_aux.py --work "$run" --data "$data" --architecture "$arch" --config "$config" \

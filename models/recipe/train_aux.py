@@ -79,9 +79,11 @@ def load_onnx_weights(model, model_dir, vocab_map=None):
     for name, arr in raw.items():
         if name.endswith(".scale"):
             continue
+        arr = arr.astype(np.float32)
         if name.endswith(".int8"):
-            name, arr = name.removesuffix(".int8"), arr.astype(np.float32) * raw[name.removesuffix(".int8") + ".scale"].astype(np.float32)
-        state[name.removesuffix(".fp16")] = torch.from_numpy(arr.astype(np.float32).copy())
+            name = name.removesuffix(".int8")
+            arr = arr * raw[name + ".scale"].astype(np.float32)
+        state[name.removesuffix(".fp16")] = torch.from_numpy(arr.copy())
     if vocab_map:
         old = state["wte.weight"]
         pieces = json.load(open(vocab_map))
@@ -147,6 +149,8 @@ def main():
           f"{len(prose) / 1e6:.1f} M tokens, code rows {len(code.ids)}, synth rows {[len(s.ids) for s in synth]}", flush=True)
     # agreement passages first, then Winograd-style ones (an encoder's data has both)
     wino = (a.synth // 2 if a.wino is None else a.wino) if len(synth) > 1 else 0
+    if not 0 <= wino <= a.synth:
+        raise SystemExit(f"--wino {wino} must be between 0 and --synth {a.synth}")
     synth_rows = [a.synth - wino, wino][:len(synth)]
     state["wino_rows"] = wino
     lp, hp = heads["pronoun"]; lc, hc = heads["code"]

@@ -44,7 +44,6 @@ function assertExact(text: string, tokens: TokenInfo[]): void {
   assert.strictEqual(tokens.map((t) => t.text).join(''), text);
 }
 
-
 describe('tokenize: the default tokenizer', () => {
   const tok = new TextTokenizer(JSON.parse(TOKENIZER_JSON));
   const nat = NativeTokenizer.fromString(TOKENIZER_JSON);
