@@ -4,7 +4,7 @@
 // the real webview page on WASM: load (cold, in a fresh page), inference, tokens in → first overlay,
 // the attention it keeps, and hover with all heads selected.
 import type { Browser } from 'playwright-core';
-import { loadModelFolder } from '../src/modelFolder';
+import { loadModelFolder } from '../src/models/modelFolder';
 import { PageServer } from '../test/browser/harness';
 import { ensureFixtures } from '../test/fixtures/build';
 import { makeCase } from './inputs';

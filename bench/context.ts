@@ -1,7 +1,7 @@
 // What the bench's phases share: the run's options, model, cases and rows, its log, and the
 // native peer on the graph the page runs.
 import * as fs from 'fs';
-import { ModelFolder } from '../src/modelFolder';
+import { ModelFolder } from '../src/models/modelFolder';
 import { Pruned, isAttentionOutput, pruneOnnx } from '../src/shared/onnxPrune';
 import { BenchCase } from './inputs';
 import { NativeModel } from './native';

@@ -1,7 +1,7 @@
 // The benchmark's cases: each (text kind, token count) with the exact tokens the model sees.
 import { ModelConfig } from '../src/shared/modelConfig';
 import { TokenInfo } from '../src/shared/protocol';
-import { TextTokenizer, tokenizeForModel } from '../src/tokenize';
+import { TextTokenizer, tokenizeForModel } from '../src/tokenizers/tokenize';
 import { TextKind, loadSource, prefixWithTokens } from './texts';
 
 export const FULL_SIZES = [64, 256, 512, 1024] as const;

@@ -1,6 +1,7 @@
 // Post-processing cost on one run's real attention (from the native peer), with the shared pure
 // functions the webview calls: head aggregation, rollout, top-k and the explanation text.
-import { AttentionStack, aggregateHeads, allHeads, rollout, rolloutRow, topFrom } from '../src/shared/attention';
+import { AttentionStack, aggregateHeads, allHeads, topFrom } from '../src/shared/attention';
+import { rollout, rolloutRow } from '../src/shared/rollout';
 import { explain } from '../src/shared/explain';
 import { ModelConfig } from '../src/shared/modelConfig';
 import { TokenInfo } from '../src/shared/protocol';

@@ -2,7 +2,7 @@
 // issue's targets. Prints a table and writes bench/results.json (see bench/README.md).
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadModelFolder } from '../src/modelFolder';
+import { loadModelFolder } from '../src/models/modelFolder';
 import { launchBrowser, startServer } from '../test/browser/harness';
 import { benchBigModel, prepareBigModel } from './bigModel';
 import { Context, Natives, log, med, openNatives } from './context';

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TokenInfo } from '../src/shared/protocol';
-import { TextTokenizer } from '../src/tokenize';
+import { TextTokenizer } from '../src/tokenizers/tokenize';
 
 export type TextKind = 'prose' | 'code';
 

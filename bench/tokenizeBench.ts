@@ -2,7 +2,7 @@
 // (tokenizeForModel: encode, exact UTF-16 ranges, bos, and the window when the text is longer
 // than the model's context).
 import { ModelConfig } from '../src/shared/modelConfig';
-import { TextTokenizer, tokenizeForModel } from '../src/tokenize';
+import { TextTokenizer, tokenizeForModel } from '../src/tokenizers/tokenize';
 import { sample } from './stats';
 
 export async function measureTokenize(

@@ -83,6 +83,11 @@ export interface AttentionLensApi {
   /** The model in use: its folder, whether it is the bundled one, and its config's name. */
   model(): { dir: string; bundled: boolean; name: string } | undefined;
   stats(): LensStats;
+  /**
+   * Pins a token of the latest run in the panel, as hovering it there does (null unpins).
+   * Resolves true once the panel has it, false when there is no run or panel to pin in.
+   */
+  pinToken(tokenIndex: number | null): Promise<boolean>;
   /** Every validated message from the webview, as it arrives. Returns a function that unsubscribes. */
   onDidReceive(listener: (msg: ToHost) => void): () => void;
   /**

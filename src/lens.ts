@@ -4,25 +4,24 @@
 // or decoration type is created per run.
 import * as vscode from 'vscode';
 import type { AttentionLensApi } from './api';
-import { Highlighter } from './decorations';
-import { CompareArgs, CompareCommand } from './compareCommand';
-import { attentionHover } from './editorHover';
-import { HeadProbeCommand } from './headProbeCommand';
-import { HostReceiver } from './hostReceiver';
-import { ModelManager } from './modelManager';
-import { Chosen, chooseModel } from './models/chooseModel';
+import { Highlighter } from './editor/decorations';
+import { CompareCommand } from './commands/compareWithEdit';
+import { attentionHover } from './editor/editorHover';
+import { HeadProbeCommand } from './commands/probeHeads';
+import { HostReceiver } from './panel/hostReceiver';
+import { ModelManager } from './models/modelManager';
+import { chooseModel } from './commands/chooseModel';
+import type { Chosen, CommandTarget, CompareArgs } from './commands/target';
 import { Notifier } from './notifier';
-import { PanelConnection } from './panelConnection';
-import { RunControl } from './runControl';
-import type { RunKind } from './runRecord';
+import { PanelConnection } from './panel/panelConnection';
+import { RunControl } from './run/runControl';
+import type { RunKind } from './run/runRecord';
 import { testApi } from './testApi';
-import { WindowMarker } from './windowMarker';
-import { BackendMemory } from './backendMemory';
-import { tokenAtOffset } from './tokenize';
+import { WindowMarker } from './editor/windowMarker';
+import { BackendMemory } from './panel/backendMemory';
+import { tokenAtOffset } from './tokenizers/tokenize';
 
-export type { RunKind } from './runRecord';
-
-export class AttentionLens implements vscode.Disposable {
+export class AttentionLens implements vscode.Disposable, CommandTarget {
   private readonly highlighter = new Highlighter();
   private readonly marker = new WindowMarker();
   private readonly memory: BackendMemory;
@@ -36,7 +35,7 @@ export class AttentionLens implements vscode.Disposable {
   private readonly prober: HeadProbeCommand;
 
   /** `state`: globalState, where the head probe's scores are cached per model. */
-  constructor(extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel, state: vscode.Memento) {
+  constructor(extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel, private readonly state: vscode.Memento) {
     this.notifier = new Notifier(log);
     this.memory = new BackendMemory(state);
     this.models = new ModelManager(extensionUri, log, this.notifier);
@@ -83,27 +82,22 @@ export class AttentionLens implements vscode.Disposable {
     return this.runs.runCommand(kind, editor ?? this.runs.targetEditor());
   }
 
-  /** "Attention Lens: Choose model…" (src/models/chooseModel.ts); `arg`, a path, skips the quick pick. */
-  chooseModel(state: vscode.Memento, arg?: unknown): Promise<Chosen | undefined> {
+  /** "Attention Lens: Choose model…" (src/commands/chooseModel.ts); `arg`, a path, skips the quick pick. */
+  chooseModel(arg?: unknown): Promise<Chosen | undefined> {
     return chooseModel({
-      state, log: this.log, hasEncoder: () => this.models.hasEncoder,
+      state: this.state, log: this.log, hasEncoder: () => this.models.hasEncoder,
       tell: (severity, text) => this.notifier.tell(severity, text),
     }, arg);
   }
 
-  /** "Compare with an edit": the current run against variants of its text. */
   /** "Attention Lens: Probe heads": the roles of every head from the fixed probe input, cached per model. */
   probeHeads(): Promise<unknown> {
     return this.prober.run();
   }
 
+  /** "Compare with an edit": the current run against variants of its text. */
   compare(args?: CompareArgs): Promise<number | undefined> {
     return this.comparer.run(args);
-  }
-
-  /** Pins a token of the current run in the panel, as hovering it there would (used by tests). */
-  pinToken(tokenIndex: number | null): Promise<boolean> {
-    return this.runs.pinToken(tokenIndex);
   }
 
   api(): AttentionLensApi {

@@ -2,15 +2,15 @@
 import type {
   AttentionLensApi, DecorationSnapshot, HostMessageOf, HostMessageType, LensStats, RunSnapshot,
 } from './api';
-import type { Highlighter } from './decorations';
-import type { HostReceiver } from './hostReceiver';
-import type { ModelManager } from './modelManager';
+import type { Highlighter } from './editor/decorations';
+import type { HostReceiver } from './panel/hostReceiver';
+import type { ModelManager } from './models/modelManager';
 import type { Notifier } from './notifier';
-import type { PanelConnection } from './panelConnection';
-import type { RunControl } from './runControl';
-import { toPlain } from './runRecord';
+import type { PanelConnection } from './panel/panelConnection';
+import type { RunControl } from './run/runControl';
+import { toPlain } from './run/runRecord';
 import type { ToHost } from './shared/protocol';
-import type { WindowMarker } from './windowMarker';
+import type { WindowMarker } from './editor/windowMarker';
 
 export interface TestApiParts {
   runs: RunControl;
@@ -72,6 +72,7 @@ export function testApi(p: TestApiParts): AttentionLensApi {
       cancelsSent: p.runs.cancelsSent,
       droppedMessages: p.link.droppedMessages,
     }),
+    pinToken: (tokenIndex) => p.runs.pinToken(tokenIndex),
     onDidReceive: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -3,7 +3,7 @@
 // a layers × heads grid of how much each head changed (heads that flip stand out), and the words.
 // The numbers come from compare.ts; this component only lays them out.
 import { TokenAlignment, alignTokens } from '../src/shared/alignVariants';
-import { rolloutRow } from '../src/shared/attention';
+import { rolloutRow } from '../src/shared/rollout';
 import { Comparison, cannotCompare, compare } from '../src/shared/compare';
 import { tokenLabel } from '../src/shared/explain';
 import type { ComparisonMessage } from '../src/shared/protocol';

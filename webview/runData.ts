@@ -1,8 +1,7 @@
 // Everything one finished run gives the views, and the matrices computed from it, each computed
 // once and kept for as long as the selection that needs it: a hover only reads a row or column.
-import {
-  AttentionStack, aggregateHeads, allHeads, column, headMatrix, rollout, row, topTargets,
-} from '../src/shared/attention';
+import { AttentionStack, aggregateHeads, allHeads, column, headMatrix, row, topTargets } from '../src/shared/attention';
+import { rollout } from '../src/shared/rollout';
 import type { ModelConfig } from '../src/shared/modelConfig';
 import type { Backend, RunMessage, Target, TokenInfo } from '../src/shared/protocol';
 import type { ModelOutputs } from './inference';

@@ -7,7 +7,7 @@
 // matrices: the residual connection that rollout adds as the identity runs per token, so a word's
 // representation is its tokens' representations, and grouping before rolling out would mix
 // tokens of one word at every layer as if the model did.
-import { rolloutSpanRow } from '../src/shared/attention';
+import { rolloutSpanRow } from '../src/shared/rollout';
 import { Grouping, Unit, groupColumns, groupMatrix, groupStack, groupTokens, groupWords, tokenGrouping } from '../src/shared/words';
 import type { HighlightTarget, Target } from '../src/shared/protocol';
 import { joinUnits } from '../src/shared/focusGroup';

@@ -10,7 +10,7 @@
 //
 // Offsets are UTF-16 code units into each version's text, as TokenInfo.start/end are.
 
-import type { TokenInfo } from './protocol';
+import type { TokenInfo } from './protocol/common';
 
 export type AlignToken = Pick<TokenInfo, 'id' | 'start' | 'end'>;
 

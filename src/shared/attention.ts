@@ -4,7 +4,7 @@
 // onnxruntime returns `attentions.i` for batch 1: element (h, i, j) is how much token i (the
 // query, "from") attends to token j (the key, "to"). Each row (h, i, ·) is a softmax and sums to 1.
 
-import type { Target } from './protocol';
+import type { Target } from './protocol/common';
 
 /** One run's attention: a [heads, seq, seq] array per layer. */
 export interface AttentionStack {
@@ -65,9 +65,6 @@ export function aggregateHeads(
 export function allHeads(heads: number): number[] {
   return Array.from({ length: heads }, (_, h) => h);
 }
-
-// Rollout lives in its own module; re-exported so callers keep one import.
-export { ROLLOUT_RESIDUAL, rollout, rolloutRow, rolloutSpanRow, withResidual, multiply } from './rollout';
 
 /** Row i of a [seq, seq] matrix: what token i attends to. A view, no copy. */
 export function row(m: Float32Array, seq: number, i: number): Float32Array {

@@ -1,7 +1,7 @@
 // Where WebGPU is a real GPU, "auto" times a model's first run on both backends and keeps the
 // faster for that model (a small model can run faster on WASM than a GPU round trip takes). The
 // host remembers the outcome per model across windows; the header says what was measured.
-import type { Backend } from './protocol';
+import type { Backend } from './protocol/common';
 
 export interface BackendMeasurement {
   /** The faster backend, which auto then uses for this model. */

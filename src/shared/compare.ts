@@ -8,9 +8,10 @@
 // Layers and heads are numbered from 1 in every text here, as in explain.ts.
 
 import type { TokenAlignment } from './alignVariants';
-import { AttentionStack, rolloutRow } from './attention';
+import { AttentionStack } from './attention';
+import { rolloutRow } from './rollout';
 import { percent, tokenLabel } from './explain';
-import type { TokenInfo } from './protocol';
+import type { TokenInfo } from './protocol/common';
 
 type Tok = Pick<TokenInfo, 'text' | 'special'>;
 

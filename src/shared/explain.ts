@@ -2,9 +2,10 @@
 // Layers and heads are numbered from 1 in every text here (the config and the arrays are 0-based).
 // Percentages are the weights themselves, rounded to whole percent — never renormalised.
 
-import { AttentionStack, aggregateHeads, allHeads, headMatrix, rolloutRow, row, topTargets } from './attention';
+import { AttentionStack, aggregateHeads, allHeads, headMatrix, row, topTargets } from './attention';
+import { rolloutRow } from './rollout';
 import type { ModelConfig } from './modelConfig';
-import type { Target, TokenInfo } from './protocol';
+import type { Target, TokenInfo } from './protocol/common';
 
 /** How many targets each line names. */
 export const TARGETS_PER_LINE = 3;

@@ -5,7 +5,7 @@
 // Learning and Induction Heads", which measures induction heads on repeated random tokens).
 // Pure: the same model always gets the same probe (a seeded generator, no Math.random).
 
-import type { TokenInfo } from './protocol';
+import type { TokenInfo } from './protocol/common';
 import { ROLE_KINDS, RoleScores } from './headRoles';
 import { seededRandom } from './seededRandom';
 

@@ -10,7 +10,7 @@
 // moves by a few hundredths at most from the mean over all).
 
 import type { AttentionStack } from './attention';
-import type { TokenInfo } from './protocol';
+import type { TokenInfo } from './protocol/common';
 
 export type RoleKind = 'previous' | 'self' | 'sink' | 'duplicate' | 'induction' | 'local' | 'broad' | 'delimiter';
 

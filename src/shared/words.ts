@@ -9,7 +9,7 @@
 // since words are contiguous and in order, a causal model still puts exactly 0 on later words.
 
 import type { AttentionStack } from './attention';
-import type { TokenInfo } from './protocol';
+import type { TokenInfo } from './protocol/common';
 
 /** Tokens [first, end) form one unit. */
 export interface Unit { first: number; end: number }

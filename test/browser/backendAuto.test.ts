@@ -9,7 +9,7 @@ import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { parseModelConfig } from '../../src/shared/modelConfig';
 import type { TokenInfo, ToWebview } from '../../src/shared/protocol';
-import { TextTokenizer } from '../../src/tokenize';
+import { TextTokenizer } from '../../src/tokenizers/tokenize';
 import { PageServer, REPO_ROOT, initMessage, is, launchBrowser, openPanel, startServer } from './harness';
 
 const MODEL_DIR = path.join(REPO_ROOT, 'models', 'default');

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Browser, BrowserContext, ConsoleMessage, Page, chromium } from 'playwright-core';
 import { parseModelConfig } from '../../src/shared/modelConfig';
 import type { ToHost, ToWebview } from '../../src/shared/protocol';
-import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../src/webviewHtml';
+import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../src/panel/webviewHtml';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 

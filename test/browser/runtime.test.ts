@@ -10,7 +10,8 @@ import type { Browser } from 'playwright-core';
 import { AttentionStack, headMatrix } from '../../src/shared/attention';
 import { ModelConfig, parseModelConfig } from '../../src/shared/modelConfig';
 import type { ResultMessage, TokenInfo } from '../../src/shared/protocol';
-import { loadTokenizer, tokenizeForModel } from '../../src/tokenize';
+import { loadTokenizer } from '../../src/models/loadTokenizer';
+import { tokenizeForModel } from '../../src/tokenizers/tokenize';
 import { PageServer, REPO_ROOT, initMessage, is, launchBrowser, openPanel, startServer } from './harness';
 import { nativeAttention } from './reference';
 

@@ -6,11 +6,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
-import { AttentionStack, aggregateHeads, column, headMatrix, rollout, row, topTargets } from '../../src/shared/attention';
+import { AttentionStack, aggregateHeads, column, headMatrix, row, topTargets } from '../../src/shared/attention';
+import { rollout } from '../../src/shared/rollout';
 import { referenceExplanation } from '../support/referenceExplain';
 import { ModelConfig, parseModelConfig } from '../../src/shared/modelConfig';
 import { RunMessage, TokenInfo, ToHost, ToWebview, parseToHost } from '../../src/shared/protocol';
-import { loadTokenizer, tokenizeForModel } from '../../src/tokenize';
+import { loadTokenizer } from '../../src/models/loadTokenizer';
+import { tokenizeForModel } from '../../src/tokenizers/tokenize';
 import { HOST_TARGETS } from '../../webview/runData';
 import {
   PageServer, Panel, REPO_ROOT, artifactsDir, initMessage, is, launchBrowser, openPanel, startServer,

@@ -2,7 +2,8 @@
 // model run natively by onnxruntime-node): the same pure functions the page uses — head roles
 // scored on the token run (merged with probe scores when given), and in the words view the
 // grouping by the run's word ids with rollout on tokens, grouped after.
-import { AttentionStack, rolloutRow } from '../../src/shared/attention';
+import { AttentionStack } from '../../src/shared/attention';
+import { rolloutRow } from '../../src/shared/rollout';
 import { Explanation, explain } from '../../src/shared/explain';
 import type { ProbeScores } from '../../src/shared/headProbe';
 import { HeadNames, citeRole, runRoles } from '../../src/shared/headLabels';

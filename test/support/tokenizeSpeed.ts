@@ -3,7 +3,7 @@
 //   npm run compile-tests && node out/test/support/tokenizeSpeed.js
 import * as fs from 'fs';
 import * as path from 'path';
-import { TextTokenizer } from '../../src/tokenize';
+import { TextTokenizer } from '../../src/tokenizers/tokenize';
 import { ROOT, bertJson, gemma3Json, llama2Json, llama3Json, unigramJson } from './tokenizerFixtures';
 
 const prose = fs.readFileSync(path.join(ROOT, 'node_modules/mocha/README.md'), 'utf8').replace(/[#`*[\]()<>]/g, '');

@@ -6,7 +6,7 @@ import * as path from 'path';
 import {
   AlignToken, alignTokens, commonPrefix, commonSuffix, editBetween, followChange, replaceSpan, wordAround,
 } from '../../src/shared/alignVariants';
-import { TextTokenizer } from '../../src/tokenize';
+import { TextTokenizer } from '../../src/tokenizers/tokenize';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const tokenizer = new TextTokenizer(JSON.parse(fs.readFileSync(path.join(ROOT, 'models/default/tokenizer.json'), 'utf8')));

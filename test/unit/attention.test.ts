@@ -1,9 +1,7 @@
 // The attention math against values worked out by hand (the working is in the comments).
 import * as assert from 'assert';
-import {
-  aggregateHeads, attentionSteps, column, headMatrix, makeStack, maxAboveDiagonal, multiply, rollout, rowSums,
-  softmax, topFrom, topTargets, topTo, withResidual,
-} from '../../src/shared/attention';
+import { aggregateHeads, attentionSteps, column, headMatrix, makeStack, maxAboveDiagonal, rowSums, softmax, topFrom, topTargets, topTo } from '../../src/shared/attention';
+import { multiply, rollout, withResidual } from '../../src/shared/rollout';
 
 const close = (actual: ArrayLike<number>, expected: number[], tol = 1e-6): void => {
   assert.strictEqual(actual.length, expected.length, 'length');

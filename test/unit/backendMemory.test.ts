@@ -1,8 +1,8 @@
 // Auto's remembered measurements: per model identity, malformed state ignored, bounded.
 import * as assert from 'assert';
 import type * as vscode from 'vscode';
-import { BackendMemory, modelIdentity } from '../../src/backendMemory';
-import type { LoadedModel } from '../../src/modelFolder';
+import { BackendMemory, modelIdentity } from '../../src/panel/backendMemory';
+import type { LoadedModel } from '../../src/models/modelFolder';
 
 /** globalState's contract (get/update/keys), kept in a Map: the real Memento is a VS Code object. */
 class MapMemento implements vscode.Memento {

@@ -12,7 +12,7 @@ import { formatTable } from '../../bench/table';
 import { LIMITS, checkTargets } from '../../bench/targets';
 import { loadSource, prefixWithTokens } from '../../bench/texts';
 import { parseModelConfig } from '../../src/shared/modelConfig';
-import { TextTokenizer } from '../../src/tokenize';
+import { TextTokenizer } from '../../src/tokenizers/tokenize';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const MODEL = path.join(ROOT, 'models/default');

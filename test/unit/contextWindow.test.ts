@@ -4,8 +4,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Span, WindowInput, chooseWindow, paragraphs } from '../../src/contextWindow';
-import { TextTokenizer } from '../../src/tokenize';
+import { Span, WindowInput, chooseWindow, paragraphs } from '../../src/run/contextWindow';
+import { TextTokenizer } from '../../src/tokenizers/tokenize';
 
 /** One token per run of letters/digits, per punctuation mark, and per run of whitespace. */
 const words = (text: string): Span[] => [...text.matchAll(/\w+|[^\w\s]|\s+/g)].map((m) => ({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));

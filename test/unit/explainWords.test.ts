@@ -1,6 +1,7 @@
 // The explanation in words, with the heads it cites named by role: worked out by hand.
 import * as assert from 'assert';
-import { makeStack, rolloutRow } from '../../src/shared/attention';
+import { makeStack } from '../../src/shared/attention';
+import { rolloutRow } from '../../src/shared/rollout';
 import { explain } from '../../src/shared/explain';
 import type { TokenInfo } from '../../src/shared/protocol';
 import { groupRow, groupStack, groupTokens, groupWords } from '../../src/shared/words';

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { exportBytes, exportFileName } from '../../src/exportFile';
+import { exportBytes, exportFileName } from '../../src/export/exportFile';
 
 describe('export: file name', () => {
   it('keeps a plain name with its extension', () => assert.strictEqual(exportFileName('story-run3.png', 'png'), 'story-run3.png'));

@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   ModelFolderError, chooseModelFolder, loadModelFolder, loadWithFallback, resolveUserPath, settingsFilesMention,
-} from '../../src/modelFolder';
-import { checkOnnxBytes } from '../../src/onnxCheck';
+} from '../../src/models/modelFolder';
+import { checkOnnxBytes } from '../../src/models/onnxCheck';
 
 const BUNDLED = path.resolve(__dirname, '../../../models/default');
 const ONNX = fs.readFileSync(path.join(BUNDLED, 'model.onnx'));

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ModelFolderError, folderReads, loadModelFolder, loadModelFolderCached, loadWithFallback } from '../../src/modelFolder';
+import { ModelFolderError, folderReads, loadModelFolder, loadModelFolderCached, loadWithFallback } from '../../src/models/modelFolder';
 import { attentionBytes, tokenLimit, tokensWithin } from '../../src/models/budget';
 import { FolderCache } from '../../src/models/folderCache';
 import { findModelFiles, rankGraphs } from '../../src/models/layout';

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { parseModelConfig } from '../../src/shared/modelConfig';
 import { ToHost, ToWebview, parseToHost, parseToWebview } from '../../src/shared/protocol';
 import { ValidationError } from '../../src/shared/validate';
-import { TextTokenizer, tokenizeForModel } from '../../src/tokenize';
+import { TextTokenizer, tokenizeForModel } from '../../src/tokenizers/tokenize';
 
 const MODEL = path.resolve(__dirname, '../../../models/default');
 const config = parseModelConfig(fs.readFileSync(path.join(MODEL, 'config.json'), 'utf8'));

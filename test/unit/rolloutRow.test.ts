@@ -1,6 +1,7 @@
 // One row of the rollout, computed as vector × matrices, equals that row of the full rollout.
 import * as assert from 'assert';
-import { AttentionStack, aggregateHeads, allHeads, makeStack, rollout, rolloutRow, row } from '../../src/shared/attention';
+import { AttentionStack, aggregateHeads, allHeads, makeStack, row } from '../../src/shared/attention';
+import { rollout, rolloutRow } from '../../src/shared/rollout';
 import { explain } from '../../src/shared/explain';
 
 /** Random attention rows (softmax-like, summing to 1); causal rows are zero after the diagonal. */

@@ -2,7 +2,8 @@
 // one pass through the layers gives the mean of the tokens' own rollout rows, and grouped into
 // words it equals groupRow over every token's row (the definition the page used before).
 import * as assert from 'assert';
-import { makeStack, rolloutRow, rolloutSpanRow } from '../../src/shared/attention';
+import { makeStack } from '../../src/shared/attention';
+import { rolloutRow, rolloutSpanRow } from '../../src/shared/rollout';
 import { joinUnits } from '../../src/shared/focusGroup';
 import { groupColumns, groupRow, groupWords } from '../../src/shared/words';
 import type { TokenInfo } from '../../src/shared/protocol';

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { LineSource, blockAround, capAround, editorOffset, looksBinary, textProblem } from '../../src/textSelection';
+import { LineSource, blockAround, capAround, editorOffset, looksBinary, textProblem } from '../../src/run/textSelection';
 
 /** A document of lines that counts how many lines were read. */
 function doc(lines: string[] | ((i: number) => string), count?: number): LineSource & { reads: number } {

@@ -8,7 +8,8 @@ import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { parseModelConfig } from '../../src/shared/modelConfig';
 import { seededRandom } from '../../src/shared/seededRandom';
 import { TokenInfo } from '../../src/shared/protocol';
-import { TextTokenizer, TokenizerError, chooseWindow, loadTokenizer, tokenAtOffset, tokenizeForModel } from '../../src/tokenize';
+import { loadTokenizer } from '../../src/models/loadTokenizer';
+import { TextTokenizer, TokenizerError, chooseWindow, tokenAtOffset, tokenizeForModel } from '../../src/tokenizers/tokenize';
 import { nativeEncode } from '../support/tokenizerFixtures';
 
 const ROOT = path.resolve(__dirname, '../../..');

@@ -3,7 +3,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TextTokenizer, TokenizerError, loadTokenizer } from '../../src/tokenize';
+import { loadTokenizer } from '../../src/models/loadTokenizer';
+import { TextTokenizer, TokenizerError } from '../../src/tokenizers/tokenize';
 import { ROOT } from '../support/tokenizerFixtures';
 
 const DEFAULT = fs.readFileSync(path.join(ROOT, 'models/default/tokenizer.json'), 'utf8');

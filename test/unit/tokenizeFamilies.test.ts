@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { ModelConfig } from '../../src/shared/modelConfig';
 import { TokenInfo } from '../../src/shared/protocol';
-import { TextTokenizer, TokenizerFamily, tokenizeForModel } from '../../src/tokenize';
+import { TextTokenizer, TokenizerFamily, tokenizeForModel } from '../../src/tokenizers/tokenize';
 import {
   HARD_CASES, NativeEncoding, ROOT, bertJson, gemma3Config, gemma3Json, llama2Json, llama2RealConfig, llama2RealJson, llama2MetaspaceJson, llama3Json,
   nativeEncode, nativeForOffsets, randomTexts, unigramByteFallbackJson, unigramJson,

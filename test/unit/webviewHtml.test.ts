@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../src/webviewHtml';
+import { contentSecurityPolicy, makeNonce, webviewHtml } from '../../src/panel/webviewHtml';
 
 const SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { RunLedger } from '../../src/runs';
-import { BUCKETS, MIN_DRAWN_WEIGHT, bucketAlpha, bucketOf, percent } from '../../src/weights';
+import { RunLedger } from '../../src/run/runs';
+import { BUCKETS, MIN_DRAWN_WEIGHT, bucketAlpha, bucketOf, percent } from '../../src/editor/weights';
 
 describe('weights: editor highlight buckets', () => {
   it('puts weights into ten buckets by tenths', () => {

@@ -2,7 +2,8 @@
 // (to = sum over the word's tokens, from = mean) against sums worked out by hand and invariants
 // checked on random softmax rows.
 import * as assert from 'assert';
-import { makeStack, maxAboveDiagonal, rollout, rolloutRow, rowSums } from '../../src/shared/attention';
+import { makeStack, maxAboveDiagonal, rowSums } from '../../src/shared/attention';
+import { rollout, rolloutRow } from '../../src/shared/rollout';
 import type { TokenInfo } from '../../src/shared/protocol';
 import {
   Grouping, groupMatrix, groupRow, groupStack, groupTokens, groupWords, isIdentity, tokenGrouping,

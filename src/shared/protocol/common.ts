@@ -1,4 +1,5 @@
-// Types both directions of the protocol share: backends, tokens, a cut of the text.
+// The bottom of src/shared: types both directions of the protocol share (backends, tokens, a cut
+// of the text, an attention target). It imports nothing, so every shared module may import it.
 export type Backend = 'webgpu' | 'wasm';
 export type BackendPreference = 'auto' | Backend;
 
@@ -23,3 +24,6 @@ export interface Truncation {
   /** Why the window is smaller than attentionLens.maxTokens asks (the attention memory budget). */
   reason?: string;
 }
+
+/** A token the focus attends to, and how much. */
+export interface Target { index: number; weight: number }

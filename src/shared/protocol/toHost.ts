@@ -1,7 +1,7 @@
 // Messages from the webview to the extension host.
 import type { ProbeScores } from '../headProbe';
 import type { BackendMeasurement } from '../backendMeasure';
-import type { Backend } from './common';
+import type { Backend, Target } from './common';
 
 export interface ReadyMessage { type: 'ready' }
 
@@ -34,8 +34,6 @@ export interface ResultPhases {
   threads?: number;
   render_ms?: number;
 }
-
-export interface Target { index: number; weight: number }
 
 /** A highlighted target: token `index`, or in the words view tokens [index, end) — one word. */
 export interface HighlightTarget extends Target { end?: number }

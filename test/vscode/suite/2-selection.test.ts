@@ -7,7 +7,7 @@ import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import * as vscode from 'vscode';
 import { aggregateHeads, headMatrix, row, topTargets } from '../../../src/shared/attention';
 import type { HighlightMessage, ResultMessage, ToHost } from '../../../src/shared/protocol';
-import { MIN_DRAWN_WEIGHT } from '../../../src/weights';
+import { MIN_DRAWN_WEIGHT } from '../../../src/editor/weights';
 import { HOST_TARGETS } from '../../../webview/runData';
 import { defaultView } from '../../../webview/viewState';
 import { ui } from '../driverClient';

@@ -33,7 +33,7 @@ async function runSentencePinningIt() {
   assert.ok(run);
   const it = run.message.tokens.findIndex((t) => t.text === ' it');
   assert.ok(it > 0, 'no " it" token');
-  assert.strictEqual(await vscode.commands.executeCommand('attentionLens.hoverToken', it), true);
+  assert.strictEqual(await api.pinToken(it), true);
   return { api, editor, doc, at, run, it };
 }
 
@@ -92,7 +92,7 @@ describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
       focus = sent.base.tokens.length - 1;
       assert.strictEqual(sent.base.tokens[focus].text, '.');
       const again = nextMessage(api, 'a comparison for "."', (m: ToHost): m is ComparisonMessage => isComparison(m) && m.tokenIndex === focus);
-      await vscode.commands.executeCommand('attentionLens.hoverToken', focus);
+      await api.pinToken(focus);
       const dot = await again;
       assert.strictEqual(dot.beforeEdit, false);
     }

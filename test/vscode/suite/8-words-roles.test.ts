@@ -11,8 +11,8 @@ import type { ProbeScores } from '../../../src/shared/headProbe';
 import { ROLE_KINDS, roleContext, scoreStack } from '../../../src/shared/headRoles';
 import type { ExplanationMessage } from '../../../src/shared/protocol';
 import { groupTokens, groupWords } from '../../../src/shared/words';
-import { probeInput } from '../../../src/headProbeCommand';
-import { loadModelFolder } from '../../../src/modelFolder';
+import { probeInput } from '../../../src/commands/probeHeads';
+import { loadModelFolder } from '../../../src/models/modelFolder';
 import { referenceExplanation } from '../../support/referenceExplain';
 import { ui } from '../driverClient';
 import {
@@ -88,7 +88,7 @@ describe(`Words and head roles (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
     const word = split[0];
     const union = (first: number, end: number): vscode.Range =>
       toRange(run.documentRanges[first]).union(toRange(run.documentRanges[end - 1]));
-    await vscode.commands.executeCommand('attentionLens.hoverToken', word.first + 1);
+    assert.strictEqual(await api.pinToken(word.first + 1), true);
     const deco = await until('the split word outlined in the editor', () => {
       const d = api.decorations();
       return d && d.source && toRange(d.source).isEqual(union(word.first, word.end)) ? d : null;

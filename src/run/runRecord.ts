@@ -2,11 +2,11 @@
 // with each token's document range. Plain data, shared by run control, message receiving, the
 // editor hover and the test API.
 import * as vscode from 'vscode';
-import type { PlainRange } from './api';
-import type { PickedText } from './editorText';
+import type { PlainRange } from '../api';
+import type { PickedText } from '../editor/editorText';
 import type {
   CompareMessage, ComparisonMessage, ExplanationMessage, HighlightMessage, RunMessage,
-} from './shared/protocol';
+} from '../shared/protocol';
 
 export type RunKind = 'explain' | 'selection';
 

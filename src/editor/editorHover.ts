@@ -2,7 +2,7 @@
 // and over the explained token its explanation.
 import * as vscode from 'vscode';
 import type { Highlighter } from './decorations';
-import type { RunRecord } from './runRecord';
+import type { RunRecord } from '../run/runRecord';
 import { percent } from './weights';
 
 export function attentionHover(

@@ -1,12 +1,11 @@
 // The model's tokenizer (any tokenizer.json family: src/tokenizers/), with each token's exact
 // UTF-16 range in the analysed text and its word, the special tokens the model expects around the
 // text, and a window around the focus when the text has more tokens than the model takes.
-import { promises as fs } from 'fs';
-import { ModelConfig } from './shared/modelConfig';
-import { TokenInfo, Truncation } from './shared/protocol';
-import { TokenizerFormatError } from './tokenizers/json';
-import { EncodedText, Pipeline, TokenizerFamily } from './tokenizers/pipeline';
-import { SpecialPlan, applyTokenizerConfig, postProcessorPlan } from './tokenizers/specials';
+import { ModelConfig } from '../shared/modelConfig';
+import { TokenInfo, Truncation } from '../shared/protocol';
+import { TokenizerFormatError } from './json';
+import { EncodedText, Pipeline, TokenizerFamily } from './pipeline';
+import { SpecialPlan, applyTokenizerConfig, postProcessorPlan } from './specials';
 
 export type { EncodedText, TokenizerFamily };
 
@@ -67,23 +66,6 @@ export class TextTokenizer {
     if (text.length === 0) return { tokens: [], wordIds: [] };
     return this.pipe.encode(text);
   }
-}
-
-/** Reads and loads a tokenizer.json file; throws TokenizerError naming the file and the problem. */
-export async function loadTokenizer(file: string, opts: TokenizerOptions = {}): Promise<TextTokenizer> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    throw new TokenizerError(`${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new TokenizerError(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
-  return new TextTokenizer(json, { ...opts, file });
 }
 
 /**

@@ -1,8 +1,8 @@
 // The editor side of choosing text: applies the rules in textSelection.ts to a real document,
 // reading only the lines and range it needs.
 import * as vscode from 'vscode';
-import { DEFAULT_LIMITS, Limits, blockAround, capAround, textProblem } from './textSelection';
-import type { WindowReads } from './shared/runWindow';
+import { DEFAULT_LIMITS, Limits, blockAround, capAround, textProblem } from '../run/textSelection';
+import type { WindowReads } from '../shared/runWindow';
 
 export interface PickedText {
   text: string;
@@ -50,4 +50,10 @@ export function pickText(editor: vscode.TextEditor, limits: Limits = DEFAULT_LIM
   const baseOffset = doc.offsetAt(range.start);
   const cursor = Math.min(Math.max(cursorOffset - baseOffset, 0), text.length);
   return { text, range, baseOffset, cursor, notice, reads: sel.isEmpty ? 'block' : 'selection' };
+}
+
+/** The document's file name without its folder, from its Uri (so it holds for any file system). */
+export function documentFileName(document: vscode.TextDocument): string {
+  const p = document.uri.path;
+  return p.slice(p.lastIndexOf('/') + 1);
 }

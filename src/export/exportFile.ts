@@ -1,6 +1,6 @@
 // What an export from the panel becomes on disk: a safe default file name and the bytes.
 import * as path from 'path';
-import type { SaveMessage } from './shared/protocol';
+import type { SaveMessage } from '../shared/protocol';
 
 /**
  * The file name to offer in the save dialog: only the base name the webview suggested (never a

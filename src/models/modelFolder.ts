@@ -6,15 +6,16 @@
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ModelConfig } from './shared/modelConfig';
+import { ModelConfig } from '../shared/modelConfig';
 import { checkOnnxFile } from './onnxCheck';
-import { TextTokenizer, loadTokenizer } from './tokenize';
-import { readDescription } from './models/describe';
-import { ModelFolderError } from './models/errors';
-import { FolderCache, stampOf } from './models/folderCache';
-import { ModelFiles, findModelFiles } from './models/layout';
+import { TextTokenizer } from '../tokenizers/tokenize';
+import { loadTokenizer } from './loadTokenizer';
+import { readDescription } from './describe';
+import { ModelFolderError } from './errors';
+import { FolderCache, stampOf } from './folderCache';
+import { ModelFiles, findModelFiles } from './layout';
 
-export { ModelFolderError } from './models/errors';
+export { ModelFolderError } from './errors';
 
 /**
  * The largest graph the panel is asked to load. WebAssembly memory is 32-bit (4 GiB at most), and

@@ -1,6 +1,5 @@
 // The panel's HTML: one module script and one stylesheet, both from the extension's own folders,
 // under a strict Content-Security-Policy with a fresh nonce for every load.
-import { randomBytes } from 'crypto';
 
 export interface PageResources {
   /** webview.cspSource */
@@ -13,7 +12,9 @@ export interface PageResources {
 }
 
 export function makeNonce(): string {
-  return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  // Web Crypto: the same in Node's extension host and a browser worker's.
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes)).replace(/[^A-Za-z0-9]/g, '');
 }
 
 /**

@@ -4,16 +4,23 @@
 // so roles a text may not show (induction needs repetition) label the heads from then on.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import type { LoadedModel, ModelFolder } from './modelFolder';
-import type { ModelManager } from './modelManager';
-import type { Notifier } from './notifier';
-import type { PanelConnection } from './panelConnection';
-import { runRoles } from './shared/headLabels';
-import { ProbeScores, probeScoresProblem, probeTokens } from './shared/headProbe';
-import type { ProbeResultMessage, TokenInfo } from './shared/protocol';
-import { specialsFor } from './tokenize';
+import type { LoadedModel, ModelFolder } from '../models/modelFolder';
+import type { ModelManager } from '../models/modelManager';
+import type { Notifier } from '../notifier';
+import type { PanelConnection } from '../panel/panelConnection';
+import { runRoles } from '../shared/headLabels';
+import { ProbeScores, probeScoresProblem, probeTokens } from '../shared/headProbe';
+import type { ProbeResultMessage, TokenInfo } from '../shared/protocol';
+import { specialsFor } from '../tokenizers/tokenize';
+
+import type { CommandTarget } from './target';
 
 export const PROBE_HEADS = 'attentionLens.probeHeads';
+
+/** Returns the probe's scores per layer and head (undefined when it could not run). */
+export function registerProbeHeads(target: CommandTarget): vscode.Disposable {
+  return vscode.commands.registerCommand(PROBE_HEADS, () => target.probeHeads());
+}
 /** globalState key: { [model identity]: CachedProbe }. */
 export const PROBE_CACHE_KEY = 'attentionLens.headProbes';
 const MAX_CACHED = 32;

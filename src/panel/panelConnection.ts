@@ -1,11 +1,11 @@
 // The host's side of the panel: opening it for a model folder, whether its page is ready, sending
 // it messages (init with the model and backend preference), and reloading it.
 import * as vscode from 'vscode';
-import type { LoadedModel } from './modelFolder';
-import type { BackendMeasurement } from './shared/backendMeasure';
-import { CHUNKED_ABOVE_BYTES, chunkUri, streamModel } from './models/modelTransfer';
+import type { LoadedModel } from '../models/modelFolder';
+import type { BackendMeasurement } from '../shared/backendMeasure';
+import { CHUNKED_ABOVE_BYTES, chunkUri, streamModel } from '../models/modelTransfer';
 import { LensPanel } from './panel';
-import { BackendPreference, CHUNK_SCHEME, ToHost, ToWebview } from './shared/protocol';
+import { BackendPreference, CHUNK_SCHEME, ToHost, ToWebview } from '../shared/protocol';
 
 export interface PanelEvents {
   receive(msg: ToHost): void;

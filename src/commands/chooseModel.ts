@@ -3,17 +3,21 @@
 // changes) and written to the user settings, where the lens picks it up.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { loadModelFolderCached } from '../modelFolder';
+import { loadModelFolderCached } from '../models/modelFolder';
 import { modelFacts } from '../shared/modelSummary';
-import { ModelFolderError } from './errors';
-import { findModelFiles } from './layout';
-import { pushRecent } from './routing';
+import { ModelFolderError } from '../models/errors';
+import { findModelFiles } from '../models/layout';
+import { pushRecent } from '../models/routing';
+
+import type { Chosen, CommandTarget } from './target';
 
 export const CHOOSE_MODEL = 'attentionLens.chooseModel';
-const RECENT_KEY = 'attentionLens.recentModels';
 
-/** What the command writes: a path for modelPath ('' = bundled) and which bundled model. */
-export interface Chosen { modelPath: string; bundled: 'auto' | 'decoder' | 'encoder' }
+/** A path argument skips the quick pick (keybindings and tests); returns what was written. */
+export function registerChooseModel(target: CommandTarget): vscode.Disposable {
+  return vscode.commands.registerCommand(CHOOSE_MODEL, (arg?: unknown) => target.chooseModel(arg));
+}
+const RECENT_KEY = 'attentionLens.recentModels';
 
 interface Item extends vscode.QuickPickItem { choose: () => Promise<Chosen | undefined> }
 

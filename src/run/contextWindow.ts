@@ -4,7 +4,7 @@
 // cursor's paragraph; a bidirectional model gets a window centred on the cursor, grown by whole
 // paragraphs while they fit. Pure: a text region in, offsets out; token counts come from the
 // caller's tokenizer (the model's own), and the final window is checked with one real encoding.
-import type { Architecture } from './shared/modelConfig';
+import type { Architecture } from '../shared/modelConfig';
 
 export interface Span { start: number; end: number }
 

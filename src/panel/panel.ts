@@ -3,7 +3,7 @@
 // folder only), and the message boundary: everything that arrives is validated with parseToHost,
 // and what fails is dropped and logged.
 import * as vscode from 'vscode';
-import { ToHost, ToWebview, parseToHost, parseToWebview } from './shared/protocol';
+import { ToHost, ToWebview, parseToHost, parseToWebview } from '../shared/protocol';
 import { makeNonce, webviewHtml } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'attentionLens.panel';

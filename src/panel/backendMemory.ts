@@ -2,8 +2,8 @@
 // model faster when both were timed on its first run. Keyed by the model file's identity (path,
 // size, modification time), so a rebuilt model is timed again.
 import type * as vscode from 'vscode';
-import type { LoadedModel } from './modelFolder';
-import type { BackendMeasurement } from './shared/backendMeasure';
+import type { LoadedModel } from '../models/modelFolder';
+import type { BackendMeasurement } from '../shared/backendMeasure';
 
 const KEY = 'attentionLens.backendByModel';
 /** Models remembered at most; the oldest measurements go first. */

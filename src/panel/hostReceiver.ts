@@ -3,11 +3,11 @@
 // Every message is first passed to the test API's listeners.
 import * as vscode from 'vscode';
 import type { BackendMemory } from './backendMemory';
-import { saveExport } from './exportSave';
-import type { HostParts } from './hostParts';
-import type { RunRecord } from './runRecord';
-import type { LoadedModel } from './modelFolder';
-import type { ComparisonMessage, ExplanationMessage, HighlightMessage, ProbeResultMessage, ToHost } from './shared/protocol';
+import { saveExport } from '../export/exportSave';
+import type { HostParts } from '../hostParts';
+import type { RunRecord } from '../run/runRecord';
+import type { LoadedModel } from '../models/modelFolder';
+import type { ComparisonMessage, ExplanationMessage, HighlightMessage, ProbeResultMessage, ToHost } from '../shared/protocol';
 
 export interface ReceiverDeps extends HostParts {
   /** Probe heads (headProbeCommand.ts): its results, and the cached scores a fresh page gets. */

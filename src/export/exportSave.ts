@@ -2,8 +2,8 @@
 import * as os from 'os';
 import * as vscode from 'vscode';
 import { EXPORT_LABELS, exportBytes, exportFileName } from './exportFile';
-import type { Notifier } from './notifier';
-import type { SaveMessage } from './shared/protocol';
+import type { Notifier } from '../notifier';
+import type { SaveMessage } from '../shared/protocol';
 
 export async function saveExport(
   msg: SaveMessage, doc: vscode.TextDocument | undefined, log: vscode.OutputChannel, notifier: Notifier,

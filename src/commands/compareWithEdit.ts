@@ -2,25 +2,28 @@
 // variants of its text — a word replaced by what the user types (the document is never changed:
 // the variants live in the panel), or, when the document was edited since the run, the text as it
 // is now. Every version is tokenized for the same model and sent to the panel as one run.
-import * as path from 'path';
 import * as vscode from 'vscode';
-import { DEFAULT_ATTENTION_BUDGET_MB, tokenLimit } from './models/budget';
-import type { HostParts } from './hostParts';
-import type { RunRecord } from './runRecord';
-import { editBetween, followChange, replaceSpan, wordAround } from './shared/alignVariants';
-import { splitReplacements } from './shared/compare';
-import { tokenLabel } from './shared/explain';
-import { CompareMessage, MAX_VARIANTS, RunMessage, TokenInfo, VariantInfo } from './shared/protocol';
-import { editorOffset } from './textSelection';
-import { ModelInput, TextTokenizer, tokenAtOffset, tokenizeForModel } from './tokenize';
+import { DEFAULT_ATTENTION_BUDGET_MB, tokenLimit } from '../models/budget';
+import type { HostParts } from '../hostParts';
+import type { RunRecord } from '../run/runRecord';
+import { editBetween, followChange, replaceSpan, wordAround } from '../shared/alignVariants';
+import { splitReplacements } from '../shared/compare';
+import { tokenLabel } from '../shared/explain';
+import { CompareMessage, MAX_VARIANTS, RunMessage, TokenInfo, VariantInfo } from '../shared/protocol';
+import { documentFileName } from '../editor/editorText';
+import { editorOffset } from '../run/textSelection';
+import { ModelInput, TextTokenizer, tokenAtOffset, tokenizeForModel } from '../tokenizers/tokenize';
 
-export interface CompareArgs {
-  /** The replacements (the input box is not shown). */
-  replacements?: string[];
-  /** The base token whose word is replaced (the panel's context menu); else the selection or the word at the cursor. */
-  tokenIndex?: number;
-  /** The token to compare; else the token pinned in the panel, else the run's focus. */
-  focus?: number;
+import type { CommandTarget, CompareArgs } from './target';
+
+export const COMPARE_WITH_EDIT = 'attentionLens.compareWithEdit';
+
+/**
+ * The argument: { replacements, tokenIndex, focus } from a test or keybinding, or the panel's
+ * context menu ({ tokenIndex } from data-vscode-context); returns the comparison's run id.
+ */
+export function registerCompareWithEdit(target: CommandTarget): vscode.Disposable {
+  return vscode.commands.registerCommand(COMPARE_WITH_EDIT, (arg: unknown) => target.compare(compareArgs(arg)));
 }
 
 export type CompareDeps = HostParts;
@@ -188,7 +191,7 @@ export class CompareCommand {
         void link.post({ type: 'cancel', runId: c });
       }
     }
-    const source = { fileName: path.basename(req.document.fileName), languageId: req.document.languageId };
+    const source = { fileName: documentFileName(req.document), languageId: req.document.languageId };
     const compare: CompareMessage = {
       type: 'compare', runId, source, base: { label: 'base', text: baseText, tokens: base.tokens, wordIds: base.wordIds }, variants,
       truncation: base.truncation, focus,

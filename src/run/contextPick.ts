@@ -3,8 +3,8 @@
 // window with the model's own tokenizer, and returns it as the text to analyse.
 import * as vscode from 'vscode';
 import { TokenSpans, chooseWindow } from './contextWindow';
-import type { PickedText } from './editorText';
-import type { Architecture } from './shared/modelConfig';
+import type { PickedText } from '../editor/editorText';
+import type { Architecture } from '../shared/modelConfig';
 import { looksBinary, textProblem } from './textSelection';
 
 /** Characters read either side of the anchor per token of budget: more than any real text needs per token. */

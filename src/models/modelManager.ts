@@ -2,11 +2,11 @@
 // choice (falling back to the bundled model), and the fallback after the webview rejects it.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { BundledPreference, bundledFor } from './models/routing';
+import { BundledPreference, bundledFor } from './routing';
 import {
   LoadedModel, ModelChoice, chooseModelFolder, loadWithFallback, settingsFilesMention, untrustedNotice,
 } from './modelFolder';
-import type { Notifier } from './notifier';
+import type { Notifier } from '../notifier';
 
 export class ModelManager {
   private model: { key: string; promise: Promise<LoadedModel> } | null = null;

@@ -1,22 +1,21 @@
 // Run control: a command becomes a run (model loaded, text picked and tokenized, earlier runs
 // cancelled, the run sent to the panel); the newest request wins. Holds the current run.
-import * as path from 'path';
 import * as vscode from 'vscode';
-import type { Highlighter } from './decorations';
+import type { Highlighter } from '../editor/decorations';
 import { pickContext } from './contextPick';
-import { PickedText, pickText } from './editorText';
-import type { LoadedModel } from './modelFolder';
-import type { ModelManager } from './modelManager';
-import type { Notifier } from './notifier';
-import type { PanelConnection } from './panelConnection';
+import { PickedText, documentFileName, pickText } from '../editor/editorText';
+import type { LoadedModel } from '../models/modelFolder';
+import type { ModelManager } from '../models/modelManager';
+import type { Notifier } from '../notifier';
+import type { PanelConnection } from '../panel/panelConnection';
 import { RunKind, RunRecord, RunRequest } from './runRecord';
 import { RunLedger } from './runs';
-import type { ExplanationMessage, ResultMessage, RunMessage } from './shared/protocol';
+import type { ExplanationMessage, ResultMessage, RunMessage } from '../shared/protocol';
 import { editorOffset } from './textSelection';
-import { tokenizeForModel } from './tokenize';
+import { tokenizeForModel } from '../tokenizers/tokenize';
 import { tokensOverlapping } from './contextWindow';
-import type { WindowMarker } from './windowMarker';
-import { DEFAULT_ATTENTION_BUDGET_MB, tokenLimit } from './models/budget';
+import type { WindowMarker } from '../editor/windowMarker';
+import { DEFAULT_ATTENTION_BUDGET_MB, tokenLimit } from '../models/budget';
 
 export interface RunControlDeps {
   log: vscode.OutputChannel;
@@ -162,7 +161,7 @@ export class RunControl {
     const message: RunMessage = {
       type: 'run',
       runId,
-      source: { fileName: path.basename(req.document.fileName), languageId: req.document.languageId },
+      source: { fileName: documentFileName(req.document), languageId: req.document.languageId },
       tokens: input.tokens,
       wordIds: input.wordIds,
       truncation: input.truncation,
