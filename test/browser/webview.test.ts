@@ -306,20 +306,42 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
 
     it('a newer run or a cancel means an older run is not rendered', async () => {
       const code = await tokensFor(CODE, config, null);
+      // A page of its own whose model bytes are held until every message is in: no run can end
+      // before the newer ones arrive, however fast the machine.
+      const held = await openPanel(browser, server);
+      let release = (): void => undefined;
+      const gate = new Promise<void>((r) => { release = r; });
+      let asked = false;
+      await held.page.route('**/models/default/model.onnx', async (route) => { asked = true; await gate; await route.continue(); });
+      try {
+        await held.waitFor(is.ready);
+        await held.send(initMessage(server, PREFERENCE[name]));
+        const from = await held.count();
+        await held.sendAll([
+          runMessage(10, tokens, null, false),
+          runMessage(11, code.tokens, null, false, 'area.ts'),
+          runMessage(12, tokens, null, false),
+          { type: 'cancel', runId: 12 },
+          runMessage(13, code.tokens, null, false, 'area.ts'),
+        ]);
+        await held.page.waitForTimeout(300);
+        assert.deepStrictEqual((await held.posted(from)).filter(is.result), [], 'a run ended before its model arrived');
+        assert.ok(asked, 'the page has not asked for the model: the gate holds nothing');
+        release();
+        const r = await held.waitFor(is.result, { from });
+        assert.strictEqual(r.runId, 13);
+        await held.page.waitForTimeout(300);
+        assert.deepStrictEqual((await held.posted(from)).filter(is.result).map((m) => m.runId), [13]);
+        const shown = await held.page.evaluate(() => [...document.querySelectorAll('.tok:not(.special)')].map((s) => s.textContent).join(''));
+        assert.strictEqual(shown, CODE, 'the page shows a run that was overtaken');
+      } finally {
+        release();
+        await held.close();
+      }
+      // The main page renders run 13 too, for the tests after this one.
       const from = await panel.count();
-      // a burst: run 10 starts at once, the rest arrive while it runs
-      await panel.sendAll([
-        runMessage(10, tokens, null, false),
-        runMessage(11, code.tokens, null, false, 'area.ts'),
-        runMessage(12, tokens, null, false),
-        { type: 'cancel', runId: 12 },
-        { ...runMessage(13, code.tokens, null, false, 'area.ts'), truncation: { totalTokens: 900, keptStart: 0, keptEnd: CODE.length } },
-      ]);
-      const r = await panel.waitFor(is.result, { from });
-      assert.strictEqual(r.runId, 13);
-      await panel.page.waitForTimeout(300);
-      const results = (await panel.posted(from)).filter(is.result).map((m) => m.runId);
-      assert.deepStrictEqual(results, [13]);
+      await panel.send({ ...runMessage(13, code.tokens, null, false, 'area.ts'), truncation: { totalTokens: 900, keptStart: 0, keptEnd: CODE.length } });
+      assert.strictEqual((await panel.waitFor(is.result, { from })).runId, 13);
       // the code keeps its shape: the token view's text is the source (bos chip aside)
       const text = await panel.page.evaluate(() => [...document.querySelectorAll('.tok:not(.special)')].map((s) => s.textContent).join(''));
       assert.strictEqual(text, CODE);
@@ -381,7 +403,8 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
       assert.ok(fs.statSync(path.join(dir, 'webview-dark.png')).size > 10_000);
     });
 
-    it(`at the model's ${'maximum'} tokens, hover restyles in well under a frame (all heads, several-heads mode)`, async () => {
+    // How fast a hover restyles is the bench's (hover_ms); here, that every hover at full length does it.
+    it('at the model\'s maximum tokens, with all heads, every hover marks its token and lights its targets, and the JSON export equals onnxruntime-node', async () => {
       const long = await tokensFor(`${PROSE}\n${CODE}`.repeat(40), config, null);
       assert.strictEqual(long.tokens.length, config.max_tokens);
       const from = await panel.count();
@@ -389,15 +412,17 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
       const r = await panel.waitFor(is.result, { from });
       console.log(`      ${name}: inference ${r.inferenceMs.toFixed(0)} ms for ${long.tokens.length} tokens`);
       await panel.page.click('vscode-radio[data-mode="heads"]');
-      const ms: number[] = [];
       const words = long.tokens.map((t, i) => (t.text.trim() ? i : -1)).filter((i) => i > 0);
       for (let k = 0; k < 25; k++) {
-        await panel.page.hover(`.tok[data-i="${words[Math.floor((k * words.length) / 25)]}"]`);
-        ms.push(await panel.page.evaluate(() => performance.getEntriesByName('attention-lens:highlight').slice(-1)[0]?.duration ?? NaN));
+        const i = words[Math.floor((k * words.length) / 25)];
+        await panel.page.hover(`.tok[data-i="${i}"]`);
+        const shown = await panel.page.evaluate(() => ({
+          active: [...document.querySelectorAll('.tok.active')].map((s) => Number((s as HTMLElement).dataset.i)),
+          lit: document.querySelectorAll('.tok.lit').length,
+        }));
+        assert.deepStrictEqual(shown.active, [i], `hovering token ${i} marked ${JSON.stringify(shown.active)}`);
+        assert.ok(shown.lit > 0, `hovering token ${i} lit nothing`);
       }
-      ms.sort((a, b) => a - b);
-      console.log(`      hover restyle at ${long.tokens.length} tokens: median ${ms[12].toFixed(2)} ms, max ${ms[24].toFixed(2)} ms`);
-      assert.ok(ms.every((x) => Number.isFinite(x) && x >= 0));
       const t0 = Date.now();
       const json = await exportJson(panel);
       console.log(`      JSON export at ${long.tokens.length} tokens: ${Date.now() - t0} ms`);
