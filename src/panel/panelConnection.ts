@@ -11,7 +11,7 @@ export interface PanelEvents {
   receive(msg: ToHost): void;
   /** The panel closed: runs in flight are gone. */
   closed(): void;
-  /** Auto's remembered measurement for a model (src/backendMemory.ts), sent with init. */
+  /** Auto's remembered measurement for a model (src/panel/backendMemory.ts), sent with init. */
   measured?(loaded: LoadedModel): BackendMeasurement | undefined;
 }
 

@@ -1,5 +1,5 @@
 // Serves the real webview (dist/webview, media, models/default) on 127.0.0.1 under the host's own
-// HTML and CSP (src/webviewHtml.ts), and drives it in Debian's Chromium with playwright-core.
+// HTML and CSP (src/panel/webviewHtml.ts), and drives it in Debian's Chromium with playwright-core.
 // The page's acquireVsCodeApi is a test driver standing in for the extension host only: it records
 // what the webview posts and keeps its state; tests post protocol messages as the host would.
 // Reusable by the benchmarks (bench/) as well as the browser tests.
@@ -103,7 +103,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<PageServer> 
   };
 }
 
-/** The host's page (src/webviewHtml.ts) with the test driver's script added before the webview's. */
+/** The host's page (src/panel/webviewHtml.ts) with the test driver's script added before the webview's. */
 function testPage(origin: string, nonce: string): string {
   const html = webviewHtml({
     cspSource: origin,

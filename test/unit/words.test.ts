@@ -24,7 +24,7 @@ function tokensOf(texts: readonly (string | null)[]): TokenInfo[] {
 const unitTexts = (tokens: TokenInfo[], g: Grouping): string[] => groupTokens(tokens, g).map((t) => (t.special ? '<s>' : t.text));
 
 // Each family's word ids for "The animal didn't cross." as its tokenizer splits it; every special
-// token its own word (src/tokenize.ts, /work/coord/TOKENIZER_API.md).
+// token its own word (src/tokenizers/tokenize.ts, /work/coord/TOKENIZER_API.md).
 const FAMILIES: { name: string; texts: (string | null)[]; wordIds: number[]; words: string[] }[] = [
   {
     // ByteLevel regex pieces: " animal" is one piece cut into " an" + "imal"; "'t" and "." are pieces.
