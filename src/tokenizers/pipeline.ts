@@ -32,7 +32,7 @@ export class Pipeline {
   private readonly normalize: Normalize | null;
   private readonly pre: PreTokenizerInfo;
   private readonly model: WordModel;
-  /** Words are also cut at white space inside a pre-token (SentencePiece: one pre-token per text). */
+  /** Words are also cut at white space inside a pre-token (SentencePiece, or no pre-tokenizer: one pre-token per text). */
   private readonly spaceWords: boolean;
   /**
    * The model may read a pre-token in pieces cut before each "▁" that follows another character:
@@ -78,7 +78,9 @@ export class Pipeline {
     const usesMetaspace = this.pre.metaspace !== null || JSON.stringify(json.normalizer ?? null).includes('▁');
     this.family = type === 'WordPiece' ? 'WordPiece' : type === 'Unigram' ? 'Unigram'
       : this.pre.byteLevel ? 'byte-level BPE' : usesMetaspace || model.byte_fallback === true ? 'SentencePiece BPE' : 'BPE';
-    this.spaceWords = this.family === 'SentencePiece BPE' || this.family === 'Unigram';
+    // With no pre-tokenizer the model reads the whole text as one piece, whatever the family: words
+    // then come from white space, as in SentencePiece.
+    this.spaceWords = this.family === 'SentencePiece BPE' || this.family === 'Unigram' || json.pre_tokenizer == null;
     this.cutAtMetaspace = type === 'BPE' && this.spaceWords && ![...this.lib.get_vocab(true).keys()].some((t) => /[^▁]▁/u.test(t));
   }
 
