@@ -71,8 +71,9 @@ export interface ExplainInput {
  * most heads and carry no source text — but their share is written after each line, so the
  * numbers shown still add up to what the model computed.
  *
- * The top target is the first rollout target other than the focus token itself: rollout adds
- * the identity at every layer, so a token's own share is inflated by construction.
+ * Each line ranks the targets other than the focus token itself (rollout adds the identity at
+ * every layer, so a token's own share is inflated by construction) and prints its own share
+ * beside, as it does <bos>'s: `it → street 8%, because 7% (itself 11%, <bos> 19%)`.
  */
 export function explain(input: ExplainInput): Explanation {
   const { tokens, stack, config, focus } = input;
@@ -81,13 +82,19 @@ export function explain(input: ExplainInput): Explanation {
   if (!Number.isInteger(focus) || focus < 0 || focus >= seq) throw new Error(`token ${focus} is outside 0..${seq - 1}`);
   const label = (i: number): string => tokenLabel(tokens[i], i);
   const special = (i: number): boolean => tokens[i].special;
-  const top = (w: ArrayLike<number>): Target[] => topTargets(w, { k: TARGETS_PER_LINE, exclude: special });
+  // A line leads with what the focus attends to other than itself; its own share and the special
+  // tokens' are written beside, so the numbers still add up to what the model computed.
+  const top = (w: ArrayLike<number>): Target[] => topTargets(w, { k: TARGETS_PER_LINE, exclude: (i) => special(i) || i === focus });
   const describe = (w: ArrayLike<number>, targets: Target[]): string => {
-    const named = targets.length ? targets.map((t) => `${label(t.index)} ${percent(t.weight)}`).join(', ') : '(only special tokens)';
     let specialShare = 0;
-    for (let i = 0; i < seq; i++) if (special(i)) specialShare += w[i];
-    const note = specialShare > 0 ? ` (<bos> ${percent(specialShare)})` : '';
-    return `${label(focus)} → ${named}${note}`;
+    for (let i = 0; i < seq; i++) if (special(i) && i !== focus) specialShare += w[i];
+    const beside = [
+      ...(!special(focus) && w[focus] > 0 ? [`itself ${percent(w[focus])}`] : []),
+      ...(specialShare > 0 ? [`<bos> ${percent(specialShare)}`] : []),
+    ];
+    if (!targets.length) return `${label(focus)} → ${beside.join(', ') || '(nothing)'}`;
+    const named = targets.map((t) => `${label(t.index)} ${percent(t.weight)}`).join(', ');
+    return `${label(focus)} → ${named}${beside.length ? ` (${beside.join(', ')})` : ''}`;
   };
 
   const words = input.unit === 'word'
@@ -123,8 +130,7 @@ export function explain(input: ExplainInput): Explanation {
     const n = named.find((x) => x.layer === l && x.head === h);
     return n ? `, ${n.kind} head` : '';
   };
-  const candidates = topTargets(rw, { k: seq, exclude: (i) => special(i) || i === focus });
-  const topTarget = candidates.length ? candidates[0].index : null;
+  const topTarget = rolloutTargets.length ? rolloutTargets[0].index : null;
   let topHeads: HeadWeight[] = [];
   if (topTarget === null) {
     lines.push(`No token before "${label(focus)}" other than <bos> to rank heads by.`);

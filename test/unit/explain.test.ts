@@ -25,14 +25,14 @@ const stack = makeStack([l0, l1], 2, 4);
 //   L1H1 0.1, L1H2 0.2, L2H1 0.6, L2H2 0.2 → layer 2 head 1, layer 1 head 2, layer 2 head 2.
 
 describe('explanation text', () => {
-  it('mean per layer, rollout, top heads — 1-based, rounded, <bos> share noted', () => {
+  it('mean per layer, rollout, top heads — 1-based, rounded, led by the targets other than itself, its own and <bos>\'s share beside', () => {
     const e = explain({ tokens, stack, config: {}, focus: 3 });
-    assert.strictEqual(e.summary, 'it → it 32%, A 21%, dog 19% (<bos> 29%)');
+    assert.strictEqual(e.summary, 'it → A 21%, dog 19% (itself 32%, <bos> 29%)');
     assert.deepStrictEqual(e.lines, [
       'What "it" attends to. Layers and heads are numbered from 1; percentages are attention weights, rounded.',
-      'Layer 1, mean of 2 heads: it → dog 40%, A 15%, it 15% (<bos> 30%)',
-      'Layer 2, mean of 2 heads: it → A 40%, dog 20%, it 10% (<bos> 30%)',
-      'Rollout over layers 1–2 (Abnar & Zuidema 2020, each layer 0.5·A + 0.5·I): it → it 32%, A 21%, dog 19% (<bos> 29%)',
+      'Layer 1, mean of 2 heads: it → dog 40%, A 15% (itself 15%, <bos> 30%)',
+      'Layer 2, mean of 2 heads: it → A 40%, dog 20% (itself 10%, <bos> 30%)',
+      'Rollout over layers 1–2 (Abnar & Zuidema 2020, each layer 0.5·A + 0.5·I): it → A 21%, dog 19% (itself 32%, <bos> 29%)',
       'Heads with the most weight on "A": layer 2 head 1: 60%; layer 1 head 2: 20%; layer 2 head 2: 20%',
     ]);
     assert.strictEqual(e.topTarget, 1);
@@ -41,12 +41,12 @@ describe('explanation text', () => {
   it('cites the heads the model card names', () => {
     const e = explain({ tokens, stack, config: { heads: { pronoun: [1, 0] } }, focus: 3 });
     assert.strictEqual(e.lines[4], 'Heads with the most weight on "A": layer 2 head 1, pronoun head: 60%; layer 1 head 2: 20%; layer 2 head 2: 20%');
-    assert.strictEqual(e.lines[5], 'The model card\'s pronoun head, layer 2 head 1: it → A 60%, dog 20%, it 10% (<bos> 10%)');
+    assert.strictEqual(e.lines[5], 'The model card\'s pronoun head, layer 2 head 1: it → A 60%, dog 20% (itself 10%, <bos> 10%)');
   });
   it('a token with nothing before it but <bos>', () => {
     const e = explain({ tokens, stack, config: {}, focus: 1 });
     // row 1 is [0.5, 0.5] in every head: rollout = [0.4375, 0.5625] (0.25 + 0.75·0.25, 0.75²)
-    assert.strictEqual(e.summary, 'A → A 56% (<bos> 44%)');
+    assert.strictEqual(e.summary, 'A → itself 56%, <bos> 44%');
     assert.strictEqual(e.topTarget, null);
     assert.strictEqual(e.lines[4], 'No token before "A" other than <bos> to rank heads by.');
   });

@@ -37,10 +37,10 @@ describe('explanation in words', () => {
       headRole: (l, h) => (l === 0 && h === 0 ? 'previous-token' : ''),
     });
     assert.deepStrictEqual(asked, [3]);
-    assert.strictEqual(e.summary, 'it → it 55%, animal 30%, The 5% (<bos> 10%)');
+    assert.strictEqual(e.summary, 'it → animal 30%, The 5% (itself 55%, <bos> 10%)');
     assert.match(e.lines[0], /In words: attention to a word is the sum over its tokens, from a word the mean over its tokens\.$/);
     // word row of "it" in the one head: <s> 0.2, The 0.1, animal 0.3 + 0.3, it 0.1
-    assert.strictEqual(e.lines[1], 'Layer 1, mean of 1 heads: it → animal 60%, The 10%, it 10% (<bos> 20%)');
+    assert.strictEqual(e.lines[1], 'Layer 1, mean of 1 heads: it → animal 60%, The 10% (itself 10%, <bos> 20%)');
     assert.strictEqual(e.lines[3], 'Heads with the most weight on "animal": layer 1 head 1, previous-token: 60%');
     assert.strictEqual(e.topTarget, 2);
   });
@@ -48,6 +48,6 @@ describe('explanation in words', () => {
   it('a word focus: "animal" attends with the mean of its tokens\' rows', () => {
     const e = explain({ tokens: groupTokens(tokens, g), stack: groupStack(stack, g), config: {}, focus: 2, unit: 'word' });
     // rows "an" and "imal" by word: <s> (0.5 + 0.1)/2, The (0.2 + 0.1)/2, animal (0.3 + 0.8)/2
-    assert.strictEqual(e.lines[1], 'Layer 1, mean of 1 heads: animal → animal 55%, The 15% (<bos> 30%)');
+    assert.strictEqual(e.lines[1], 'Layer 1, mean of 1 heads: animal → The 15% (itself 55%, <bos> 30%)');
   });
 });

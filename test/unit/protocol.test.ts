@@ -16,7 +16,7 @@ const validToHost: ToHost[] = [
   { type: 'result', runId: 3, backend: 'wasm', backendReason: 'navigator.gpu has no adapter', loadMs: 412.5, inferenceMs: 80 },
   { type: 'highlight', runId: 3, tokenIndex: 7, direction: 'from', targets: [{ index: 2, weight: 0.51 }, { index: 7, weight: 0.31 }] },
   { type: 'highlight', runId: 3, tokenIndex: null, direction: 'to', targets: [] },
-  { type: 'explanation', runId: 3, tokenIndex: 7, summary: 'it → animal 51%, it 31%, street 19%', lines: ['layer 1 mean: …'] },
+  { type: 'explanation', runId: 3, tokenIndex: 7, summary: 'it → street 8%, because 7% (itself 11%, <bos> 19%)', lines: ['layer 1 mean: …'] },
   { type: 'error', runId: null, message: 'attentions.3 is missing from the graph' },
   { type: 'save', format: 'png', fileName: 'attention.png', data: 'iVBORw0KGgo=', encoding: 'base64' },
   { type: 'reload', reason: 'WebGPU device lost' },
