@@ -1,6 +1,7 @@
 // The views of the shown run: rendering it, the chosen view, the hovered / pinned token's targets
 // (token view restyled, the host told what to highlight), explanations and the three steps.
 import { Explanation, explain, tokenLabel } from '../src/shared/explain';
+import { cardHead, focusKind } from '../src/shared/focusKind';
 import type { ToHost } from '../src/shared/protocol';
 import { ACCENT_VAR, headVar, tint } from './colors';
 import type { CompareSession } from './compareView';
@@ -9,7 +10,7 @@ import type { PageState } from './pageState';
 import { HOST_TARGETS, PANEL_TARGETS, RunData } from './runData';
 import type { LitToken } from './tokenView';
 import { UnitKind, UnitMatrices, hostHighlight, isProse, unitFor } from './units';
-import { ViewState, describeView, restoreView } from './viewState';
+import { ViewState, describeView, restoreView, viewForFocus } from './viewState';
 
 export interface Lit {
   index: number;
@@ -230,16 +231,31 @@ export class PageViews {
   private explanationQuiet(index: number): Explanation | null {
     const cur = this.state.current;
     if (!cur) return null;
+    const headRole = (l: number, h: number): string => this.state.roles.cite(cur.tokenRun, l, h);
+    const card = this.cardHeadFor(index);
     return explain({
       tokens: cur.run.tokens, stack: cur.run.stack, config: cur.run.config, focus: index, layerMean: (l) => cur.layerMean(l),
-      rolloutRow: (u) => cur.rolloutRow(u), headRole: (l, h) => this.state.roles.cite(cur.tokenRun, l, h), unit: cur.unit,
+      rolloutRow: (u) => cur.rolloutRow(u), headRole, unit: cur.unit,
+      ...(card ? { cite: { layer: card[0], head: card[1], label: headRole(card[0], card[1]) } } : {}),
     });
+  }
+
+  /** The model card's head for the kind of unit `index` is (a pronoun, an identifier in code), or null. */
+  private cardHeadFor(index: number): [number, number] | null {
+    const cur = this.state.current;
+    if (!cur || index < 0 || index >= cur.run.tokens.length) return null;
+    const inCode = !isProse(cur.tokenRun.message.source.languageId);
+    return cardHead(cur.run.config, focusKind(cur.run.tokens[index].text, inCode));
   }
 
   /** "Explain attention here": pins token `index` (its word, in words), shows the text and sends it to the host. */
   explainToken(index: number, post: boolean): void {
     const cur = this.state.current;
     if (!cur || index < 0 || index >= cur.tokenRun.tokens.length) return;
+    // The panel turns to the card's head for this kind of token (the code head for an identifier).
+    const v = this.state.view;
+    const next = v && viewForFocus(v, cur.run.config, this.cardHeadFor(cur.unitOf(index)));
+    if (v && next && next !== v) this.setView(next);
     const e = this.pin(index, true);
     if (e && post) {
       this.post({ type: 'explanation', runId: cur.run.runId, tokenIndex: index, summary: e.summary, lines: e.lines });

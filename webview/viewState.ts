@@ -36,6 +36,18 @@ export function defaultView(config: Pick<ModelConfig, 'num_layers' | 'num_heads'
   return { layer: config.num_layers - 1, head: 0, heads: all, mode: 'mean', direction: 'from' };
 }
 
+/**
+ * The view for explaining a token whose kind has a card head (`head`, from src/shared/focusKind.ts):
+ * that head, while the view is one of the card's heads (as the panel opens); a view the user chose
+ * otherwise is kept.
+ */
+export function viewForFocus(v: ViewState, config: Pick<ModelConfig, 'heads'>, head: [number, number] | null): ViewState {
+  if (!head || v.mode !== 'head') return v;
+  const onCardHead = Object.values(config.heads ?? {}).some((lh) => lh && lh[0] === v.layer && lh[1] === v.head);
+  if (!onCardHead || (v.layer === head[0] && v.head === head[1])) return v;
+  return { ...v, layer: head[0], head: head[1] };
+}
+
 /** A saved view if it fits this model (layers, heads), else the default. */
 export function restoreView(saved: unknown, config: Pick<ModelConfig, 'num_layers' | 'num_heads' | 'heads'>): ViewState {
   const d = defaultView(config);

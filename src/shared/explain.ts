@@ -60,6 +60,11 @@ export interface ExplainInput {
   headRole?: (layer: number, head: number) => string;
   /** 'word': the units are words (the first line says how their numbers are made). */
   unit?: 'token' | 'word';
+  /**
+   * The model card's head for this kind of token (the pronoun head for a pronoun, src/shared/focusKind.ts)
+   * and how it is named ("pronoun head, trained"): the headline cites what it attends to.
+   */
+  cite?: { layer: number; head: number; label: string };
 }
 
 /**
@@ -118,8 +123,14 @@ export function explain(input: ExplainInput): Explanation {
   const rw = input.rollout ? row(input.rollout[input.rollout.length - 1], seq, focus)
     : input.rolloutRow ? input.rolloutRow(focus) : rolloutRow(stack, focus, undefined, input.layerMean);
   const rolloutTargets = top(rw);
-  const summary = describe(rw, rolloutTargets);
-  lines.push(`Rollout over layers 1–${stack.layers.length} (Abnar & Zuidema 2020, each layer 0.5·A + 0.5·I): ${summary}`);
+  const rolloutLine = describe(rw, rolloutTargets);
+  lines.push(`Rollout over layers 1–${stack.layers.length} (Abnar & Zuidema 2020, each layer 0.5·A + 0.5·I): ${rolloutLine}`);
+  let summary = rolloutLine;
+  if (input.cite && input.cite.layer < stack.layers.length && input.cite.head < heads) {
+    const { layer, head, label: name } = input.cite;
+    const first = top(row(headMatrix(stack.layers[layer], head, seq), seq, focus))[0];
+    if (first) summary += `; layer ${layer + 1} head ${head + 1}, ${name}: ${label(first.index)} ${percent(first.weight)}`;
+  }
 
   const named = namedHeads(config);
   const nameOf = (l: number, h: number): string => {

@@ -43,6 +43,12 @@ describe('explanation text', () => {
     assert.strictEqual(e.lines[4], 'Heads with the most weight on "A": layer 2 head 1, pronoun head: 60%; layer 1 head 2: 20%; layer 2 head 2: 20%');
     assert.strictEqual(e.lines[5], 'The model card\'s pronoun head, layer 2 head 1: it → A 60%, dog 20% (itself 10%, <bos> 10%)');
   });
+  it('the headline cites the model card\'s head for the kind of token, with what that head attends to', () => {
+    const e = explain({ tokens, stack, config: { heads: { pronoun: [1, 0] } }, focus: 3, cite: { layer: 1, head: 0, label: 'pronoun head, trained' } });
+    assert.strictEqual(e.summary, 'it → A 21%, dog 19% (itself 32%, <bos> 29%); layer 2 head 1, pronoun head, trained: A 60%');
+    // The rollout line itself stays as it was.
+    assert.strictEqual(e.lines[3], 'Rollout over layers 1–2 (Abnar & Zuidema 2020, each layer 0.5·A + 0.5·I): it → A 21%, dog 19% (itself 32%, <bos> 29%)');
+  });
   it('a token with nothing before it but <bos>', () => {
     const e = explain({ tokens, stack, config: {}, focus: 1 });
     // row 1 is [0.5, 0.5] in every head: rollout = [0.4375, 0.5625] (0.25 + 0.75·0.25, 0.75²)

@@ -65,7 +65,7 @@ describe(`Words and head roles (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
 
     // "it → elephant 31%, avenue 12% (itself 9%, <bos> 20%)": every name in the headline is a whole word of the text.
     assert.match(exp.lines[0], /In words: attention to a word is the sum over its tokens, from a word the mean over its tokens\./);
-    const m = /^it → (.+?)(?: \((?:itself|<bos>) [^)]*\))?$/.exec(exp.summary);
+    const m = /^it → (.+?)(?: \((?:itself|<bos>) [^)]*\))?(?:; layer \d+ head \d+, [^:]+: .+)?$/.exec(exp.summary);
     assert.ok(m, `the headline is not "it → …": ${exp.summary}`);
     const names = m[1].split(', ').map((x) => x.replace(/ (<1|\d+)%$/, ''));
     const wordNames = new Set(words.map((w, i) => tokenLabel(w, i)));
