@@ -237,8 +237,11 @@ export interface Panel {
   waitFor<T extends ToHost>(pred: (m: ToHost) => m is T, opts?: { from?: number; timeoutMs?: number }): Promise<T>;
   violations(): Promise<{ directive: string; blocked: string }[]>;
   setTheme(name: 'light' | 'dark'): Promise<void>;
-  /** Destroys every GPUDevice the page made (a device loss); returns how many. */
-  loseGpu(): Promise<number>;
+  /**
+   * Destroys every GPUDevice the page made (a device loss); returns how many. `idle`: first waits
+   * until the GPU has finished all work submitted to it, so the loss falls between runs.
+   */
+  loseGpu(opts?: { idle?: boolean }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -277,11 +280,16 @@ export async function openPanel(browser: Browser, server: PageServer, viewport =
     },
     violations: () => page.evaluate(() => (window as unknown as { __driver: { violations: { directive: string; blocked: string }[] } }).__driver.violations),
     setTheme: (name) => page.evaluate((n) => (window as unknown as { __driver: { setTheme(n: string): void } }).__driver.setTheme(n), name),
-    loseGpu: () => page.evaluate(() => {
-      const devices = (window as unknown as { __driver: { gpuDevices: { destroy(): void }[] } }).__driver.gpuDevices;
+    loseGpu: (opts = {}) => page.evaluate(async (idle) => {
+      const devices = (window as unknown as { __driver: { gpuDevices: { destroy(): void; queue: { onSubmittedWorkDone(): Promise<void> } }[] } }).__driver.gpuDevices;
+      if (idle) {
+        await Promise.all(devices.map((dev) => dev.queue.onSubmittedWorkDone()));
+        // and a task later, so buffer mappings resolved by that work have settled
+        await new Promise((r) => setTimeout(r, 0));
+      }
       devices.forEach((dev) => dev.destroy());
       return devices.length;
-    }),
+    }, opts.idle === true),
     close: () => context.close(),
   };
   return panel;
