@@ -133,14 +133,12 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   // Installed (once, cached) before the passes: the launcher only looks it up.
   if (!args.desktop) codeServerEntry(REPO);
-  // The Hugging Face-shaped fixture models (GPT-2, BERT, Llama; fused and unfillable graphs) the
-  // model suite points attentionLens.modelPath at: built here with PyTorch on a clean clone
-  // (~20 s), then cached; the suite finds them in the same cache.
+  // The Hugging Face-shaped fixture models (GPT-2, BERT, Llama; fused and unfillable graphs; a
+  // 69 MB GPT-2 for the chunked transfer) the model suite points attentionLens.modelPath at: built
+  // here with PyTorch on a clean clone (~20 s), then cached; the suite finds them in the same cache.
   if (args.passes.some((p) => p !== 'untrusted')) {
     const t0 = Date.now();
     const fx = ensureFixtures();
-    // GPT-2 small for the model suite's size test, only when asked (minutes to build, ~500 MB).
-    if (process.env.ATTENTION_LENS_BIG_MODEL === '1') Object.assign(fx, ensureFixtures('gpt2-small'));
     console.log(`[vscode] fixture models ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${Object.keys(fx).join(', ')}`);
   }
   let passed = 0;
