@@ -40,6 +40,7 @@ export const ui = {
     (await drive({ kind: 'waitWebview', selector, timeoutMs })) as string | null,
   webviewEval: (selector: string, expression: string) => drive({ kind: 'webviewEval', selector, expression }),
   mouseAway: () => drive({ kind: 'mouseAway' }).then(() => undefined),
+  toasts: async () => (await drive({ kind: 'toasts' })) as string[],
   screenshot: async (name: string, target: 'window' | { webview: string }) =>
     (await drive({ kind: 'screenshot', name, target })) as string,
   log: (line: string) => drive({ kind: 'log', line }).then(() => undefined),

@@ -19,6 +19,8 @@ export type DriverRequest =
   | { kind: 'webviewEval'; selector: string; expression: string }
   /** Move the mouse to the workbench's title bar, away from any webview. */
   | { kind: 'mouseAway' }
+  /** The text of every notification toast (and of the notification center, when open) the workbench shows now. */
+  | { kind: 'toasts' }
   /** Save a PNG under the artifacts folder: the whole window or the webview showing `selector`. */
   | { kind: 'screenshot'; name: string; target: 'window' | { webview: string } }
   /** A line for the launcher's console (the extension host's stdout is not the test's). */
@@ -34,6 +36,8 @@ export const ENV = {
   repo: 'ATTENTION_LENS_REPO',
   /** Only the tests whose title matches (mocha --grep), for working on one test. */
   grep: 'ATTENTION_LENS_TEST_GREP',
+  /** The folder screenshots and the README's example texts are written to (test-artifacts/ unless --artifacts). */
+  artifacts: 'ATTENTION_LENS_ARTIFACTS',
 } as const;
 
 /**

@@ -95,7 +95,7 @@ async function runPass(pass: TestPass, args: Args): Promise<PassReport> {
       extensionPath: args.extension,
       testsPath: args.tests,
       env: {
-        [ENV.driver]: driver.url, [ENV.pass]: pass, [ENV.report]: reportFile, [ENV.repo]: REPO,
+        [ENV.driver]: driver.url, [ENV.pass]: pass, [ENV.report]: reportFile, [ENV.repo]: REPO, [ENV.artifacts]: args.artifacts,
         ...(args.grep ? { [ENV.grep]: args.grep } : {}),
       },
       // A desktop VS Code has a GPU of its own: without one (--disable-gpu) it is the WASM pass.

@@ -154,6 +154,11 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
         const frame = await waitWebviewFrame(page, req.selector, 10_000);
         return await frame.evaluate(req.expression);
       }
+      case 'toasts':
+        // What a user would see over the window: toasts on screen, or the open notification center.
+        return await page.evaluate(() => [...document.querySelectorAll('.notification-toast-container, .notifications-center.visible')]
+          .filter((e) => e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && e.getBoundingClientRect().height > 0)
+          .map((e) => (e.textContent ?? '').trim()));
       case 'mouseAway':
         await page.mouse.move(5, 5);
         return null;

@@ -1,8 +1,8 @@
 // Issue 11: "Compare with an edit" on the seeds' pair ("…too tired" vs "…too wide"), from the
 // palette with the replacement typed into the input box. The panel must show both versions, and
 // the differences it shows must equal the differences of the two versions' attention computed by
-// onnxruntime-node on the same token ids. On a causal model "it" comes before the edit: the panel
-// must say so; a token after the edit then shows the difference.
+// onnxruntime-node on the same token ids. Run on both bundled models: on the causal decoder "it"
+// comes before the edit, and the panel must say so; a token after the edit then shows the difference.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { alignTokens } from '../../../src/shared/alignVariants';
@@ -11,7 +11,10 @@ import { compare } from '../../../src/shared/compare';
 import type { ComparisonMessage, ResultMessage, ToHost, VariantInfo } from '../../../src/shared/protocol';
 import { groupStack, groupTokens, groupWords } from '../../../src/shared/words';
 import { ui } from '../driverClient';
-import { lensApi, modelFiles, nativeAttention, nextMessage, openSample, until } from './helpers';
+import {
+  BUNDLED, assertBundled, cleanScreenshot, lensApi, modelFiles, nativeAttention, nextMessage, openSample, testPass, until, useBundled,
+  writeReadmeExample,
+} from './helpers';
 
 const SENTENCE = "The animal didn't cross the street because it was too tired.";
 const TOLERANCE = 2e-4; // WebGPU/WASM against the CPU: float32 rounding in the last bits
@@ -38,9 +41,13 @@ async function runSentencePinningIt() {
 }
 
 describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
-  it('compares "tired" with "wide": two versions side by side, differences equal the native runs\'', async () => {
+  afterEach(async () => useBundled(await lensApi(), undefined));
+
+  for (const kind of BUNDLED) it(`compares "tired" with "wide": two versions side by side, differences equal the native runs' (bundled ${kind})`, async () => {
+    await useBundled(await lensApi(), kind);
     // 1. The sentence as the run (a selection: the exact text, whatever the context window rules).
     const { api, editor, doc, at, run, it } = await runSentencePinningIt();
+    const config = assertBundled(api, kind);
 
     // 2. Select "tired" (a selection does not move the pin) and compare from the palette.
     const tired = at + SENTENCE.indexOf('tired');
@@ -63,8 +70,10 @@ describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
     const words = await ui.webviewText('.compare-words li.summary');
     assert.strictEqual(words.length, 1);
     assert.match(words[0], /^it: .+ (<1|\d+)% → (<1|\d+)%.*; (no head flips|layer \d+ head \d+ .*flips?)$/);
+    // The panel's words under the table, first as the comparison opens (the README quotes them).
+    const opened = [`As it opens (${shown.view}):`, ...(await ui.webviewText('.compare-words li'))];
 
-    const { dir, config } = modelFiles(api);
+    const { dir } = modelFiles(api);
     // The native runs, in the unit the panel compares (the words view groups tokens into words).
     const version = async (v: VariantInfo) => {
       const stack = await nativeAttention(dir, v.tokens.map((t) => t.id), config);
@@ -78,7 +87,7 @@ describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
     const baseStack = b.stack;
     const wideStack = w.stack;
     const alignment = alignTokens(sent.base.text, b.tokens, sent.variants[0].text, w.tokens);
-    const causal = config.architecture === 'causal';
+    const causal = config.architecture === 'causal'; // asserted above: the decoder's
     assert.strictEqual(shown.beforeEdit, causal, 'a causal model cannot change "it"\'s attention by an edit after it');
     if (causal) {
       const notice = await ui.webviewText('.compare-notice');
@@ -133,12 +142,17 @@ describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
     }
     const moved = ref.heads.find((h) => h.layer === most.layer && h.head === most.head);
     await ui.log(`      ${byHead.summaries[0]} (${Math.round((moved?.moved[0] ?? 0) * 100)}% moved in layer ${most.layer + 1} head ${most.head + 1})`);
-    await ui.screenshot(`compare-${process.env.ATTENTION_LENS_TEST_PASS}`, { webview: '.compare' });
+    await cleanScreenshot(`compare-${kind}-${testPass()}`, { webview: '.compare' });
+    if (kind === 'encoder') {
+      writeReadmeExample(`Compare with an edit: "tired" → "wide" in the seeds' sentence of samples/story.md, " it" pinned, bundled encoder (${testPass()} pass)`, [
+        ...opened, '', `After a click on ${byHead.view} in the grid (the screenshot):`, ...(await ui.webviewText('.compare-words li')),
+      ]);
+    }
 
     // 5. The JSON export, saved through the save dialog, carries both versions and the table as shown.
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder);
-    const file = vscode.Uri.joinPath(folder.uri, `compare-${process.env.ATTENTION_LENS_TEST_PASS}.json`);
+    const file = vscode.Uri.joinPath(folder.uri, `compare-${kind}-${testPass()}.json`);
     await ui.webviewEval('vscode-button[data-export="json"]', `(document.querySelector('vscode-button[data-export="json"]').click(), true)`);
     await ui.typeInput(file.fsPath);
     const bytes = await until('the export on disk', async () => {

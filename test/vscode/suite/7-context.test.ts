@@ -1,15 +1,18 @@
 // Issue 10, items 1 and 4, as a user meets them: Explain on a selected pronoun reads the paragraph
 // before it (where its antecedent is), the panel says where the window starts and ends and the
 // editor shades it; "Show attention for selection" reads exactly the selection; a few selected
-// words are explained together. Backend: on a software WebGPU adapter auto runs WASM and says
-// why, and `attentionLens.backend: webgpu` still runs WebGPU.
+// words are explained together. The window checks run on both bundled models (the causal decoder
+// reads before the cursor, the bidirectional encoder around it). Backend: on a software WebGPU
+// adapter auto runs WASM and says why, and `attentionLens.backend: webgpu` still runs WebGPU.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { AttentionLensApi } from '../../../src/api';
 import type { ExplanationMessage, ResultMessage, ToHost } from '../../../src/shared/protocol';
 import { ui } from '../driverClient';
 import { ensureFixtures } from '../../fixtures/build';
-import { assertBackend, lensApi, modelFiles, nextMessage, testPass, toRange, until } from './helpers';
+import {
+  BUNDLED, assertBackend, assertBundled, lensApi, nextMessage, testPass, toRange, until, useBundled,
+} from './helpers';
 
 const TEXT = 'Tom fixed the old radio in the shed.\n\nBy morning he had it playing again.';
 
@@ -45,8 +48,11 @@ function headerText(selector: string, expect: RegExp): Promise<string> {
 }
 
 describe(`Context and backend (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
-  it('Explain on a selected pronoun reads the paragraph before it; the panel states the window, the editor shades it', async () => {
+  afterEach(async () => useBundled(await lensApi(), undefined));
+
+  for (const kind of BUNDLED) it(`Explain on a selected pronoun reads the paragraph before it; the panel states the window, the editor shades it (bundled ${kind})`, async () => {
     const api = await lensApi();
+    await useBundled(api, kind);
     const editor = await openText(TEXT);
     const doc = editor.document;
     select(editor, 'he', TEXT.indexOf('morning')); // as a double-click selects it
@@ -59,7 +65,9 @@ describe(`Context and backend (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, (
     const radio = new vscode.Range(doc.positionAt(TEXT.indexOf('radio')), doc.positionAt(TEXT.indexOf('radio') + 5));
     const pieces = run.message.tokens.filter((t, i) => !t.special && !(toRange(run.documentRanges[i]).intersection(radio)?.isEmpty ?? true));
     assert.strictEqual(pieces.map((t) => t.text.trim()).join(''), 'radio', `the run's tokens: ${JSON.stringify(run.message.tokens.map((t) => t.text))}`);
-    if (modelFiles(api).config.architecture === 'causal') assert.strictEqual(doc.getText(toRange(run.range)), TEXT);
+    // Both models read both paragraphs: the causal one up to the cursor's paragraph's end, the other around it.
+    const config = assertBundled(api, kind);
+    assert.strictEqual(doc.getText(toRange(run.range)), TEXT);
     // What is explained is the selection: the pronoun.
     const focus = run.message.focus;
     assert.ok(focus !== null);
@@ -71,13 +79,13 @@ describe(`Context and backend (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, (
     // Where the window starts and ends: in the run, in the panel (line:column), shaded in the editor.
     const w = run.message.window;
     assert.ok(w);
-    assert.strictEqual(w.reads, modelFiles(api).config.architecture === 'causal' ? 'before-cursor' : 'around-cursor');
+    assert.strictEqual(w.reads, { causal: 'before-cursor', bidirectional: 'around-cursor' }[config.architecture]);
     const last = doc.lineAt(doc.lineCount - 1);
     assert.deepStrictEqual([w.start.line, w.start.column, w.end.line, w.end.column], [1, 1, doc.lineCount, last.range.end.character + 1]);
     const stated = await headerText('header .window', /^Reads /);
     assert.ok(stated.startsWith(`Reads 1:1–${doc.lineCount}:${last.range.end.character + 1}: `), stated);
     assert.deepStrictEqual(api.analysedRange(), { documentUri: doc.uri.toString(), range: run.range });
-    await ui.log(`      ${exp.summary}; ${stated}`);
+    await ui.log(`      ${kind}: ${exp.summary}; ${stated}`);
 
     // An edit: the shading no longer holds and goes.
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), 'X'));
@@ -98,8 +106,9 @@ describe(`Context and backend (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, (
     await headerText('header .window', /exactly the selection/);
   });
 
-  it('a few selected words are explained together: their tokens are the focus', async () => {
+  for (const kind of BUNDLED) it(`a few selected words are explained together: their tokens are the focus (bundled ${kind})`, async () => {
     const api = await lensApi();
+    await useBundled(api, kind);
     const editor = await openText(TEXT);
     select(editor, 'old radio');
     const { res, exp } = await runFromPalette(api, 'Attention Lens: Explain attention here', true);
@@ -111,8 +120,10 @@ describe(`Context and backend (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, (
     assert.strictEqual(run.message.tokens.slice(focus, end).map((t) => t.text).join('').trim(), 'old radio');
     // Shown in words (prose), the two words are one unit: pinned and explained together.
     assert.match(exp.summary, /^old radio → /);
-    // A causal model reads nothing after the cursor's paragraph, and here nothing comes before it.
-    if (modelFiles(api).config.architecture === 'causal') assert.strictEqual(editor.document.getText(toRange(run.range)), TEXT.slice(0, TEXT.indexOf('\n')));
+    // A causal model reads nothing after the cursor's paragraph, and here nothing comes before it;
+    // a bidirectional one reads the paragraph after it too.
+    const expected = { causal: TEXT.slice(0, TEXT.indexOf('\n')), bidirectional: TEXT }[assertBundled(api, kind).architecture];
+    assert.strictEqual(editor.document.getText(toRange(run.range)), expected);
   });
 
   // A model folder of its own (the BERT-shaped fixture, 128 positions): once, in the WASM pass.

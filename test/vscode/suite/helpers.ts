@@ -8,6 +8,7 @@ import type { AttentionLensApi, PlainRange } from '../../../src/api';
 import type { AttentionStack } from '../../../src/shared/attention';
 import { ModelConfig, parseModelConfig } from '../../../src/shared/modelConfig';
 import type { ToHost } from '../../../src/shared/protocol';
+import { ui } from '../driverClient';
 import { ENV, TEST_PASSES, TestPass } from '../driverProtocol';
 import { nativeAttention as runNative } from '../../support/nativeAttention';
 
@@ -125,6 +126,81 @@ export async function closePanelTab(): Promise<void> {
   const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
   assert.ok(tabs.length > 0, 'no webview tab is open');
   await vscode.window.tabGroups.close(tabs);
+}
+
+export type BundledKind = 'encoder' | 'decoder';
+/** Both bundled models, for the checks that differ between a bidirectional and a causal model. */
+export const BUNDLED: readonly BundledKind[] = ['encoder', 'decoder'];
+const ARCHITECTURE = { encoder: 'bidirectional', decoder: 'causal' } as const;
+
+/**
+ * Sets attentionLens.bundledModel (undefined: back to auto). An open panel is closed first: the
+ * change would rerun its last run, and that result could reach a test waiting for its own.
+ */
+export async function useBundled(api: AttentionLensApi, kind: BundledKind | undefined): Promise<void> {
+  const lens = () => vscode.workspace.getConfiguration('attentionLens');
+  if (lens().inspect<string>('bundledModel')?.globalValue === kind) return;
+  if (api.stats().panels > 0) {
+    await closePanelTab();
+    await until('the panel to close', () => api.stats().panels === 0);
+  }
+  await lens().update('bundledModel', kind, vscode.ConfigurationTarget.Global);
+  await until(`bundledModel to be ${kind ?? 'auto'}`, () => lens().get<string>('bundledModel') === (kind ?? 'auto'));
+}
+
+/** The latest run ran on the bundled `kind`: its folder and its architecture. Returns its config. */
+export function assertBundled(api: AttentionLensApi, kind: BundledKind): ModelConfig {
+  const model = api.model();
+  assert.ok(model?.bundled, `not a bundled model: ${model?.dir} (${api.lastError() ?? 'no error'})`);
+  assert.strictEqual(path.basename(model.dir), kind === 'encoder' ? 'encoder' : 'default', `expected the bundled ${kind}`);
+  const { config } = modelFiles(api);
+  assert.strictEqual(config.architecture, ARCHITECTURE[kind]);
+  return config;
+}
+
+/**
+ * Waits until the workbench shows no notification, clearing them (a toast from an earlier test
+ * or run can still be on its way in): a README picture shows Attention Lens and nothing else.
+ */
+export async function withoutNotifications(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let shown = await ui.toasts();
+  // No toast for a second in a row: nothing queued is about to show.
+  for (let quiet = 0; quiet < 5; quiet = shown.length ? 0 : quiet + 1) {
+    if (Date.now() > deadline) throw new Error(`notifications keep showing: ${shown.join(' | ')}`);
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await sleep(200);
+    shown = await ui.toasts();
+  }
+}
+
+/** A screenshot with no notification in it: taken again if one showed up meanwhile. */
+export async function cleanScreenshot(name: string, target: 'window' | { webview: string }): Promise<string> {
+  for (let i = 0; ; i++) {
+    await withoutNotifications();
+    const file = await ui.screenshot(name, target);
+    const shown = await ui.toasts();
+    if (shown.length === 0) return file;
+    if (i === 2) throw new Error(`${name}: a notification showed up during the screenshot: ${shown.join(' | ')}`);
+  }
+}
+
+/**
+ * Writes `lines` as the section `title` of readme-examples.txt in the artifacts folder (other
+ * sections kept): the product's own words, for the README to quote.
+ */
+export function writeReadmeExample(title: string, lines: readonly string[]): void {
+  const dir = process.env[ENV.artifacts];
+  assert.ok(dir, `${ENV.artifacts} is not set: run through runTests.js`);
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'readme-examples.txt');
+  const sections = new Map<string, string>();
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  for (const block of old.split(/^(?=## )/m).filter((b) => b.startsWith('## '))) {
+    sections.set(block.slice(3, block.indexOf('\n')), block.trimEnd());
+  }
+  sections.set(title, [`## ${title}`, ...lines].join('\n'));
+  fs.writeFileSync(file, `${[...sections.values()].join('\n\n')}\n`);
 }
 
 /**
