@@ -46,7 +46,7 @@ describe(`Compare with an edit (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
   for (const kind of BUNDLED) it(`compares "tired" with "wide": two versions side by side, differences equal the native runs' (bundled ${kind})`, async () => {
     await useBundled(await lensApi(), kind);
     // 1. The sentence as the run (a selection: the exact text, whatever the context window rules).
-    const { api, editor, doc, at, run, it } = await runSentencePinningIt();
+    const { api, editor, doc, at, it } = await runSentencePinningIt();
     const config = assertBundled(api, kind);
 
     // 2. Select "tired" (a selection does not move the pin) and compare from the palette.
