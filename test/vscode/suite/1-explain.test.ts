@@ -10,8 +10,8 @@ import type { ExplanationMessage, ResultMessage, ToHost } from '../../../src/sha
 import { referenceExplanation } from '../../support/referenceExplain';
 import { ui } from '../driverClient';
 import {
-  BUNDLED, assertBackend, assertBundled, assertSameLine, lensApi, modelFiles, nativeAttention, nextMessage, openSample, testPass,
-  toRange, useBundled, writeReadmeExample,
+  BUNDLED, assertBackend, assertBundled, assertSameLine, closePanelTab, lensApi, modelFiles, nativeAttention, nextMessage, openSample,
+  testPass, toRange, until, useBundled, writeReadmeExample,
 } from './helpers';
 
 const SENTENCE = "The animal didn't cross the street because it was too tired.";
@@ -55,7 +55,16 @@ describe(`Explain attention here (${process.env.ATTENTION_LENS_TEST_PASS} pass)`
     assert.strictEqual(stats.decoratedRanges, 0);
   });
 
-  afterEach(async () => useBundled(await lensApi(), undefined));
+  // The panel goes with each test: an explained identifier or pronoun turns it to the card's head,
+  // and the next suite expects the default view.
+  afterEach(async () => {
+    const api = await lensApi();
+    await useBundled(api, undefined);
+    if (api.stats().panels > 0) {
+      await closePanelTab();
+      await until('the panel to close', () => api.stats().panels === 0);
+    }
+  });
 
   for (const kind of BUNDLED) {
     it(`explains "it" from the palette with the model's own numbers and names the backend (bundled ${kind})`, async () => {

@@ -1,11 +1,12 @@
 // Issue 4, step 4: screenshots of the panel (and the window, editor decorations included) in a
-// dark and a light theme, written to test-artifacts/ for the README.
+// dark and a light theme, written to test-artifacts/ for the README, with no notification in them;
+// and the explanation they show, word for word, in test-artifacts/readme-examples.txt.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { ExplanationMessage, ResultMessage, ToHost } from '../../../src/shared/protocol';
 import { ui } from '../driverClient';
-import { lensApi, nextMessage, openSample, testPass, until } from './helpers';
+import { assertBundled, cleanScreenshot, lensApi, nextMessage, openSample, testPass, until, writeReadmeExample } from './helpers';
 
 const THEMES = [
   { name: 'dark', theme: 'Default Dark Modern', bodyClass: 'vscode-dark' },
@@ -43,7 +44,14 @@ describe(`Screenshots (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
     }
     const explained = nextMessage(api, 'an explanation', (m: ToHost): m is ExplanationMessage => m.type === 'explanation');
     await ui.runCommand('Attention Lens: Explain attention here');
-    await explained;
+    const exp = await explained;
+    // What the README shows: prose on the encoder, the product's own words.
+    assertBundled(api, 'encoder');
+    const last = api.lastExplanation();
+    assert.ok(last && last.runId === exp.runId && last.tokenIndex === exp.tokenIndex, 'the latest explanation is not the cursor\'s');
+    writeReadmeExample(`Explain attention here: "it" in the seeds' sentence of samples/story.md, bundled encoder (${testPass()} pass)`, [
+      `Headline: ${last.summary}`, ...last.lines,
+    ]);
     // The pinned token's targets, not whatever the pointer happens to rest on.
     await ui.mouseAway();
     await until('the pinned token\'s decorations', () => api.decorations()?.source ?? null);
@@ -57,11 +65,10 @@ describe(`Screenshots (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
           const classes = String(await ui.webviewEval('.tok', 'document.body.className'));
           return classes.split(/\s+/).includes(t.bodyClass);
         });
-        // No toast over the panel, and time for the canvases to repaint in the new colours.
-        await vscode.commands.executeCommand('notifications.clearAll');
+        // Time for the canvases to repaint in the new colours; no toast over the pictures.
         await new Promise((r) => setTimeout(r, 500));
-        files[`panel-${t.name}`] = await ui.screenshot(`panel-${t.name}-${testPass()}`, { webview: '.tok' });
-        files[`window-${t.name}`] = await ui.screenshot(`window-${t.name}-${testPass()}`, 'window');
+        files[`panel-${t.name}`] = await cleanScreenshot(`panel-${t.name}-${testPass()}`, { webview: '.tok' });
+        files[`window-${t.name}`] = await cleanScreenshot(`window-${t.name}-${testPass()}`, 'window');
       }
     } finally {
       await config.update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
