@@ -1,6 +1,8 @@
 // Turns labelled text into token rows for the auxiliary attention loss.
 //   node aux_encode.js text TOKENIZER IN.jsonl T OUT   passages {text, labels:[{pronoun, targets, cue?}]}, packed
 //   node aux_encode.js code TOKENIZER IN.txt T OUT     real code: each later use of an identifier → its definition
+//     --first-definition: the labels before commit 6d4ff22 (a use → the name's first definition-like occurrence,
+//     not the latest), which the bundled decoder's first steps trained on (reproduce.sh)
 // Writes OUT.ids (uint16 [rows, T]), OUT.protect (uint8 [rows, T]: tokens masking must not hide) and
 // OUT.labels (int32 [n, 4]: row, query token, first and last+1 target token; a query with several targets
 // has several entries). Row 0 of every row is <|endoftext|>, the bos the extension prepends.
@@ -97,7 +99,7 @@ const DEF_AFTER = /^\s*(=(?![=>])|\?:|:\s*[\w{[(<'"])/;
 // comments and string literals: words there are prose, not identifiers
 const NOT_CODE = /#[^\n]*|\/\/[^\n]*|\/\*[\s\S]*?\*\/|"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
 
-function useDefPairs(text) {
+function useDefPairs(text, firstDefinition) {
   const seen = new Map(); const pairs = [];
   const skip = [...text.matchAll(NOT_CODE)].map((m) => [m.index, m.index + m[0].length]);
   let si = 0;
@@ -109,6 +111,11 @@ function useDefPairs(text) {
     const before = text.slice(Math.max(0, s - 80), s);
     if (before.endsWith('.') && !/\b(self|this)\.$/.test(before)) continue; // other objects' attributes
     const lineStart = before.slice(before.lastIndexOf('\n') + 1);
+    if (firstDefinition) { // the earlier rule: the first definition-like occurrence; every later one is a use of it
+      if (!seen.has(w)) { if (DEF_BEFORE.test(lineStart) || DEF_AFTER.test(text.slice(e, e + 40))) seen.set(w, [s, e]); }
+      else pairs.push({ use: [s, e], def: seen.get(w) });
+      continue;
+    }
     // a definition-like occurrence (re)defines the name; any other occurrence after one is a use of the latest
     if (DEF_BEFORE.test(lineStart) || DEF_AFTER.test(text.slice(e, e + 40))) seen.set(w, [s, e]);
     else if (seen.has(w)) pairs.push({ use: [s, e], def: seen.get(w) });
@@ -117,14 +124,14 @@ function useDefPairs(text) {
 }
 
 // real code cut into rows of T tokens (bos + T-1 tokens); labels where definition and use share a row
-async function codeRows(tok, file, T, maxLabels) {
+async function codeRows(tok, file, T, maxLabels, firstDefinition) {
   const docs = fs.readFileSync(file, 'utf8').split('\f').filter((d) => d.length);
   const rows = new Rows(T);
   for (let i = 0; i < docs.length; i += 64) {
     const encs = await tok.encodeBatch(docs.slice(i, i + 64));
     encs.forEach((e, j) => {
       const ids = e.getIds(); const off = e.getOffsets();
-      const pairs = useDefPairs(docs[i + j]);
+      const pairs = useDefPairs(docs[i + j], firstDefinition);
       const firstTok = (sp) => tokensOf(off, ...sp);
       const labelled = pairs.map((p) => ({ use: firstTok(p.use)[0], def: firstTok(p.def) })).filter((p) => p.use !== undefined && p.def.length);
       for (let w = 0; w + T - 1 <= ids.length; w += T - 1) {
@@ -147,10 +154,12 @@ async function codeRows(tok, file, T, maxLabels) {
 }
 
 async function main() {
-  const [mode, tokFile, input, Targ, out, maxArg] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const firstDefinition = args.includes('--first-definition');
+  const [mode, tokFile, input, Targ, out, maxArg] = args.filter((x) => x !== '--first-definition');
   const tok = tk.Tokenizer.fromFile(tokFile);
   const T = Number(Targ);
-  const rows = mode === 'code' ? await codeRows(tok, input, T, Number(maxArg || 48)) : await textRows(tok, input, T);
+  const rows = mode === 'code' ? await codeRows(tok, input, T, Number(maxArg || 48), firstDefinition) : await textRows(tok, input, T);
   const r = rows.write(out);
   console.error(`${out}: ${r.rows} rows of ${T}, ${r.labels} label entries`);
 }

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Rebuilds a bundled model from packages: corpus → labelled generated text → tokenizer → labelled rows →
-# training with the auxiliary head losses → ONNX export (fp16 weights, int8 embedding) → checks → probes → model card. One command:
-#   bash models/recipe/build.sh --architecture causal --init models/default --minutes 35     # the bundled decoder
-#   bash models/recipe/build.sh --architecture bidirectional --init models/default --minutes 55  # the bundled encoder (its 5-minute checkpoint ships)
-#   bash models/recipe/build.sh --tiny --architecture bidirectional --out DIR                 # the smoke test's size
+# training with the auxiliary head losses → ONNX export (fp16 weights, int8 embedding) → checks → probes → model card.
+# One command runs one training session:
+#   bash models/recipe/build.sh --architecture causal --init DIR --minutes 35         # a decoder session from DIR's weights
+#   bash models/recipe/build.sh --architecture bidirectional --init DIR --minutes 55  # an encoder from the decoder in DIR
+#   bash models/recipe/build.sh --tiny --architecture bidirectional --out DIR         # the smoke test's size
 # Options: --minutes N (training budget), --resume (continue WORK's checkpoint), --work DIR, --out DIR,
 # --init DIR (start from a model folder's weights; a causal model keeps its tokenizer, an encoder maps them to
-# its own vocabulary), --threads N. Without --init the model trains from random weights.
+# its own vocabulary), --threads N, --tokenizer FILE (encode with this tokenizer instead of training one, as a
+# reproduction of a shipped model must), --prepare-only (stop once the data is ready: reproduce.sh trains it in
+# the recorded sessions itself). Without --init the model trains from random weights.
+# The shipped weights came from several sessions, not this one command: reproduce.sh replays them, and
+# models/README.md ("Reproducing the shipped models") lists each step and what is manual.
 # A GPU machine: prepare here, then gpu_train.sh (see models/README.md).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-arch=causal; work=""; out=""; minutes=35; tiny=(); resume=""; init=""; config=default; threads=2
+arch=causal; work=""; out=""; minutes=35; tiny=(); resume=""; init=""; config=default; threads=2; tokenizer=""; prepare_only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --architecture) arch="$2"; shift ;;
@@ -22,6 +27,8 @@ while [ $# -gt 0 ]; do
     --init) init="$(cd "$2" && pwd)"; shift ;;
     --threads) threads="$2"; shift ;;
     --resume) resume=--resume ;;
+    --tokenizer) tokenizer="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"; shift ;;
+    --prepare-only) prepare_only=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -47,7 +54,10 @@ n_agree=150000; n_wino=80000
 [ -f "$work/aux/agree.jsonl" ] || { step "generated text"; $PY "$here/make_aux_text.py" --work "$work" --agree $n_agree --wino $n_wino; }
 ln -sfn ../corpus "$data/corpus"
 step tokenizer
-if [ "$arch" = causal ] && [ -n "$init" ]; then   # a fine-tuned decoder keeps its vocabulary
+if [ -n "$tokenizer" ]; then   # a given vocabulary (a shipped model's), kept
+  cp "$tokenizer" "$data/tokenizer.json"
+  node "$here/tokenize_corpus.js" "$data" 0 --keep-tokenizer
+elif [ "$arch" = causal ] && [ -n "$init" ]; then   # a fine-tuned decoder keeps its vocabulary
   cp "$init/tokenizer.json" "$data/tokenizer.json"
   node "$here/tokenize_corpus.js" "$data" 0 --keep-tokenizer
 elif [ "$arch" = causal ]; then
@@ -69,6 +79,7 @@ if [ -n "$init" ]; then
     initargs+=(--vocab-map "$data/vocab_map.json")
   fi
 fi
+if [ -n "$prepare_only" ]; then step "data ready in $data"; exit 0; fi
 step train
 lr=$([ -n "$init" ] && echo 5e-4 || echo 1e-3)
 mix=()

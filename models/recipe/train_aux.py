@@ -11,8 +11,14 @@ token, on the target tokens). Every other head learns freely.
   bidirectional: masked-LM loss (BERT's 15%, 80/10/10), logits only at the masked positions; labelled tokens
                  are never masked
 Usage: train_aux.py --work W --data D --architecture causal|bidirectional --minutes N [--init DIR] [--resume]
+  --stop-step N          end this invocation after step N (checkpoint saved, schedule kept): a later --resume goes on
+                         from exactly there, as the shipped runs were resumed at recorded steps (reproduce.sh)
+  --save-steps N,N,...   also keep the checkpoint of each of these steps as WORK/ckpt-step{N}.pt (the checkpoints a
+                         run ships or averages, chosen by step rather than by the wall clock of a 5-minute save)
+  --seconds-per-step S   the schedule's clock advances S seconds a step instead of the wall clock's: the learning
+                         rate and the end of the budget then fall on the same steps on any machine
 """
-import argparse, json, math, os, platform, time
+import argparse, json, math, os, platform, shutil, time
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -66,9 +72,8 @@ def mask_tokens(x, protect, rng_t, vocab, mask_id, rate=0.15):
     return x, pick.reshape(-1).nonzero().squeeze(1), y
 
 
-def load_onnx_weights(model, model_dir, vocab_map=None):
-    """Start from a bundled model's weights. With vocab_map (vocab_map.js), the model has another vocabulary:
-    each new token's embedding starts as the mean of the old embeddings of the pieces the old tokenizer gives it."""
+def onnx_weights(model_dir):
+    """A model folder's weights by PyTorch name, as the fp32 values its graph computes with."""
     import onnx
     from onnx import numpy_helper
     m = onnx.load(os.path.join(model_dir, "model.onnx"))
@@ -84,6 +89,13 @@ def load_onnx_weights(model, model_dir, vocab_map=None):
             name = name.removesuffix(".int8")
             arr = arr * raw[name + ".scale"].astype(np.float32)
         state[name.removesuffix(".fp16")] = torch.from_numpy(arr.copy())
+    return state
+
+
+def load_onnx_weights(model, model_dir, vocab_map=None):
+    """Start from a bundled model's weights. With vocab_map (vocab_map.js), the model has another vocabulary:
+    each new token's embedding starts as the mean of the old embeddings of the pieces the old tokenizer gives it."""
+    state = onnx_weights(model_dir)
     if vocab_map:
         old = state["wte.weight"]
         pieces = json.load(open(vocab_map))
@@ -111,7 +123,11 @@ def main():
     ap.add_argument("--aux-weight", type=float, default=1.0)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--stop-step", type=int, help="end this invocation after this step (resumable)")
+    ap.add_argument("--save-steps", default="", help="comma-separated steps whose checkpoints are kept as ckpt-step{N}.pt")
+    ap.add_argument("--seconds-per-step", type=float, help="a clock of S seconds a step for the schedule, not the wall clock")
     a = ap.parse_args()
+    save_steps = {int(x) for x in a.save_steps.split(",") if x.strip()}
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     os.makedirs(a.work, exist_ok=True)
@@ -153,10 +169,14 @@ def main():
         raise SystemExit(f"--wino {wino} must be between 0 and --synth {a.synth}")
     synth_rows = [a.synth - wino, wino][:len(synth)]
     state["wino_rows"] = wino
+    if a.seconds_per_step:
+        state.setdefault("clock", []).append({"from_step": state["step"], "seconds_per_step": a.seconds_per_step})
     lp, hp = heads["pronoun"]; lc, hc = heads["code"]
     last_save, t_start = time.time(), time.time() - state["seconds"]
     warm = 50 if a.init else 200
     while state["seconds"] < state["budget_s"]:
+        if a.stop_step is not None and state["step"] >= a.stop_step:
+            break
         frac = state["seconds"] / state["budget_s"]
         lr = a.lr * min(1.0, (state["step"] + 1) / warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
         for g in opt.param_groups:
@@ -195,7 +215,7 @@ def main():
         opt.step()
         state["step"] += 1
         state["tokens"] += rx.numel() + sx.numel()
-        state["seconds"] = time.time() - t_start
+        state["seconds"] = state["seconds"] + a.seconds_per_step if a.seconds_per_step else time.time() - t_start
         if state["step"] % 10 == 0:
             print(f"step {state['step']} tokens {state['tokens'] / 1e6:.2f} M lm {lm.item():.3f} aux code {la_code.item():.3f} "
                   f"pronoun {la_pron.item():.3f} lr {lr:.2e} {state['tokens'] / state['seconds']:.0f} tok/s", flush=True)
@@ -203,8 +223,14 @@ def main():
             ppl = evaluate(model, val, T, vocab, mask_id, causal)
             state["log"].append({"step": state["step"], "tokens": state["tokens"], "seconds": round(state["seconds"]), "val": ppl})
             print("val", json.dumps(ppl), flush=True)
-        if time.time() - last_save > 300 or state["seconds"] >= state["budget_s"]:
+        if time.time() - last_save > 300 or state["seconds"] >= state["budget_s"] or state["step"] in save_steps \
+                or state["step"] == a.stop_step:
             save(model, opt, state, ckpt_path); last_save = time.time()
+            if state["step"] in save_steps:
+                shutil.copyfile(ckpt_path, os.path.join(a.work, f"ckpt-step{state['step']}.pt"))
+    if a.stop_step is not None and state["step"] >= a.stop_step:
+        print(f"stopped at step {state['step']} (--stop-step); --resume goes on from here", flush=True)
+        return
     state["final_val"] = evaluate(model, val, T, vocab, mask_id, causal, 24)
     print("final val", json.dumps(state["final_val"]), flush=True)
     save(model, opt, state, ckpt_path)

@@ -38,4 +38,44 @@ describe('model recipe (tiny configuration)', function () {
       assert.match(card, /of the 5000 most frequent prose words \(after a space\) are one token/);
     });
   }
+
+  // reproduce.sh replays how the shipped models were trained (models/README.md, "Reproducing the shipped models"):
+  // the same parts at a few steps each, from the models just built as stand-ins for the committed starting points
+  it('replays the shipped models\' sessions: resumes at the recorded steps, averages three checkpoints, starts the encoder from the decoder\'s second-session end, and gives the same weights twice', function () {
+    this.timeout(400_000);
+    const work = path.join(tmp, 'work');
+    const env = { ...process.env, RECIPE_DOWNLOADS: path.join(ROOT, '.cache', 'recipe-downloads') };
+    const reproduce = (args: string[]) => {
+      const run = spawnSync('bash', [path.join(ROOT, 'models/recipe/reproduce.sh'), '--tiny', '--work', work, ...args], { encoding: 'utf8', env });
+      assert.strictEqual(run.status, 0, run.stderr.slice(-3000) + run.stdout.slice(-2000));
+      return run.stdout + run.stderr;
+    };
+    const first = path.join(tmp, 'reproduced');
+    reproduce(['--out', first, '--pretrained', path.join(tmp, 'causal'),
+      '--encoder-tokenizer', path.join(tmp, 'bidirectional', 'tokenizer.json')]);
+    for (const m of ['default', 'encoder']) {
+      for (const f of ['model.onnx', 'tokenizer.json', 'config.json']) assert.ok(fs.existsSync(path.join(first, m, f)), `${m}/${f}`);
+    }
+    // the decoder: the mean of the third session's checkpoints, after the mix changes at the recorded resumes
+    // (tiny steps 3, 6, 8, 12 stand for 293, 673, 861, 1,458) and a clock of each session's pace
+    const dec = JSON.parse(fs.readFileSync(path.join(work, 'run-decoder-average', 'train_state.json'), 'utf8'));
+    assert.deepStrictEqual(dec.averaged.map((a: { step: number }) => a.step), [16, 18, 20]);
+    assert.strictEqual(dec.step, 20);
+    assert.deepStrictEqual(dec.mix_history, [
+      { from_step: 3, mix: [3, 3, 8] }, { from_step: 6, mix: [3, 4, 8] },
+      { from_step: 8, mix: [6, 4, 8] }, { from_step: 12, mix: [6, 6, 8] }]);
+    assert.deepStrictEqual(dec.clock.map((c: { from_step: number }) => c.from_step), [0, 3, 6, 8, 9, 12, 15]);
+    assert.ok(fs.existsSync(path.join(work, 'run-decoder', 'ckpt-step15.pt')), 'the second session\'s end is kept');
+    // the encoder: from that checkpoint, stopped at its shipped step's stand-in
+    const enc = JSON.parse(fs.readFileSync(path.join(work, 'run-encoder', 'train_state.json'), 'utf8'));
+    assert.strictEqual(enc.step, 3);
+    assert.strictEqual(enc.wino_rows, 2);
+    assert.match(enc.init, /decoder-step15/);
+    // the schedule follows the recorded pace, not the wall clock: the encoder again gives byte-identical weights
+    // (compare_models.py --expect-identical fails the run otherwise)
+    const log = reproduce(['encoder', '--out', path.join(tmp, 'reproduced-again'), '--encoder-tokenizer',
+      path.join(tmp, 'bidirectional', 'tokenizer.json'), '--compare-encoder', path.join(first, 'encoder'), '--expect-identical']);
+    assert.match(log, /model\.onnx byte-identical, tokenizer\.json byte-identical, config\.json byte-identical/);
+    assert.match(log, /token embedding +max abs difference 0, relative 0/);
+  });
 });
