@@ -7,6 +7,7 @@
 import { ELEM, OnnxModel, parseModel } from './onnxGraph/model';
 import { customOperator, findAttentionLayers, fusedAttention } from './onnxGraph/findAttention';
 import { InputError, InputPlan, PastSizes, planInputs } from './onnxGraph/inputs';
+import { inlineNoCacheBranch, mergedDecoderIf } from './onnxGraph/mergedDecoder';
 import { OnnxFormatError } from './onnxGraph/proto';
 import { NewNode, NewOutput, rewriteGraph } from './onnxGraph/rewrite';
 import { isAttentionOutput } from './onnxPrune';
@@ -38,6 +39,10 @@ export interface AttentionGraphInfo {
   softmaxNodes: string[];
   /** How to fill each input the graph asks for. */
   inputs: InputPlan[];
+  /** The files its weights are kept in (ONNX external data), as the graph names them; the page passes them to onnxruntime. */
+  externalFiles: string[];
+  /** A merged decoder whose If was replaced by its no-cache branch. */
+  merged: boolean;
 }
 
 export interface AttentionGraph extends AttentionGraphInfo {
@@ -60,12 +65,13 @@ interface Plan {
   outputs: NewOutput[];
 }
 
-function plan(m: OnnxModel, opts: GraphOptions): Plan {
+function plan(m: OnnxModel, opts: GraphOptions, merged: boolean): Plan {
   const file = opts.fileName ?? 'model.onnx';
-  if (m.externalData) {
-    throw new AttentionGraphError('external-data', `${file} keeps its weights in ${m.externalData} (ONNX external data), which Attention Lens does not load; `
-      + 'a model under 2 GB can be saved as one file: onnx.save(onnx.load(f), f, save_as_external_data=False)', m.externalData);
+  const externalFiles = m.externalFiles;
+  if (externalFiles.includes('')) {
+    throw new AttentionGraphError('external-data', `${file} keeps an initializer's data outside the file (ONNX external data) without naming the file (no location)`);
   }
+  const extra = { externalFiles, merged };
   const own = m.outputs.filter((o) => LAYER.test(o.name)).length;
   const custom = customOperator(m);
   if (custom) {
@@ -80,7 +86,7 @@ function plan(m: OnnxModel, opts: GraphOptions): Plan {
   }
   if (own > 0) {
     const qk = m.outputs.some((o) => o.name === 'queries.0') && m.outputs.some((o) => o.name === 'keys.0');
-    return { info: { layers: own, source: 'outputs', queryKey: qk, softmaxNodes: [], inputs }, nodes: [], outputs: [] };
+    return { info: { layers: own, source: 'outputs', queryKey: qk, softmaxNodes: [], inputs, ...extra }, nodes: [], outputs: [] };
   }
   const fused = fusedAttention(m);
   if (fused) {
@@ -125,12 +131,15 @@ function plan(m: OnnxModel, opts: GraphOptions): Plan {
       expose(k, `keys.${i}`);
     }
   });
-  return { info: { layers: layers.length, source: 'softmax', queryKey, softmaxNodes: layers.map((l) => l.softmax.name), inputs }, nodes, outputs };
+  return { info: { layers: layers.length, source: 'softmax', queryKey, softmaxNodes: layers.map((l) => l.softmax.name), inputs, ...extra }, nodes, outputs };
 }
 
-function parse(bytes: Uint8Array, opts: GraphOptions): OnnxModel {
+/** The model, a merged decoder's no-cache branch inlined (src/shared/onnxGraph/mergedDecoder.ts). */
+function parse(bytes: Uint8Array, opts: GraphOptions): { m: OnnxModel; merged: boolean } {
   try {
-    return parseModel(bytes);
+    const m = parseModel(bytes);
+    const ifNode = mergedDecoderIf(m);
+    return ifNode ? { m: parseModel(inlineNoCacheBranch(m, ifNode).bytes), merged: true } : { m, merged: false };
   } catch (e) {
     if (e instanceof OnnxFormatError) throw new AttentionGraphError('format', `${opts.fileName ?? 'model.onnx'}: ${e.message}`);
     throw e;
@@ -139,7 +148,8 @@ function parse(bytes: Uint8Array, opts: GraphOptions): OnnxModel {
 
 /** What attentionGraph would give, without writing the new graph (for checks before loading). */
 export function inspectAttentionGraph(bytes: Uint8Array, opts: GraphOptions = {}): AttentionGraphInfo {
-  return plan(parse(bytes, opts), opts).info;
+  const { m, merged } = parse(bytes, opts);
+  return plan(m, opts, merged).info;
 }
 
 /**
@@ -147,8 +157,8 @@ export function inspectAttentionGraph(bytes: Uint8Array, opts: GraphOptions = {}
  * return it. Throws AttentionGraphError with a message for the user.
  */
 export function attentionGraph(bytes: Uint8Array, opts: GraphOptions = {}): AttentionGraph {
-  const m = parse(bytes, opts);
-  const p = plan(m, opts);
+  const { m, merged } = parse(bytes, opts);
+  const p = plan(m, opts, merged);
   // A graph with subgraphs keeps all its nodes (their bodies may use outer values by name).
   const r = rewriteGraph(m, p.nodes, p.outputs, isAttentionOutput);
   return { ...p.info, bytes: r.bytes, removedNodes: r.removedNodes };

@@ -100,6 +100,18 @@ export function rewriteGraph(m: OnnxModel, nodes: NewNode[], outputs: NewOutput[
   nodes.forEach((n, i) => { if (live.has(m.nodes.length + i)) parts.push(encodeNode(n)); });
   outputs.forEach((o) => { if (keptSet.has(o.name)) parts.push(encodeOutput(o)); });
 
+  return {
+    bytes: graphBytes(m, parts),
+    keptOutputs: kept,
+    removedOutputs: allOutputs.filter((o) => !keptSet.has(o)),
+    removedNodes: m.nodes.length - [...live].filter((i) => i < m.nodes.length).length,
+    unchanged: null,
+  };
+}
+
+/** The model with its graph's fields replaced by `parts` (encoded fields, in order); the rest copied. */
+export function graphBytes(m: OnnxModel, parts: Uint8Array[]): Uint8Array {
+  const b = m.bytes;
   const graphLen = parts.reduce((s, p) => s + p.length, 0);
   const header = [...encodeVarint(MODEL.graph * 8 + 2), ...encodeVarint(graphLen)];
   const out = new Uint8Array(m.graph.start + header.length + graphLen + (b.length - m.graph.end));
@@ -112,11 +124,5 @@ export function rewriteGraph(m: OnnxModel, nodes: NewNode[], outputs: NewOutput[
     pos += p.length;
   }
   out.set(b.subarray(m.graph.end), pos);
-  return {
-    bytes: out,
-    keptOutputs: kept,
-    removedOutputs: allOutputs.filter((o) => !keptSet.has(o)),
-    removedNodes: m.nodes.length - [...live].filter((i) => i < m.nodes.length).length,
-    unchanged: null,
-  };
+  return out;
 }
