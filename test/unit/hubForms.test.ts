@@ -11,6 +11,9 @@ import { attentionGraph } from '../../src/shared/attentionGraph';
 import { makeFeeds } from '../../src/shared/onnxGraph/feeds';
 import { inlineNoCacheBranch, mergedDecoderIf } from '../../src/shared/onnxGraph/mergedDecoder';
 import { parseModel } from '../../src/shared/onnxGraph/model';
+import { readDescription } from '../../src/models/describe';
+import { findModelFiles } from '../../src/models/layout';
+import { ModelContractError, graphForPage } from '../../webview/modelGraph';
 import { Fixture } from '../fixtures/build';
 import { HubForm, ensureHubForms, hubForm } from '../fixtures/hubForms';
 
@@ -97,6 +100,15 @@ describe('the Hub\'s ONNX forms through the graph rewrite, run in onnxruntime-no
     const l = inlineNoCacheBranch(llama, mergedDecoderIf(llama) ?? assert.fail('no If'));
     assert.deepStrictEqual(l.droppedInputs, ['use_cache_branch']);
     assert.ok(parseModel(l.bytes).inputs.some((i) => i.name === 'past_key_values.0.key'));
+  });
+
+  it('the page names an external data file the graph needs that did not come with it', async () => {
+    const f = hubForm(dir, 'llama-external');
+    const config = await readDescription(await findModelFiles(f.dir));
+    const bytes = read(f.modelFile);
+    assert.throws(() => graphForPage(bytes, config, 'https://x/onnx/model.onnx', ['model.onnx_data']), (e: unknown) => e instanceof ModelContractError
+      && /^onnx\/model\.onnx keeps its weights in model\.onnx_data_1 \(ONNX external data\), which did not come with it$/.test(e.message));
+    assert.strictEqual(graphForPage(bytes, config, 'https://x/onnx/model.onnx', ['model.onnx_data', 'model.onnx_data_1']).layers, f.info.layers);
   });
 
   it('a graph without the switch is not a merged decoder', () => {
