@@ -139,6 +139,11 @@ export class Engine {
     const tPrune = performance.now();
     const graph = attentionOnlyModel(fetched, opts);
     const bytes = graph.bytes;
+    // The WebGPU build runs WASM too: the runtime already started serves it.
+    if (tryGpu && graph.wasmOnly) {
+      tryGpu = false;
+      reason = graph.wasmOnly;
+    }
     const tWait = performance.now();
     const rt = await runtime;
     const tSession = performance.now();

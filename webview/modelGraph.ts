@@ -41,7 +41,7 @@ export function graphForPage(bytes: Uint8Array, config: ModelConfig, modelUri: s
     if (e instanceof AttentionGraphError) throw new ModelContractError(e.message);
     throw e;
   }
-  if (g.source === 'softmax' && g.layers !== config.num_layers) {
+  if (g.source !== 'outputs' && g.layers !== config.num_layers) {
     throw new ModelContractError(`${fileName} has ${g.layers} attention Softmax layer${g.layers === 1 ? '' : 's'} but config.json says ${config.num_layers} layers`);
   }
   return g;

@@ -1,7 +1,7 @@
 // Attention exposed from graphs that do not return it: the fixture models (GPT-2-, BERT- and
 // Llama-shaped PyTorch exports, built at test time) run natively after the rewriting and give
 // PyTorch's own attention probabilities; queries and keys reproduce them; the graph keeps only
-// what attention needs. Fused attention and an input that cannot be filled are refused by name.
+// what attention needs. com.microsoft.Attention (the optimizer's fused form) is opened; an input that cannot be filled is refused by name.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
@@ -116,15 +116,11 @@ describe('attentionGraph on Hugging Face-style exports', function () {
     assert.strictEqual(again.bytes, once.bytes, 'nothing to add or cut');
   });
 
-  it('names the fused operator and says how to export without fusion', () => {
-    assert.throws(() => attentionGraph(read(fx.fused.modelFile)), (e: unknown) => {
-      assert.ok(e instanceof AttentionGraphError);
-      assert.strictEqual(e.problem, 'fused-attention');
-      assert.match(e.message, /fuses attention into the com\.microsoft\.Attention operator \(node "Attention_0"\)/);
-      assert.match(e.message, /attn_implementation="eager"/);
-      assert.match(e.message, /optimum-cli export onnx/);
-      return true;
-    });
+  it('opens com.microsoft.Attention (the optimizer\'s fused form): its Q and K rebuilt, the probabilities exposed', () => {
+    const g = attentionGraph(read(fx.fused.modelFile));
+    assert.strictEqual(g.source, 'fused');
+    assert.strictEqual(g.layers, 1);
+    assert.strictEqual(g.wasmOnly, null);
   });
 
   it('names the input it cannot fill', () => {
