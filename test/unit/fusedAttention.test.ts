@@ -19,8 +19,8 @@ const read = (dir: string): Uint8Array => new Uint8Array(fs.readFileSync(path.jo
 const SHAPE: Record<FusedKind, { op: string; attr: [string, number] | null; wasmOnly: boolean }> = {
   'gqa-rotary': { op: 'GroupQueryAttention', attr: ['qk_output', 2], wasmOnly: true },
   'gqa-rope': { op: 'GroupQueryAttention', attr: ['qk_output', 2], wasmOnly: true },
-  mha: { op: 'MultiHeadAttention', attr: null, wasmOnly: false },
-  'ms-attention': { op: 'MultiHeadAttention', attr: null, wasmOnly: false },
+  mha: { op: 'MultiHeadAttention', attr: null, wasmOnly: true },
+  'ms-attention': { op: 'MultiHeadAttention', attr: null, wasmOnly: true },
   'onnx-attention': { op: 'Attention', attr: ['qk_matmul_output_mode', 3], wasmOnly: false },
 };
 

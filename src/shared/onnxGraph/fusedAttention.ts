@@ -92,11 +92,14 @@ function onnxAttention(m: OnnxModel, n: OnnxNode, fresh: Fresh): Step {
   return { probs, nodes: [], replace: [withOutput(m, n, 3, probs, { name: 'qk_matmul_output_mode', int: 3 })] };
 }
 
+// Its WebGPU kernel writes the output and the present key/value only (onnxruntime-web 1.30, applyAttention).
+const MHA_WASM = 'MultiHeadAttention, whose scores (output 3) onnxruntime-web computes on WASM only; its WebGPU kernel does not write them';
+
 /** MultiHeadAttention: output 3 is the scaled, masked scores before the softmax. */
 function multiHead(m: OnnxModel, n: OnnxNode, fresh: Fresh): Step {
   const scores = fresh(`attention_lens/${n.name || 'MultiHeadAttention'}/scores`);
   const probs = fresh(`attention_lens/${n.name || 'MultiHeadAttention'}/probs`);
-  return { probs, scores, nodes: [softmax(scores, probs, fresh)], replace: [withOutput(m, n, 3, scores, null)] };
+  return { probs, scores, nodes: [softmax(scores, probs, fresh)], replace: [withOutput(m, n, 3, scores, null)], wasmOnly: MHA_WASM };
 }
 
 /** MultiHeadAttention's attributes that com.microsoft.Attention shares, with the same meaning. */
@@ -139,7 +142,7 @@ function packedAttention(m: OnnxModel, n: OnnxNode, fresh: Fresh): Step {
     rawAttributes: rawAttributes(m, n, (a) => SHARED.has(a)),
   });
   nodes.push(softmax(scores, probs, fresh));
-  return { probs, scores, nodes, replace: [] };
+  return { probs, scores, nodes, replace: [], wasmOnly: `com.microsoft.Attention's probabilities are rebuilt with a ${MHA_WASM}` };
 }
 
 /** The fused attention nodes in graph order (the same set findAttention.fusedAttention refuses). */
