@@ -8,7 +8,9 @@ import * as ort from 'onnxruntime-node';
 import * as path from 'path';
 import { AttentionGraphError, attentionGraph } from '../../src/shared/attentionGraph';
 import { makeFeeds } from '../../src/shared/onnxGraph/feeds';
-import { parseModel } from '../../src/shared/onnxGraph/model';
+import { NODE, parseModel } from '../../src/shared/onnxGraph/model';
+import { inner } from '../../src/shared/onnxGraph/proto';
+import { rewriteGraph } from '../../src/shared/onnxGraph/rewrite';
 import { FUSED_KINDS, FusedKind, ensureFusedModels, numpyAttention } from '../fixtures/fusedModels';
 import { buildModel } from '../fixtures/onnxBuilder';
 
@@ -40,6 +42,10 @@ describe('fused attention operators give their probabilities', function () {
       assert.strictEqual(nodes.length, 2, `two ${SHAPE[kind].op} nodes`);
       const attr = SHAPE[kind].attr;
       if (attr) for (const n of nodes) assert.deepStrictEqual(n.ints.get(attr[0]), [attr[1]]);
+      // the node's own attributes stay (the floats, scale and softcap, are checked by the numbers below)
+      for (const n of nodes) assert.deepStrictEqual(n.ints.get(kind === 'onnx-attention' ? 'q_num_heads' : 'num_heads'), [4]);
+      if (kind === 'gqa-rotary') assert.deepStrictEqual(nodes.map((n) => [n.ints.get('do_rotary')?.[0], n.ints.get('local_window_size')?.[0]]), [[1, -1], [1, 3]]);
+      if (kind === 'ms-attention') assert.ok(nodes.every((n) => n.ints.get('unidirectional')?.[0] === 1), 'causal as the Attention node');
 
       const s = await ort.InferenceSession.create(g.bytes);
       try {
@@ -63,6 +69,21 @@ describe('fused attention operators give their probabilities', function () {
       }
     });
   }
+
+  it('GroupQueryAttention with smooth_softmax is refused by name: its weights do not sum to 1', () => {
+    const g = read(dirs['gqa-rope']);
+    const m = parseModel(g);
+    const n = m.nodes.find((x) => x.opType === 'GroupQueryAttention')!;
+    // the same node with smooth_softmax = 1 added, written in its place
+    const raw = inner(g, n.field).filter((f) => f.field === NODE.attribute).map((f) => g.subarray(f.start, f.end));
+    const node = { opType: n.opType, domain: n.domain, name: n.name, inputs: n.inputs, outputs: n.outputs, rawAttributes: raw, attributes: [{ name: 'smooth_softmax', int: 1 }] };
+    const bytes = rewriteGraph(m, [], [], () => true, { replace: [{ index: n.index, node }] }).bytes;
+    assert.throws(() => attentionGraph(bytes), (e: unknown) => {
+      assert.ok(e instanceof AttentionGraphError);
+      assert.match(e.message, /fuses attention into the com\.microsoft\.GroupQueryAttention operator \(node "gqa_0"\), which uses smooth_softmax/);
+      return true;
+    });
+  });
 
   it('a fused operator it cannot open keeps its message, naming it and the export that avoids it', () => {
     const bad = buildModel({

@@ -79,6 +79,8 @@ function softmax(scores: string, probs: string, fresh: Fresh): NewNode {
 
 /** GroupQueryAttention: qk_output = 2 gives the probabilities after rotary, grouping, window, softcap and mask. */
 function groupQuery(m: OnnxModel, n: OnnxNode, fresh: Fresh): Step {
+  // smooth softmax adds a zero logit to every row: its weights are real but do not sum to 1, which the panel relies on
+  if (n.ints.get('smooth_softmax')?.[0]) throw new FusedAttentionError(n, 'uses smooth_softmax, whose weights do not sum to 1 over the tokens');
   const probs = fresh(`attention_lens/${n.name || 'GroupQueryAttention'}/probs`);
   return {
     probs, nodes: [], replace: [withOutput(m, n, 3, probs, { name: 'qk_output', int: 2 })],
