@@ -45,6 +45,7 @@ describe('fused attention operators give their probabilities', function () {
       // the node's own attributes stay (the floats, scale and softcap, are checked by the numbers below)
       for (const n of nodes) assert.deepStrictEqual(n.ints.get(kind === 'onnx-attention' ? 'q_num_heads' : 'num_heads'), [4]);
       if (kind === 'gqa-rotary') assert.deepStrictEqual(nodes.map((n) => [n.ints.get('do_rotary')?.[0], n.ints.get('local_window_size')?.[0]]), [[1, -1], [1, 3]]);
+      if (kind === 'gqa-rotary') assert.deepStrictEqual(g.inputs.map((i) => i.role), ['input_ids', 'attention_mask', 'past', 'past', 'past', 'past'], 'past keys and values fed empty');
       if (kind === 'ms-attention') assert.ok(nodes.every((n) => n.ints.get('unidirectional')?.[0] === 1), 'causal as the Attention node');
 
       const s = await ort.InferenceSession.create(g.bytes);
