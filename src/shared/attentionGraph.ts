@@ -3,7 +3,9 @@
 // Softmax becomes the output attentions.N (layers in graph order) and, where the scores come from
 // one MatMul(Q, Kᵀ), Q and K become queries.N and keys.N ([batch, heads, seq, head_dim], per
 // query head, post-rotary) for the three-steps view. Everything else the attention does not need
-// (logits, the last MLP, present.*) is cut. Pure: bytes in, bytes out; done once per model load.
+// (logits, the last MLP, present.*) is cut. A graph whose attention is one fused operator gives that
+// operator's probabilities instead (onnxGraph/fusedAttention.ts). Pure: bytes in, bytes out; done
+// once per model load.
 import { ELEM, OnnxModel, parseModel } from './onnxGraph/model';
 import { customOperator, findAttentionLayers, fusedAttention, isFusedAttention } from './onnxGraph/findAttention';
 import { FusedAttentionError, exposeFusedAttention } from './onnxGraph/fusedAttention';

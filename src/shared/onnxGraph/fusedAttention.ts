@@ -30,10 +30,10 @@ export interface FusedExposure {
 const MS = 'com.microsoft';
 const isDefault = (n: OnnxNode): boolean => n.domain === '' || n.domain === 'ai.onnx';
 
-/** The fused operators handled here, by how they are named in a graph. */
+/** An operator as messages name it: domain.opType. */
 const opName = (n: OnnxNode): string => `${isDefault(n) ? 'ai.onnx' : n.domain}.${n.opType}`;
 
-/** The node's NODE.attribute fields as they are, except those named in `except`. */
+/** The node's NODE.attribute fields as they are (floats included), those whose name `keep` accepts. */
 function rawAttributes(m: OnnxModel, n: OnnxNode, keep: (name: string) => boolean): Uint8Array[] {
   return inner(m.bytes, n.field)
     .filter((f) => f.field === NODE.attribute && keep(strings(m.bytes, f, ATTRIBUTE.name)[0] ?? ''))
