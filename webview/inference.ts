@@ -143,6 +143,11 @@ export class Engine {
     const tPrune = performance.now();
     const graph = graphForPage(fetched, opts.config, opts.modelUri, external.map((f) => f.path));
     const bytes = graph.bytes;
+    // The WebGPU build runs WASM too: the runtime already started serves it.
+    if (tryGpu && graph.wasmOnly) {
+      tryGpu = false;
+      reason = graph.wasmOnly;
+    }
     const tWait = performance.now();
     const rt = await runtime;
     const tSession = performance.now();

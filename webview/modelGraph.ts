@@ -45,7 +45,7 @@ export function graphForPage(bytes: Uint8Array, config: ModelConfig, modelUri: s
   if (missing.length > 0) {
     throw new ModelContractError(`${fileName} keeps its weights in ${missing.join(', ')} (ONNX external data), which did not come with it`);
   }
-  if (g.source === 'softmax' && g.layers !== config.num_layers) {
+  if (g.source !== 'outputs' && g.layers !== config.num_layers) {
     throw new ModelContractError(`${fileName} has ${g.layers} attention Softmax layer${g.layers === 1 ? '' : 's'} but config.json says ${config.num_layers} layers`);
   }
   return g;

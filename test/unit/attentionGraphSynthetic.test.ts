@@ -130,11 +130,11 @@ describe('attentionGraph on synthetic graphs', function () {
     assert.strictEqual(inspectAttentionGraph(model({ softmaxAxis: 3, opset: 12 })).layers, 1);
   });
 
-  it('names a fused operator (GroupQueryAttention) and an operator from an unknown domain', () => {
-    const gqa = attentionSpec();
-    gqa.nodes.push({ opType: 'GroupQueryAttention', name: 'gqa_0', inputs: ['x'], outputs: ['unused'] });
-    problem(buildModel(withShape3({ ...gqa, domains: [['com.microsoft', 1]], nodeDomains: { [gqa.nodes.length - 1]: 'com.microsoft' } })),
-      'fused-attention', /fuses attention into the com\.microsoft\.GroupQueryAttention operator \(node "gqa_0"\)/);
+  it('names a fused operator it cannot open (PackedAttention) and an operator from an unknown domain', () => {
+    const packed = attentionSpec();
+    packed.nodes.push({ opType: 'PackedAttention', name: 'packed_0', inputs: ['x'], outputs: ['unused'] });
+    problem(buildModel(withShape3({ ...packed, domains: [['com.microsoft', 1]], nodeDomains: { [packed.nodes.length - 1]: 'com.microsoft' } })),
+      'fused-attention', /fuses attention into the com\.microsoft\.PackedAttention operator \(node "packed_0"\)/);
     const custom = attentionSpec();
     custom.nodes.push({ opType: 'FancyNorm', name: 'norm_0', inputs: ['x'], outputs: ['unused'] });
     problem(buildModel(withShape3({ ...custom, domains: [['ai.onnx.contrib', 1]], nodeDomains: { [custom.nodes.length - 1]: 'ai.onnx.contrib' } })),
