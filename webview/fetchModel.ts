@@ -1,7 +1,7 @@
 // A model's bytes with progress: fetched as a webview resource, or — for a large model, whose init
 // carries a chunk URI (src/models/modelTransfer.ts) — asked of the host and received in chunks,
 // since VS Code's resource loading gives up on a file that takes over 30 s to read.
-import { CHUNK_SCHEME, ModelChunkMessage, ToHost } from '../src/shared/protocol';
+import { CHUNK_SCHEME, ExternalDataRef, ModelChunkMessage, ToHost } from '../src/shared/protocol';
 
 export type FetchProgress = (loadedBytes: number, totalBytes: number | null) => void;
 
@@ -76,4 +76,28 @@ export async function fetchBytes(uri: string, onProgress?: FetchProgress, everyB
   }
   onProgress(loaded, total);
   return loaded === buf.length ? buf : buf.subarray(0, loaded);
+}
+
+/** A file the graph keeps weights in, as onnxruntime-web's `externalData` option takes it. */
+export interface ExternalFileData { path: string; data: Uint8Array }
+
+/**
+ * The graph's external data files (ONNX external data), one after another: the host streams one
+ * chunked file at a time. Progress counts on from the graph's `graphBytes`.
+ */
+export async function fetchExternalData(refs: readonly ExternalDataRef[], graphBytes: number, onProgress?: FetchProgress): Promise<ExternalFileData[]> {
+  const total = graphBytes + refs.reduce((s, r) => s + r.sizeBytes, 0);
+  const out: ExternalFileData[] = [];
+  let before = graphBytes;
+  for (const r of refs) {
+    let data: Uint8Array;
+    try {
+      data = await fetchBytes(r.uri, onProgress && ((loaded) => onProgress(before + loaded, total)));
+    } catch (e) {
+      throw new Error(`${r.location}: ${(e as Error).message}`);
+    }
+    out.push({ path: r.location, data });
+    before += data.length;
+  }
+  return out;
 }

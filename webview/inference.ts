@@ -4,17 +4,19 @@
 // Types only: the runtime itself is imported on demand (webview/runtime.ts).
 import type * as ort from 'onnxruntime-web';
 import type { ModelConfig } from '../src/shared/modelConfig';
-import type { Backend, BackendPreference } from '../src/shared/protocol';
-import type { AttentionGraph, InputPlan } from '../src/shared/attentionGraph';
+import type { Backend, BackendPreference, ExternalDataRef } from '../src/shared/protocol';
+import type { InputPlan } from '../src/shared/attentionGraph';
 import { errorText } from './backend';
 import { decideWebGpu } from './backendChoice';
-import { ModelContractError, checkRows, feedsFor, graphForPage, queryKeyAgree, sessionError } from './modelGraph';
-import { FetchProgress, fetchBytes } from './fetchModel';
+import { ModelContractError, checkRows, feedsFor, graphFileName, graphForPage, queryKeyAgree, sessionError } from './modelGraph';
+import { ExternalFileData, FetchProgress, fetchBytes, fetchExternalData } from './fetchModel';
 import { OrtModule, startRuntime, sessionOptions } from './runtime';
 import { checkOutputs, checkShapes, outputNames } from './outputChecks';
 
 export interface EngineOptions {
   modelUri: string;
+  /** The files the graph keeps its weights in (ONNX external data), fetched after it. */
+  externalData?: ExternalDataRef[];
   /** Folder URI (ending in '/') that holds ort-wasm-simd-threaded.jsep.{wasm,mjs}. */
   wasmBase: string;
   preference: BackendPreference;
@@ -99,7 +101,7 @@ export class Engine {
     /** Cleared when the first run's queries and keys do not give back its attention. */
     public hasQueryKey: boolean,
     /** Kept only while on WebGPU, to start WASM if WebGPU fails in a run. */
-    private modelBytes: Uint8Array | null,
+    private modelBytes: { bytes: Uint8Array; external: ExternalFileData[] } | null,
     private readonly ort: OrtModule,
     readonly phases: LoadPhases,
   ) {}
@@ -122,6 +124,7 @@ export class Engine {
     runtime.catch(() => undefined); // awaited below; a failure is thrown there
     const tFetch = performance.now();
     let fetched: Uint8Array;
+    let external: ExternalFileData[];
     try {
       fetched = await fetchBytes(opts.modelUri, opts.onProgress).catch(async (e: unknown) => {
         // VS Code's resource loader answers 408 when a file takes over 30 s to arrive, which an
@@ -131,14 +134,20 @@ export class Engine {
         await runtime.catch(() => undefined);
         return fetchBytes(opts.modelUri, opts.onProgress);
       });
+      external = await fetchExternalData(opts.externalData ?? [], fetched.length, opts.onProgress);
     } catch (e) {
-      throw new ModelContractError(`cannot read model.onnx (${(e as Error).message})`);
+      throw new ModelContractError(`cannot read ${graphFileName(opts.modelUri)} (${(e as Error).message})`);
     }
     // Only what the panel reads is computed: onnxruntime runs every node of a graph, fetched or
     // not, and the logits and the last layer's MLP cost ~40% of a run (bench/README.md).
     const tPrune = performance.now();
-    const graph = attentionOnlyModel(fetched, opts);
+    const graph = graphForPage(fetched, opts.config, opts.modelUri, external.map((f) => f.path));
     const bytes = graph.bytes;
+    // The WebGPU build runs WASM too: the runtime already started serves it.
+    if (tryGpu && graph.wasmOnly) {
+      tryGpu = false;
+      reason = graph.wasmOnly;
+    }
     const tWait = performance.now();
     const rt = await runtime;
     const tSession = performance.now();
@@ -146,13 +155,13 @@ export class Engine {
     let session: ort.InferenceSession | null = null;
     if (tryGpu) {
       try {
-        session = await rt.ort.InferenceSession.create(bytes, sessionOptions('webgpu'));
+        session = await rt.ort.InferenceSession.create(bytes, sessionOptions('webgpu', external));
       } catch (e) {
         reason = `WebGPU session failed: ${errorText(e)}`;
       }
     }
     const backend: Backend = session ? 'webgpu' : 'wasm';
-    if (!session) session = await createWasm(rt.ort, bytes).catch((e: unknown) => { throw sessionError(e, opts.modelUri) ?? e; });
+    if (!session) session = await createWasm(rt.ort, bytes, external).catch((e: unknown) => { throw sessionError(e, opts.modelUri) ?? e; });
     const phases: LoadPhases = {
       runtime_start_ms: rt.startMs, model_fetch_ms: tPrune - tFetch, prune_ms: tWait - tPrune,
       runtime_wait_ms: tSession - tWait, session_ms: performance.now() - tSession, warmup_ms: 0, threads: rt.threads,
@@ -165,7 +174,7 @@ export class Engine {
       await warmUp(session, rt.ort, graph.inputs, fetches, opts.config);
       phases.warmup_ms = performance.now() - tWarm;
     }
-    const engine = new Engine(session, backend, reason, performance.now() - t0, opts.config, fetches, hasQK, backend === 'webgpu' ? bytes : null, rt.ort, phases);
+    const engine = new Engine(session, backend, reason, performance.now() - t0, opts.config, fetches, hasQK, backend === 'webgpu' ? { bytes, external } : null, rt.ort, phases);
     engine.inputs = graph.inputs;
     if (backend === 'webgpu') engine.watch((await rt.ort.env.webgpu.device) as unknown as GpuDeviceLike | undefined);
     return engine;
@@ -203,7 +212,7 @@ export class Engine {
       const why = errorText(e);
       // not awaited: on a lost device the release may never settle either
       void this.session.release().catch(() => undefined);
-      this.session = await createWasm(this.ort, this.modelBytes);
+      this.session = await createWasm(this.ort, this.modelBytes.bytes, this.modelBytes.external);
       this.modelBytes = null;
       this.backend = 'wasm';
       this.reason = fellBackReason(why);
@@ -248,14 +257,6 @@ export class Engine {
   }
 }
 
-/**
- * The model cut down to its attention, query and key outputs, its attention Softmax exposed when
- * it does not return attentions.N itself (src/shared/attentionGraph.ts, webview/modelGraph.ts).
- */
-function attentionOnlyModel(bytes: Uint8Array, opts: EngineOptions): AttentionGraph {
-  return graphForPage(bytes, opts.config, opts.modelUri);
-}
-
 /** One short run whose result is thrown away (see WARM_UP_TOKENS); a failure shows on the user's run instead. */
 async function warmUp(session: ort.InferenceSession, rt: OrtModule, inputs: readonly InputPlan[], fetches: string[], config: ModelConfig): Promise<void> {
   const n = Math.max(1, Math.min(WARM_UP_TOKENS, config.max_tokens));
@@ -270,6 +271,6 @@ async function warmUp(session: ort.InferenceSession, rt: OrtModule, inputs: read
   }
 }
 
-function createWasm(rt: OrtModule, bytes: Uint8Array): Promise<ort.InferenceSession> {
-  return rt.InferenceSession.create(bytes, sessionOptions('wasm'));
+function createWasm(rt: OrtModule, bytes: Uint8Array, external: readonly ExternalFileData[]): Promise<ort.InferenceSession> {
+  return rt.InferenceSession.create(bytes, sessionOptions('wasm', external));
 }

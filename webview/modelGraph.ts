@@ -32,7 +32,7 @@ export function graphFileName(modelUri: string): string {
 }
 
 /** The graph to run: attention exposed, cut to it; throws ModelContractError saying what is wrong. */
-export function graphForPage(bytes: Uint8Array, config: ModelConfig, modelUri: string): AttentionGraph {
+export function graphForPage(bytes: Uint8Array, config: ModelConfig, modelUri: string, externalFiles: readonly string[] = []): AttentionGraph {
   const fileName = graphFileName(modelUri);
   let g: AttentionGraph;
   try {
@@ -41,7 +41,11 @@ export function graphForPage(bytes: Uint8Array, config: ModelConfig, modelUri: s
     if (e instanceof AttentionGraphError) throw new ModelContractError(e.message);
     throw e;
   }
-  if (g.source === 'softmax' && g.layers !== config.num_layers) {
+  const missing = g.externalFiles.filter((f) => !externalFiles.includes(f));
+  if (missing.length > 0) {
+    throw new ModelContractError(`${fileName} keeps its weights in ${missing.join(', ')} (ONNX external data), which did not come with it`);
+  }
+  if (g.source !== 'outputs' && g.layers !== config.num_layers) {
     throw new ModelContractError(`${fileName} has ${g.layers} attention Softmax layer${g.layers === 1 ? '' : 's'} but config.json says ${config.num_layers} layers`);
   }
   return g;

@@ -2,6 +2,8 @@
 // explain), model runs serialized with the newest winning, and progress / result / error out.
 import { makeStack } from '../src/shared/attention';
 import { modelFacts } from '../src/shared/modelSummary';
+import { graphLabel } from '../src/shared/graphVariant';
+import { graphFileName } from './modelGraph';
 import type { CompareMessage, InitMessage, ProbeMessage, RunMessage, ToHost, ToWebview } from '../src/shared/protocol';
 import { errorText } from './backend';
 import { awaitEngine, yieldToMessages } from './engineWait';
@@ -66,7 +68,7 @@ export class PageMessages {
   private onInit(msg: InitMessage): void {
     const { header, post, state } = this.d;
     this.init = msg;
-    header.model(msg.model.name, modelFacts(msg.model.config));
+    header.model(msg.model.name, `${modelFacts(msg.model.config)} · ${graphLabel(graphFileName(msg.model.modelUri))}`);
     const key = JSON.stringify([msg.model.modelUri, msg.wasmBase, msg.backend, msg.model.config.num_layers, msg.model.config.num_heads]);
     if (key !== this.engineKey) {
       this.engineKey = key;
@@ -76,7 +78,7 @@ export class PageMessages {
       header.busy(`Loading ${msg.model.name} (${(msg.model.sizeBytes / 1e6).toFixed(1)} MB)…`);
       post({ type: 'progress', runId: null, phase: 'loading-model', detail: `loading ${msg.model.name}` });
       const loading: Promise<Engine> = Engine.load({
-        modelUri: msg.model.modelUri, wasmBase: msg.wasmBase, preference: this.auto.preference(msg), config: msg.model.config,
+        modelUri: msg.model.modelUri, externalData: msg.model.externalData, wasmBase: msg.wasmBase, preference: this.auto.preference(msg), config: msg.model.config,
         webGpuFailed: state.saved?.webGpuFailed,
         onProgress: (loaded, total) => {
           if (this.engine !== loading) return;
@@ -199,7 +201,7 @@ export class PageMessages {
     // Auto on a real GPU, a model's first run: both backends timed, the faster kept (and remembered by the host).
     const trial = await this.auto.afterRun(engine, init, msg.tokens.map((t) => t.id), () => {
       header.busy('Timing WASM against WebGPU for this model (once)…');
-      return Engine.load({ modelUri: init.model.modelUri, wasmBase: init.wasmBase, preference: 'wasm', config });
+      return Engine.load({ modelUri: init.model.modelUri, externalData: init.model.externalData, wasmBase: init.wasmBase, preference: 'wasm', config });
     });
     if (trial) {
       post({ type: 'backendMeasured', measurement: trial.measurement });

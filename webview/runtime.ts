@@ -7,6 +7,7 @@
 import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../src/shared/protocol';
 import { identityModel } from '../src/shared/tinyOnnx';
+import type { ExternalFileData } from './fetchModel';
 
 export type OrtModule = typeof Ort;
 export type RuntimeKind = Backend;
@@ -72,9 +73,9 @@ async function start(kind: RuntimeKind, wasmBase: string): Promise<Runtime> {
 }
 
 /** Session options for the attention graphs (see bench/README.md for what was measured). */
-export function sessionOptions(backend: Backend): Ort.InferenceSession.SessionOptions {
+export function sessionOptions(backend: Backend, externalData: readonly ExternalFileData[] = []): Ort.InferenceSession.SessionOptions {
   // One provider per attempt: a list would fall back silently and hide which one ran.
-  return { executionProviders: [backend] };
+  return { executionProviders: [backend], ...(externalData.length > 0 ? { externalData } : {}) };
 }
 
 /**

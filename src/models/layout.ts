@@ -5,6 +5,7 @@
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { ModelFolderError } from './errors';
+import { GraphDtype, graphDtype } from '../shared/graphVariant';
 
 export interface ModelFiles {
   /** The folder holding config.json and tokenizer.json. */
@@ -19,20 +20,21 @@ export interface ModelFiles {
   variants: string[];
 }
 
-// Graphs that cannot run on their own (they need a cache from another graph) are never picked.
-const NEEDS_PAST = /with_past|_merged/;
+// Graphs that cannot run on their own (they need a cache from another graph) are never picked. A
+// merged decoder (decoder_model_merged.onnx) can: its no-cache branch runs (src/shared/onnxGraph/mergedDecoder.ts).
+const NEEDS_PAST = /with_past/;
 
 /**
- * The graph to use among a folder's .onnx names, best first: full precision before quantized,
- * quantized (runs on WASM) before fp16 (needs WebGPU for most operators). Pure.
+ * The graph to use among a folder's .onnx names, best first, as transformers.js picks: fp32 unless
+ * a file is named (full precision, then quantized, which runs on WASM, then fp16, which needs
+ * WebGPU for most operators); within a dtype `model`, else `decoder_model_merged`. Pure.
  */
 export function rankGraphs(names: readonly string[]): string[] {
+  const PREC: Record<GraphDtype, number> = { fp32: 0, q8: 1, int8: 1, uint8: 1, q4: 2, bnb4: 2, q4f16: 3, fp16: 3 };
   const score = (n: string): number => {
-    const base = n.replace(/\.onnx$/, '');
-    const kind = /^(model|decoder_model|encoder_model)$/.test(base.replace(/_(quantized|int8|uint8|q4|q4f16|bnb4|fp16|quant)$/, '')) ? 0 : 10;
-    const prec = /_fp16$/.test(base) ? 3 : /_(q4|q4f16|bnb4)$/.test(base) ? 2 : /_(quantized|int8|uint8|quant)$/.test(base) ? 1 : 0;
-    const role = /^model/.test(base) ? 0 : /^decoder_model/.test(base) ? 0.1 : 0.2;
-    return kind + prec + role;
+    const base = n.replace(/\.onnx$/, '').replace(/_(quantized|int8|uint8|q4|q4f16|bnb4|fp16)$/, '');
+    const role = ['model', 'decoder_model_merged', 'decoder_model', 'encoder_model'].indexOf(base);
+    return (role < 0 ? 10 : role * 0.1) + PREC[graphDtype(n)];
   };
   return names.filter((n) => n.endsWith('.onnx') && !NEEDS_PAST.test(n)).sort((a, b) => score(a) - score(b) || a.localeCompare(b));
 }

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ModelConfig } from '../shared/modelConfig';
 import { checkOnnxFile } from './onnxCheck';
+import { ExternalFile, findExternalData } from './externalData';
 import { TextTokenizer } from '../tokenizers/tokenize';
 import { loadTokenizer } from './loadTokenizer';
 import { readDescription } from './describe';
@@ -36,6 +37,8 @@ export interface ModelFolder {
   tokenizer: TextTokenizer;
   bundled: boolean;
   files: ModelFiles;
+  /** The files the graph keeps its weights in (ONNX external data), sent to the page with it. */
+  externalData: ExternalFile[];
 }
 
 const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
@@ -53,6 +56,7 @@ export async function loadModelFolder(where: string, bundled: boolean, maxBytes 
   } catch (e) {
     throw new ModelFolderError(modelFile, (e as Error).message);
   }
+  const externalData = await findExternalData(modelFile, sizeBytes, maxBytes);
 
   const config = await readDescription(files);
   if (config.source !== 'huggingface' && config.max_tokens > MAX_SUPPORTED_TOKENS) {
@@ -71,7 +75,7 @@ export async function loadModelFolder(where: string, bundled: boolean, maxBytes 
   }
   checkConsistency(config, tokenizer, files.config, files.tokenizer);
   config.tokenizer_family = tokenizer.family;
-  return { dir: files.dir, modelFile, sizeBytes, mtimeMs, config, tokenizer, bundled, files };
+  return { dir: files.dir, modelFile, sizeBytes, mtimeMs, config, tokenizer, bundled, files, externalData };
 }
 
 function checkConsistency(config: ModelConfig, tok: TextTokenizer, configFile: string, tokenizerFile: string): void {

@@ -84,11 +84,15 @@ export class PanelConnection implements vscode.Disposable {
     const backend = vscode.workspace.getConfiguration('attentionLens').get<BackendPreference>('backend', 'auto');
     const measured = this.events.measured?.(loaded);
     const { modelFile, sizeBytes } = loaded.model;
-    let modelUri = panel.asWebviewUri(vscode.Uri.file(modelFile)).toString();
-    if (sizeBytes > CHUNKED_ABOVE_BYTES) {
-      modelUri = chunkUri(modelFile, sizeBytes, loaded.model.mtimeMs);
-      this.chunked.set(decodeURIComponent(modelUri.slice(CHUNK_SCHEME.length)), modelFile);
-    }
+    // A large file goes by chunks (src/models/modelTransfer.ts); the graph's external data files too.
+    const uriFor = (file: string, size: number, mtimeMs: number): string => {
+      if (size <= CHUNKED_ABOVE_BYTES) return panel.asWebviewUri(vscode.Uri.file(file)).toString();
+      const uri = chunkUri(file, size, mtimeMs);
+      this.chunked.set(decodeURIComponent(uri.slice(CHUNK_SCHEME.length)), file);
+      return uri;
+    };
+    const modelUri = uriFor(modelFile, sizeBytes, loaded.model.mtimeMs);
+    const externalData = loaded.model.externalData.map((f) => ({ location: f.location, uri: uriFor(f.file, f.sizeBytes, f.mtimeMs), sizeBytes: f.sizeBytes }));
     void this.post({
       type: 'init',
       model: {
@@ -96,6 +100,7 @@ export class PanelConnection implements vscode.Disposable {
         config: loaded.model.config,
         modelUri,
         sizeBytes: loaded.model.sizeBytes,
+        ...(externalData.length > 0 ? { externalData } : {}),
       },
       wasmBase: `${panel.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')).toString()}/`,
       backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',

@@ -3,12 +3,16 @@
 // Softmax becomes the output attentions.N (layers in graph order) and, where the scores come from
 // one MatMul(Q, Kᵀ), Q and K become queries.N and keys.N ([batch, heads, seq, head_dim], per
 // query head, post-rotary) for the three-steps view. Everything else the attention does not need
-// (logits, the last MLP, present.*) is cut. Pure: bytes in, bytes out; done once per model load.
+// (logits, the last MLP, present.*) is cut. A graph whose attention is one fused operator gives that
+// operator's probabilities instead (onnxGraph/fusedAttention.ts). Pure: bytes in, bytes out; done
+// once per model load.
 import { ELEM, OnnxModel, parseModel } from './onnxGraph/model';
-import { customOperator, findAttentionLayers, fusedAttention } from './onnxGraph/findAttention';
+import { customOperator, findAttentionLayers, fusedAttention, isFusedAttention } from './onnxGraph/findAttention';
+import { FusedAttentionError, exposeFusedAttention } from './onnxGraph/fusedAttention';
 import { InputError, InputPlan, PastSizes, planInputs } from './onnxGraph/inputs';
+import { inlineNoCacheBranch, mergedDecoderIf } from './onnxGraph/mergedDecoder';
 import { OnnxFormatError } from './onnxGraph/proto';
-import { NewNode, NewOutput, rewriteGraph } from './onnxGraph/rewrite';
+import { NewNode, NewOutput, RewriteExtras, rewriteGraph } from './onnxGraph/rewrite';
 import { isAttentionOutput } from './onnxPrune';
 
 export type { InputPlan, InputRole, FeedType } from './onnxGraph/inputs';
@@ -30,14 +34,20 @@ export interface GraphOptions extends PastSizes {
 export interface AttentionGraphInfo {
   /** How many attention layers the graph gives (attentions.0 … attentions.{layers−1}). */
   layers: number;
-  /** 'outputs': the graph returns attentions.N itself; 'softmax': its Softmax nodes were exposed. */
-  source: 'outputs' | 'softmax';
+  /** 'outputs': the graph returns attentions.N itself; 'softmax': its Softmax nodes were exposed; 'fused': its fused attention operators' (onnxGraph/fusedAttention.ts). */
+  source: 'outputs' | 'softmax' | 'fused';
   /** queries.N and keys.N are outputs too. */
   queryKey: boolean;
   /** The Softmax nodes exposed, in layer order (empty for 'outputs'). */
   softmaxNodes: string[];
   /** How to fill each input the graph asks for. */
   inputs: InputPlan[];
+  /** The files its weights are kept in (ONNX external data), as the graph names them; the page passes them to onnxruntime. */
+  externalFiles: string[];
+  /** A merged decoder whose If was replaced by its no-cache branch. */
+  merged: boolean;
+  /** Why the graph runs on WASM only (a fused operator's probabilities WebGPU does not give). */
+  wasmOnly?: string | null;
 }
 
 export interface AttentionGraph extends AttentionGraphInfo {
@@ -58,14 +68,16 @@ interface Plan {
   info: AttentionGraphInfo;
   nodes: NewNode[];
   outputs: NewOutput[];
+  extras?: RewriteExtras;
 }
 
-function plan(m: OnnxModel, opts: GraphOptions): Plan {
+function plan(m: OnnxModel, opts: GraphOptions, merged: boolean): Plan {
   const file = opts.fileName ?? 'model.onnx';
-  if (m.externalData) {
-    throw new AttentionGraphError('external-data', `${file} keeps its weights in ${m.externalData} (ONNX external data), which Attention Lens does not load; `
-      + 'a model under 2 GB can be saved as one file: onnx.save(onnx.load(f), f, save_as_external_data=False)', m.externalData);
+  const externalFiles = m.externalFiles;
+  if (externalFiles.includes('')) {
+    throw new AttentionGraphError('external-data', `${file} keeps an initializer's data outside the file (ONNX external data) without naming the file (no location)`);
   }
+  const extra = { externalFiles, merged };
   const own = m.outputs.filter((o) => LAYER.test(o.name)).length;
   const custom = customOperator(m);
   if (custom) {
@@ -80,16 +92,11 @@ function plan(m: OnnxModel, opts: GraphOptions): Plan {
   }
   if (own > 0) {
     const qk = m.outputs.some((o) => o.name === 'queries.0') && m.outputs.some((o) => o.name === 'keys.0');
-    return { info: { layers: own, source: 'outputs', queryKey: qk, softmaxNodes: [], inputs }, nodes: [], outputs: [] };
+    return { info: { layers: own, source: 'outputs', queryKey: qk, softmaxNodes: [], inputs, ...extra }, nodes: [], outputs: [] };
   }
   const fused = fusedAttention(m);
-  if (fused) {
-    const op = `${fused.domain || 'ai.onnx'}.${fused.opType}`;
-    throw new AttentionGraphError('fused-attention',
-      `${file} fuses attention into the ${op} operator (node "${short(fused.name)}"), so no attention tensor exists; ${HOW_TO_EXPORT}`, fused.opType);
-  }
-  const layers = findAttentionLayers(m);
-  if (layers.length === 0) {
+  const layers = fused ? [] : findAttentionLayers(m);
+  if (!fused && layers.length === 0) {
     const sub = m.nodes.find((n) => n.hasSubgraph);
     const why = sub
       ? `${file} keeps its layers inside a ${sub.opType} subgraph (a merged decoder, e.g. decoder_model_merged.onnx); use the folder's model.onnx or decoder_model.onnx`
@@ -99,7 +106,7 @@ function plan(m: OnnxModel, opts: GraphOptions): Plan {
   // K = Kᵀ with its last two axes swapped: a Transpose where Kᵀ's rank is known to be 4, else an
   // Einsum that swaps them at any rank (opset 12+), so that exposing K can never break the graph.
   const einsum = (m.opsets.get('') ?? 0) >= 12;
-  const queryKey = layers.every((l) => l.query !== null && l.keyT !== null && (l.keyTRank === 4 || einsum));
+  const queryKey = !fused && layers.every((l) => l.query !== null && l.keyT !== null && (l.keyTRank === 4 || einsum));
   const nodes: NewNode[] = [];
   const outputs: NewOutput[] = [];
   const taken = new Set(m.nodes.flatMap((n) => n.outputs));
@@ -114,6 +121,17 @@ function plan(m: OnnxModel, opts: GraphOptions): Plan {
     nodes.push({ opType: 'Cast', name: fresh(`attention_lens/${output}`), inputs: [value], outputs: [output], attributes: [{ name: 'to', int: ELEM.float }] });
     outputs.push({ name: output, elemType: ELEM.float });
   };
+  if (fused) {
+    try {
+      const f = exposeFusedAttention(m, isFusedAttention, fresh);
+      f.probs.forEach((p, i) => expose(p, `attentions.${i}`));
+      return { info: { layers: f.probs.length, source: 'fused', queryKey, softmaxNodes: [], inputs, wasmOnly: f.wasmOnly, ...extra }, nodes: [...f.nodes, ...nodes], outputs, extras: { replace: f.replace, types: f.types } };
+    } catch (e) {
+      if (!(e instanceof FusedAttentionError)) throw e;
+      const op = `${e.node.domain || 'ai.onnx'}.${e.node.opType}`;
+      throw new AttentionGraphError('fused-attention', `${file} fuses attention into the ${op} operator (node "${short(e.node.name)}"), which ${e.message}; ${HOW_TO_EXPORT}`, e.node.opType);
+    }
+  }
   layers.forEach((l, i) => {
     expose(l.probs, `attentions.${i}`);
     if (queryKey && l.query && l.keyT) {
@@ -125,12 +143,15 @@ function plan(m: OnnxModel, opts: GraphOptions): Plan {
       expose(k, `keys.${i}`);
     }
   });
-  return { info: { layers: layers.length, source: 'softmax', queryKey, softmaxNodes: layers.map((l) => l.softmax.name), inputs }, nodes, outputs };
+  return { info: { layers: layers.length, source: 'softmax', queryKey, softmaxNodes: layers.map((l) => l.softmax.name), inputs, ...extra }, nodes, outputs };
 }
 
-function parse(bytes: Uint8Array, opts: GraphOptions): OnnxModel {
+/** The model, a merged decoder's no-cache branch inlined (src/shared/onnxGraph/mergedDecoder.ts). */
+function parse(bytes: Uint8Array, opts: GraphOptions): { m: OnnxModel; merged: boolean } {
   try {
-    return parseModel(bytes);
+    const m = parseModel(bytes);
+    const ifNode = mergedDecoderIf(m);
+    return ifNode ? { m: parseModel(inlineNoCacheBranch(m, ifNode).bytes), merged: true } : { m, merged: false };
   } catch (e) {
     if (e instanceof OnnxFormatError) throw new AttentionGraphError('format', `${opts.fileName ?? 'model.onnx'}: ${e.message}`);
     throw e;
@@ -139,7 +160,8 @@ function parse(bytes: Uint8Array, opts: GraphOptions): OnnxModel {
 
 /** What attentionGraph would give, without writing the new graph (for checks before loading). */
 export function inspectAttentionGraph(bytes: Uint8Array, opts: GraphOptions = {}): AttentionGraphInfo {
-  return plan(parse(bytes, opts), opts).info;
+  const { m, merged } = parse(bytes, opts);
+  return plan(m, opts, merged).info;
 }
 
 /**
@@ -147,10 +169,10 @@ export function inspectAttentionGraph(bytes: Uint8Array, opts: GraphOptions = {}
  * return it. Throws AttentionGraphError with a message for the user.
  */
 export function attentionGraph(bytes: Uint8Array, opts: GraphOptions = {}): AttentionGraph {
-  const m = parse(bytes, opts);
-  const p = plan(m, opts);
+  const { m, merged } = parse(bytes, opts);
+  const p = plan(m, opts, merged);
   // A graph with subgraphs keeps all its nodes (their bodies may use outer values by name).
-  const r = rewriteGraph(m, p.nodes, p.outputs, isAttentionOutput);
+  const r = rewriteGraph(m, p.nodes, p.outputs, isAttentionOutput, p.extras);
   return { ...p.info, bytes: r.bytes, removedNodes: r.removedNodes };
 }
 

@@ -1,7 +1,7 @@
 // Attention exposed from graphs that do not return it: the fixture models (GPT-2-, BERT- and
 // Llama-shaped PyTorch exports, built at test time) run natively after the rewriting and give
 // PyTorch's own attention probabilities; queries and keys reproduce them; the graph keeps only
-// what attention needs. Fused attention and an input that cannot be filled are refused by name.
+// what attention needs. com.microsoft.Attention (the optimizer's fused form) is opened; an input that cannot be filled is refused by name.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
@@ -116,15 +116,22 @@ describe('attentionGraph on Hugging Face-style exports', function () {
     assert.strictEqual(again.bytes, once.bytes, 'nothing to add or cut');
   });
 
-  it('names the fused operator and says how to export without fusion', () => {
-    assert.throws(() => attentionGraph(read(fx.fused.modelFile)), (e: unknown) => {
-      assert.ok(e instanceof AttentionGraphError);
-      assert.strictEqual(e.problem, 'fused-attention');
-      assert.match(e.message, /fuses attention into the com\.microsoft\.Attention operator \(node "Attention_0"\)/);
-      assert.match(e.message, /attn_implementation="eager"/);
-      assert.match(e.message, /optimum-cli export onnx/);
-      return true;
-    });
+  it('opens com.microsoft.Attention (the optimizer\'s fused form): its Q and K rebuilt, causal probabilities exposed', async () => {
+    const g = attentionGraph(read(fx.fused.modelFile));
+    assert.strictEqual(g.source, 'fused');
+    assert.strictEqual(g.layers, 1);
+    assert.match(g.wasmOnly ?? '', /rebuilt with a MultiHeadAttention, whose scores \(output 3\) onnxruntime-web computes on WASM only/);
+    const ids = [5, 9, 13, 200, 7];
+    const { out } = await run(g.bytes, makeFeeds(g.inputs, ids));
+    const a = out['attentions.0'];
+    assert.deepStrictEqual(a.dims, [1, 2, 5, 5]);
+    // unidirectional=1 in the node: causal rows that sum to 1 (the values: fusedAttention.test.ts, against numpy)
+    const p = a.data as Float32Array;
+    for (let r = 0; r < 10; r++) {
+      const row = p.subarray(r * 5, r * 5 + 5);
+      assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-5, `row ${r}`);
+      for (let j = (r % 5) + 1; j < 5; j++) assert.strictEqual(row[j], 0, `row ${r} → ${j}`);
+    }
   });
 
   it('names the input it cannot fill', () => {

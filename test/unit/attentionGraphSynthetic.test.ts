@@ -130,30 +130,43 @@ describe('attentionGraph on synthetic graphs', function () {
     assert.strictEqual(inspectAttentionGraph(model({ softmaxAxis: 3, opset: 12 })).layers, 1);
   });
 
-  it('names a fused operator (GroupQueryAttention) and an operator from an unknown domain', () => {
-    const gqa = attentionSpec();
-    gqa.nodes.push({ opType: 'GroupQueryAttention', name: 'gqa_0', inputs: ['x'], outputs: ['unused'] });
-    problem(buildModel(withShape3({ ...gqa, domains: [['com.microsoft', 1]], nodeDomains: { [gqa.nodes.length - 1]: 'com.microsoft' } })),
-      'fused-attention', /fuses attention into the com\.microsoft\.GroupQueryAttention operator \(node "gqa_0"\)/);
+  it('names a fused operator it cannot open (PackedAttention) and an operator from an unknown domain', () => {
+    const packed = attentionSpec();
+    packed.nodes.push({ opType: 'PackedAttention', name: 'packed_0', inputs: ['x'], outputs: ['unused'] });
+    problem(buildModel(withShape3({ ...packed, domains: [['com.microsoft', 1]], nodeDomains: { [packed.nodes.length - 1]: 'com.microsoft' } })),
+      'fused-attention', /fuses attention into the com\.microsoft\.PackedAttention operator \(node "packed_0"\)/);
     const custom = attentionSpec();
     custom.nodes.push({ opType: 'FancyNorm', name: 'norm_0', inputs: ['x'], outputs: ['unused'] });
     problem(buildModel(withShape3({ ...custom, domains: [['ai.onnx.contrib', 1]], nodeDomains: { [custom.nodes.length - 1]: 'ai.onnx.contrib' } })),
       'custom-operator', /uses the operator ai\.onnx\.contrib\.FancyNorm \(node "norm_0"\), which onnxruntime-web does not have/);
   });
 
-  it('says so when the weights are in a separate file (ONNX external data)', () => {
+  it('names the files its weights are in (ONNX external data), and says so when an initializer names none', () => {
     const spec = withShape3(attentionSpec());
     const { wo: _, ...rest } = spec.initializers ?? {};
-    problem(buildModel({ ...spec, initializers: rest, external: { wo: [[D, V], 'model.onnx_data'] } }), 'external-data',
-      /keeps its weights in model\.onnx_data \(ONNX external data\), which Attention Lens does not load/);
+    const g = inspectAttentionGraph(buildModel({ ...spec, initializers: rest, external: { wo: [[D, V], 'model.onnx_data'], wq2: [[D, D], 'model.onnx_data_1'] } }));
+    assert.deepStrictEqual(g.externalFiles, ['model.onnx_data', 'model.onnx_data_1']);
+    problem(buildModel({ ...spec, initializers: rest, external: { wo: [[D, V], ''] } }), 'external-data', /outside the file .* without naming the file/);
   });
 
-  it('says so when the layers are inside a subgraph (a merged decoder)', () => {
-    const body = message([encodeField(2, 'then')]);
-    const attr = message([encodeField(1, 'then_branch'), encodeField(6, body), encodeField(20, 5)]);
-    const ifNode = encodeField(1, message([encodeField(1, 'use_cache_branch'), encodeField(2, 'y'), encodeField(3, 'if_0'), encodeField(4, 'If'), encodeField(5, attr)]));
-    const spec = attentionSpec({ softmaxAxis: 1, inputs: [{ name: 'input_ids', elem: ELEM.int64, dims: ['b', 's'] }, { name: 'use_cache_branch', elem: ELEM.bool, dims: [1] }] });
-    problem(buildModel(withShape3({ ...spec, rawNodes: [ifNode] })), 'no-attention', /keeps its layers inside a If subgraph .*decoder_model_merged\.onnx/);
+  const ifNode = (cond: string, branch: string): Uint8Array => {
+    const body = message([encodeField(2, branch)]);
+    const attr = message([encodeField(1, branch), encodeField(6, body), encodeField(20, 5)]);
+    return encodeField(1, message([encodeField(1, cond), encodeField(2, 'y'), encodeField(3, 'if_0'), encodeField(4, 'If'), encodeField(5, attr)]));
+  };
+  const withIf = (cond: 'use_cache_branch', branch: string): Uint8Array => {
+    const spec = attentionSpec({ softmaxAxis: 1, inputs: [{ name: 'input_ids', elem: ELEM.int64, dims: ['b', 's'] }, { name: cond, elem: ELEM.bool, dims: [1] }] });
+    return buildModel(withShape3({ ...spec, rawNodes: [ifNode(cond, branch)] }));
+  };
+
+  it('says so when the layers are inside a subgraph that is not a merged decoder', () => {
+    // an If on another value than the cache switch
+    const spec = attentionSpec({ softmaxAxis: 1, inputs: [{ name: 'input_ids', elem: ELEM.int64, dims: ['b', 's'] }] });
+    problem(buildModel(withShape3({ ...spec, rawNodes: [ifNode('input_ids', 'then_branch')] })), 'no-attention', /keeps its layers inside a If subgraph/);
+  });
+
+  it('names the If of a merged decoder (on use_cache_branch) that has no no-cache branch', () => {
+    problem(withIf('use_cache_branch', 'then_branch'), 'format', /the If node "if_0" on use_cache_branch has no else_branch/);
   });
 
   it('a graph that returns attentions.N is used as it is: only cut to them', () => {

@@ -24,11 +24,12 @@ describe('model folder layouts', () => {
     fs.symlinkSync(path.join(BUNDLED, 'model.onnx'), at(...p));
   };
 
-  it('ranks graphs: full precision, then quantized, then fp16; never a graph that needs a past cache', () => {
+  it('ranks graphs as transformers.js picks: fp32, then quantized, q4, fp16; model before decoder_model_merged; never a graph that needs a past cache', () => {
     assert.deepStrictEqual(
-      rankGraphs(['model_fp16.onnx', 'model_quantized.onnx', 'decoder_with_past_model.onnx', 'decoder_model_merged.onnx', 'model.onnx', 'notes.txt']),
-      ['model.onnx', 'model_quantized.onnx', 'model_fp16.onnx'],
+      rankGraphs(['model_fp16.onnx', 'model_quantized.onnx', 'decoder_with_past_model.onnx', 'decoder_model_merged.onnx', 'model.onnx', 'model_q4.onnx', 'notes.txt']),
+      ['model.onnx', 'decoder_model_merged.onnx', 'model_quantized.onnx', 'model_q4.onnx', 'model_fp16.onnx'],
     );
+    assert.deepStrictEqual(rankGraphs(['decoder_model_merged_quantized.onnx', 'decoder_model_merged.onnx']), ['decoder_model_merged.onnx', 'decoder_model_merged_quantized.onnx']);
     assert.deepStrictEqual(rankGraphs(['decoder_model_quantized.onnx', 'decoder_model.onnx']), ['decoder_model.onnx', 'decoder_model_quantized.onnx']);
   });
 

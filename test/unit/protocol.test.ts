@@ -71,6 +71,18 @@ describe('protocol: host → webview', () => {
     assert.strictEqual(parsed.type, 'init');
   });
 
+  it('carries the external data files of init\'s graph, and refuses a malformed one', () => {
+    const externalData = [{ location: 'model.onnx_data', uri: 'https://x/model.onnx_data', sizeBytes: 5 }];
+    const init: ToWebview = {
+      type: 'init', model: { name: config.name, config, modelUri: 'https://x/model.onnx', sizeBytes: 10, externalData }, wasmBase: 'https://x/', backend: 'auto',
+    };
+    const parsed = parseToWebview(init);
+    assert.ok(parsed.type === 'init' && parsed.model.externalData);
+    assert.deepStrictEqual(parsed.model.externalData, externalData);
+    const bad = { ...init, model: { ...init.model, externalData: [{ location: 'model.onnx_data', uri: 'https://x/d' }] } };
+    assert.throws(() => parseToWebview(bad), /init\.model\.externalData\[0\]\.sizeBytes must be an integer/);
+  });
+
   it('refuses a run whose token is malformed', () => {
     const bad = { type: 'run', runId: 1, source: { fileName: 'a', languageId: 'b' }, tokens: [{ id: 1, text: 'a', start: 0, end: '1', special: false }], truncation: null, focus: null, explain: false };
     assert.throws(() => parseToWebview(bad), /run\.tokens\[0\]\.end must be an integer/);

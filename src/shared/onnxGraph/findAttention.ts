@@ -122,9 +122,12 @@ const FUSED = new Set([
   'QAttention', 'QOrderedAttention', 'LongformerAttention', 'PagedAttention',
 ]);
 
+/** Whether the node fuses attention into one operator. */
+export const isFusedAttention = (n: OnnxNode): boolean => FUSED.has(n.opType) && (n.domain === 'com.microsoft' || isDefault(n));
+
 /** The first node that fuses attention into one operator, if any. */
 export function fusedAttention(m: OnnxModel): OnnxNode | null {
-  return m.nodes.find((n) => FUSED.has(n.opType) && (n.domain === 'com.microsoft' || isDefault(n))) ?? null;
+  return m.nodes.find(isFusedAttention) ?? null;
 }
 
 /** Domains onnxruntime-web has kernels for; anything else is a custom operator it cannot run. */

@@ -59,6 +59,8 @@ export interface OnnxModel {
   opsets: Map<string, number>;
   /** Where the first initializer kept outside the file says its data is (ONNX external data), or null. */
   externalData: string | null;
+  /** Every file the initializers' external data names (model.onnx_data, _1, … or model.onnx.data), in order. */
+  externalFiles: string[];
 }
 
 function externalLocation(b: Uint8Array, f: Field): string | null {
@@ -68,7 +70,7 @@ function externalLocation(b: Uint8Array, f: Field): string | null {
     const [key, value] = [strings(b, e, 1)[0], strings(b, e, 2)[0]];
     if (key === 'location' && value) return value;
   }
-  return 'a separate file';
+  return '';
 }
 
 function parseNode(b: Uint8Array, f: Field, index: number): OnnxNode {
@@ -135,10 +137,10 @@ export function parseModel(bytes: Uint8Array): OnnxModel {
   const graph = graphs[0];
   const graphFields = inner(bytes, graph);
   const inits = graphFields.filter((f) => f.field === GRAPH.initializer && f.wire === 2);
-  let externalData: string | null = null;
+  const external = new Set<string>();
   for (const f of inits) {
-    externalData = externalLocation(bytes, f);
-    if (externalData) break;
+    const at = externalLocation(bytes, f);
+    if (at !== null) external.add(at);
   }
   const nodes: OnnxNode[] = [];
   for (const f of graphFields) if (f.field === GRAPH.node && f.wire === 2) nodes.push(parseNode(bytes, f, nodes.length));
@@ -148,7 +150,8 @@ export function parseModel(bytes: Uint8Array): OnnxModel {
     outputs: graphFields.filter((f) => f.field === GRAPH.output && f.wire === 2).map((f) => parseValue(bytes, f)),
     initializers: new Set(inits.map((f) => strings(bytes, f, TENSOR_NAME)[0])),
     opsets,
-    externalData,
+    externalData: external.size > 0 ? [...external][0] : null,
+    externalFiles: [...external],
   };
 }
 

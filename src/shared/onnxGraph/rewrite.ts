@@ -11,6 +11,16 @@ export interface NewNode {
   inputs: string[];
   outputs: string[];
   attributes?: { name: string; int?: number; ints?: number[]; str?: string }[];
+  /** '' (or absent) for ai.onnx. */
+  domain?: string;
+  /** NODE.attribute fields copied as they are from another node (floats and all). */
+  rawAttributes?: Uint8Array[];
+}
+
+/** A node of the graph written in place of node `index` (same position, so the order stays topological). */
+export interface NodeReplacement {
+  index: number;
+  node: NewNode;
 }
 
 export interface NewOutput {
@@ -47,12 +57,21 @@ export function encodeNode(n: NewNode): Uint8Array {
     encodeField(NODE.name, n.name),
     encodeField(NODE.opType, n.opType),
     ...attrs,
+    ...(n.rawAttributes ?? []),
+    ...(n.domain ? [encodeField(NODE.domain, n.domain)] : []),
   ]));
 }
 
-export function encodeOutput(o: NewOutput): Uint8Array {
+export function encodeOutput(o: NewOutput, field: number = GRAPH.output): Uint8Array {
   const tensorType = message([encodeField(1, o.elemType)]);
-  return encodeField(GRAPH.output, message([encodeField(1, o.name), encodeField(2, message([encodeField(1, tensorType)]))]));
+  return encodeField(field, message([encodeField(1, o.name), encodeField(2, message([encodeField(1, tensorType)]))]));
+}
+
+/** What a rewrite changes besides adding nodes and outputs. */
+export interface RewriteExtras {
+  replace?: NodeReplacement[];
+  /** Element types of new values whose type onnxruntime cannot infer (written as value_info). */
+  types?: NewOutput[];
 }
 
 /**
@@ -60,18 +79,23 @@ export function encodeOutput(o: NewOutput): Uint8Array {
  * OnnxFormatError when no output would be left. A graph with subgraphs (If, Loop, Scan), whose
  * bodies may use outer values by name, keeps all its nodes.
  */
-export function rewriteGraph(m: OnnxModel, nodes: NewNode[], outputs: NewOutput[], keep: (output: string) => boolean): Rewritten {
+export function rewriteGraph(m: OnnxModel, nodes: NewNode[], outputs: NewOutput[], keep: (output: string) => boolean, extras: RewriteExtras = {}): Rewritten {
+  const replace = extras.replace ?? [];
   const b = m.bytes;
   const allOutputs = [...m.outputs.map((o) => o.name), ...outputs.map((o) => o.name)];
   const kept = allOutputs.filter(keep);
   if (kept.length === 0) throw new OnnxFormatError('no graph output would be left');
-  if (kept.length === allOutputs.length && nodes.length === 0) {
+  if (kept.length === allOutputs.length && nodes.length === 0 && replace.length === 0) {
     return { bytes: b, keptOutputs: allOutputs, removedOutputs: [], removedNodes: 0, unchanged: 'every output is used' };
   }
   const whole = m.nodes.some((n) => n.hasSubgraph);
 
   // Nodes are in topological order (the ONNX spec requires it): walk back from the kept outputs.
-  const all = [...m.nodes.map((n) => ({ inputs: n.inputs, outputs: n.outputs, field: n.field as Field | null })),
+  const byIndex = new Map(replace.map((r) => [r.index, r.node]));
+  const all = [...m.nodes.map((n) => {
+    const r = byIndex.get(n.index) ?? n;
+    return { inputs: r.inputs, outputs: r.outputs, field: n.field as Field | null };
+  }),
     ...nodes.map((n) => ({ inputs: n.inputs, outputs: n.outputs, field: null }))];
   const needed = new Set(kept);
   const live = new Set<number>();
@@ -96,10 +120,24 @@ export function rewriteGraph(m: OnnxModel, nodes: NewNode[], outputs: NewOutput[
       default: return false;
     }
   };
-  const parts: Uint8Array[] = m.graphFields.filter((f) => !drop(f)).map((f) => b.subarray(f.start, f.end));
+  const replacing = new Map(replace.map((r) => [m.nodes[r.index].field, encodeNode(r.node)]));
+  const parts: Uint8Array[] = m.graphFields.filter((f) => !drop(f)).map((f) => replacing.get(f) ?? b.subarray(f.start, f.end));
   nodes.forEach((n, i) => { if (live.has(m.nodes.length + i)) parts.push(encodeNode(n)); });
   outputs.forEach((o) => { if (keptSet.has(o.name)) parts.push(encodeOutput(o)); });
+  (extras.types ?? []).forEach((t) => { if (needed.has(t.name)) parts.push(encodeOutput(t, GRAPH.valueInfo)); });
 
+  return {
+    bytes: graphBytes(m, parts),
+    keptOutputs: kept,
+    removedOutputs: allOutputs.filter((o) => !keptSet.has(o)),
+    removedNodes: m.nodes.length - [...live].filter((i) => i < m.nodes.length).length,
+    unchanged: null,
+  };
+}
+
+/** The model with its graph's fields replaced by `parts` (encoded fields, in order); the rest copied. */
+export function graphBytes(m: OnnxModel, parts: Uint8Array[]): Uint8Array {
+  const b = m.bytes;
   const graphLen = parts.reduce((s, p) => s + p.length, 0);
   const header = [...encodeVarint(MODEL.graph * 8 + 2), ...encodeVarint(graphLen)];
   const out = new Uint8Array(m.graph.start + header.length + graphLen + (b.length - m.graph.end));
@@ -112,11 +150,5 @@ export function rewriteGraph(m: OnnxModel, nodes: NewNode[], outputs: NewOutput[
     pos += p.length;
   }
   out.set(b.subarray(m.graph.end), pos);
-  return {
-    bytes: out,
-    keptOutputs: kept,
-    removedOutputs: allOutputs.filter((o) => !keptSet.has(o)),
-    removedNodes: m.nodes.length - [...live].filter((i) => i < m.nodes.length).length,
-    unchanged: null,
-  };
+  return out;
 }

@@ -16,10 +16,16 @@ import type {
   RunMessage, ToWebview,
 } from './toWebview';
 
+// transformers.js splits external data in at most 100 chunks
+const MAX_EXTERNAL_FILES = 100;
+
 const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
   init: object<InitMessage>({
     type: oneOf('init'),
-    model: object({ name: str, config: configShape, modelUri: str, sizeBytes: int }),
+    model: object({
+      name: str, config: configShape, modelUri: str, sizeBytes: int,
+      externalData: optional(arrayOf(object({ location: str, uri: str, sizeBytes: int }), MAX_EXTERNAL_FILES)),
+    }),
     wasmBase: str,
     backend: oneOf<BackendPreference>('auto', 'webgpu', 'wasm'),
     measured: optional(measurement),

@@ -5,9 +5,16 @@ import type { RunWindow } from '../runWindow';
 import type { BackendMeasurement } from '../backendMeasure';
 import type { BackendPreference, TokenInfo, Truncation } from './common';
 
+/** A file the graph keeps weights in (ONNX external data): fetched like the graph, given to onnxruntime as `location`. */
+export interface ExternalDataRef {
+  location: string;
+  uri: string;
+  sizeBytes: number;
+}
+
 export interface InitMessage {
   type: 'init';
-  model: { name: string; config: ModelConfig; modelUri: string; sizeBytes: number };
+  model: { name: string; config: ModelConfig; modelUri: string; sizeBytes: number; externalData?: ExternalDataRef[] };
   /** Folder (webview URI, ending in '/') holding onnxruntime-web's .wasm and .mjs files. */
   wasmBase: string;
   backend: BackendPreference;

@@ -90,9 +90,9 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
   });
 
   const shapes: [string, RegExp, RegExp][] = [
-    ['gpt2', /^2 layers × 4 heads · causal · byte-level BPE$/, /^it$/],
-    ['bert', /^2 layers × 4 heads · bidirectional · WordPiece$/, /^it$/],
-    ['llama', /^2 layers × 4 heads \(2 key\/value heads\) · causal · SentencePiece BPE$/, /it$/],
+    ['gpt2', /^2 layers × 4 heads · causal · byte-level BPE · model\.onnx \(fp32\)$/, /^it$/],
+    ['bert', /^2 layers × 4 heads · bidirectional · WordPiece · model\.onnx \(fp32\)$/, /^it$/],
+    ['llama', /^2 layers × 4 heads \(2 key\/value heads\) · causal · SentencePiece BPE · onnx\/model\.onnx \(fp32\)$/, /it$/],
   ];
   for (const [name, facts, focusText] of shapes) {
     it(`${name}: the folder as generated runs Explain; the header shows its shape; ranges are exact`, async () => {
