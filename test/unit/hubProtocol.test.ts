@@ -4,15 +4,13 @@
 import * as assert from 'assert';
 import { chooseEndpoint, parseRepoId, resolveUrl } from '../../src/hub/endpoint';
 import { HubError } from '../../src/hub/errors';
-import { hubGet, rateLimitWait, type HubHttp } from '../../src/hub/http';
+import { hubGet, rateLimitWait } from '../../src/hub/http';
 import { fetchListing, nextLink, safeRepoPath } from '../../src/hub/listing';
 import { variantsOf } from '../../src/hub/variants';
 import { GRANTED_TOKEN, HubServer, PLAIN_TOKEN } from '../support/hubServer';
+import { client } from '../support/hubClient';
 import { testRepos, type TestRepos } from '../support/hubRepos';
 
-export function client(server: HubServer, token?: string, extra: Partial<HubHttp> = {}): HubHttp {
-  return { endpoint: new URL(server.hubUrl), userAgent: 'attention-lens/0.1.0', fetch: (u, i) => fetch(u, i), ...(token ? { token } : {}), ...extra };
-}
 
 async function hubError(p: Promise<unknown>): Promise<HubError> {
   try {
