@@ -136,7 +136,11 @@ async function fetchRepo(d: DownloadDeps, repo: string, wanted: string | undefin
       cancel.onCancellationRequested(() => stop.abort());
       const hs: HubHttp = { ...h, signal: stop.signal, onWait: (s) => progress.report({ message: `the Hub asks to wait ${s} s (rate limit)…` }) };
       let shown = 0;
+      let at = 0;
       return downloadFiles(hs, nodeFiles, { repo, sha: listing.sha, files: v.files, cache }, (p) => {
+        // Ten reports a second at most: each one crosses to the window.
+        if (p.done < p.total && Date.now() - at < 100) return;
+        at = Date.now();
         const pct = p.total > 0 ? (100 * p.done) / p.total : 100;
         progress.report({ increment: pct - shown, message: describeProgress(p) });
         shown = pct;

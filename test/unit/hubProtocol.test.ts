@@ -6,7 +6,8 @@ import { chooseEndpoint, parseRepoId, resolveUrl } from '../../src/hub/endpoint'
 import { HubError } from '../../src/hub/errors';
 import { hubGet, rateLimitWait } from '../../src/hub/http';
 import { fetchListing, nextLink, safeRepoPath } from '../../src/hub/listing';
-import { variantsOf } from '../../src/hub/variants';
+import { describeProgress, ProgressMeter } from '../../src/hub/progress';
+import { formatBytes, variantsOf } from '../../src/hub/variants';
 import { GRANTED_TOKEN, HubServer, PLAIN_TOKEN } from '../support/hubServer';
 import { client } from '../support/hubClient';
 import { testRepos, type TestRepos } from '../support/hubRepos';
@@ -51,6 +52,22 @@ describe('Hub client: endpoint, repo ids, variants', () => {
     assert.strictEqual(v[1]!.bytes, 1000 + 5000 + 7 + 13);
     assert.deepStrictEqual(variantsOf(files.filter((x) => x.path !== 'onnx/model_quantized.onnx'))[0]!.dtype, 'fp32');
     assert.deepStrictEqual(variantsOf([f('onnx/decoder_model_merged.onnx', 1)]), []);
+  });
+
+  it('measures speed over the last seconds and says time left; a resumed download counts only new bytes', () => {
+    let t = 0;
+    const m = new ProgressMeter(100e6, 40e6, () => t);
+    assert.strictEqual(m.add(0, 'a').speed, 0);
+    t = 1000;
+    const p = m.add(10e6, 'a');
+    assert.strictEqual(p.done, 50e6);
+    assert.strictEqual(p.speed, 10e6);
+    assert.strictEqual(p.secondsLeft, 5);
+    assert.strictEqual(describeProgress(p), '50.0 MB of 100 MB — 10.0 MB/s, 5 s left');
+    t = 8000; // a stall: the old samples leave the window, the speed falls
+    assert.ok(m.add(1e6, 'a').speed < 1e6);
+    assert.strictEqual(formatBytes(1_234_567_890), '1.2 GB');
+    assert.strictEqual(formatBytes(540_000_000), '540 MB');
   });
 
   it('parses Link and RateLimit headers, and refuses paths that climb out', () => {
