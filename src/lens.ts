@@ -101,6 +101,7 @@ export class AttentionLens implements vscode.Disposable, CommandTarget {
     return downloadModel({
       secrets: this.hub.secrets, log: this.log, version: this.hub.version,
       tell: (severity, text) => this.notifier.tell(severity, text),
+      ask: (severity, text, ...buttons) => this.notifier.ask(severity, text, ...buttons),
       use: (p) => this.chooseModel(p), explain: () => this.runCommand('explain'),
     }, arg);
   }

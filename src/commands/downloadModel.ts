@@ -24,6 +24,8 @@ export interface DownloadDeps {
   log: vscode.OutputChannel;
   version: string;
   tell: (severity: 'info' | 'warning' | 'error', text: string) => void;
+  /** Shows a message with buttons; resolves to the one pressed. */
+  ask: (severity: 'info' | 'error', text: string, ...buttons: string[]) => Thenable<string | undefined>;
   /** Checks the folder loads and writes it to the user settings (Choose model…'s path). */
   use: (modelPath: string) => Promise<Chosen | undefined>;
   explain: () => Promise<unknown>;
@@ -57,10 +59,9 @@ function report(d: DownloadDeps, e: HubError): void {
     d.tell('info', 'Attention Lens: download cancelled; what arrived is kept, and the next download of this model resumes from there.');
   } else if (e.openUrl) {
     const open = 'Open on the Hub';
-    void vscode.window.showErrorMessage(`Attention Lens: ${e.message}.`, open).then((b) => {
+    void d.ask('error', `Attention Lens: ${e.message}.`, open).then((b) => {
       if (b === open) void vscode.env.openExternal(vscode.Uri.parse(e.openUrl!));
     });
-    d.tell('error', `Attention Lens: ${e.message}.`);
   } else {
     d.tell('error', `Attention Lens: ${e.message}.`);
   }
@@ -110,7 +111,13 @@ async function connection(d: DownloadDeps, signal?: AbortSignal): Promise<HubHtt
   const setting = vscode.workspace.getConfiguration('attentionLens').inspect<string>('hubEndpoint')?.globalValue;
   const endpoint = chooseEndpoint(nodeEnv.get('HF_ENDPOINT'), setting);
   const token = await hubToken(d.secrets, nodeEnv, nodeFiles);
-  return { endpoint, userAgent: `attention-lens/${d.version}`, fetch: (u, i) => fetch(u, i), ...(token ? { token } : {}), ...(signal ? { signal } : {}) };
+  return {
+    endpoint, userAgent: `attention-lens/${d.version}`, fetch: (u, i) => fetch(u, i), ...(token ? { token } : {}), ...(signal ? { signal } : {}),
+    onWait: (s) => {
+      d.log.appendLine(`[hub] rate-limited: waiting ${s} s as the Hub asks`);
+      void vscode.window.setStatusBarMessage(`Attention Lens: the Hub asks to wait ${s} s (rate limit)…`, s * 1000);
+    },
+  };
 }
 
 async function fetchRepo(d: DownloadDeps, repo: string, wanted: string | undefined): Promise<Downloaded | undefined> {
@@ -134,7 +141,13 @@ async function fetchRepo(d: DownloadDeps, repo: string, wanted: string | undefin
     async (progress, cancel) => {
       const stop = new AbortController();
       cancel.onCancellationRequested(() => stop.abort());
-      const hs: HubHttp = { ...h, signal: stop.signal, onWait: (s) => progress.report({ message: `the Hub asks to wait ${s} s (rate limit)…` }) };
+      const hs: HubHttp = {
+        ...h, signal: stop.signal,
+        onWait: (s) => {
+          h.onWait?.(s);
+          progress.report({ message: `the Hub asks to wait ${s} s (rate limit)…` });
+        },
+      };
       let shown = 0;
       let at = 0;
       return downloadFiles(hs, nodeFiles, { repo, sha: listing.sha, files: v.files, cache }, (p) => {
@@ -166,7 +179,7 @@ async function fromCache(d: DownloadDeps, cache: string, repo: string, wanted: s
 async function use(d: DownloadDeps, done: Downloaded): Promise<Downloaded | undefined> {
   if (!(await d.use(done.modelPath))) return undefined; // use() said why; the files stay in the cache
   const explain = 'Explain the cursor now';
-  void vscode.window.showInformationMessage(`Attention Lens: ${done.repo} (${done.dtype}) is the model in use now.`, explain).then((b) => {
+  void d.ask('info', `Attention Lens: ${done.repo} (${done.dtype}) is the model in use now.`, explain).then((b) => {
     if (b === explain) void d.explain();
   });
   return done;
