@@ -70,7 +70,8 @@ if (PASS === 'wasm') describe('Download model… from a local Hub (wasm pass)', 
     await until('modelPath to be the downloaded graph', () => (settings().get<string>('modelPath') ?? '') === expected, 60_000);
     assert.strictEqual(settings().inspect<string>('modelPath')?.globalValue, expected, 'written to the user settings');
     assert.ok(fs.lstatSync(expected).isSymbolicLink());
-    assert.ok(api.messages().some((m) => m.text === 'Attention Lens: test-org/tiny-gpt2 (q8) is the model in use now.'), 'the notification that offers Explain');
+    // Shown just after the setting is written.
+    await until('the notification that offers Explain', () => api.messages().some((m) => m.text === 'Attention Lens: test-org/tiny-gpt2 (q8) is the model in use now.'));
     const resolved = server.requests.filter((r) => r.url.includes('/resolve/')).map((r) => r.url);
     assert.ok(!resolved.some((u) => u.includes('model_fp16') || u.includes('onnx/model.onnx')), 'only the chosen variant');
     const res = await explainOnIt(api, 'download-small.md');
