@@ -44,7 +44,10 @@ describe('Hugging Face cache: downloads from a local Hub', function () {
     repos = testRepos();
     server = await HubServer.start([repos.gpt2, repos.bert]);
   });
-  after(() => server.close());
+  after(async () => {
+    await server.close();
+    fs.rmSync(repos.dir, { recursive: true, force: true });
+  });
   beforeEach(() => {
     server.requests.length = 0;
     cache = fs.mkdtempSync(path.join(os.tmpdir(), 'lens-hubcache-'));

@@ -2,6 +2,7 @@
 // the listing pinned to one commit and paginated, the errors in the user's terms, the rate limit,
 // and the token going to the Hub's host only.
 import * as assert from 'assert';
+import * as fs from 'fs';
 import { chooseEndpoint, parseRepoId, resolveUrl } from '../../src/hub/endpoint';
 import { HubError } from '../../src/hub/errors';
 import { hubGet, rateLimitWait } from '../../src/hub/http';
@@ -87,7 +88,10 @@ describe('Hub client against a local Hub', function () {
     repos = testRepos();
     server = await HubServer.start([repos.gpt2, repos.bert, repos.gated, repos.priv]);
   });
-  after(() => server.close());
+  after(async () => {
+    await server.close();
+    fs.rmSync(repos.dir, { recursive: true, force: true });
+  });
   beforeEach(() => {
     server.requests.length = 0;
   });
