@@ -6,7 +6,9 @@ import { AttentionLens } from './lens';
 
 export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const log = vscode.window.createOutputChannel('Attention Lens');
-  const lens = new AttentionLens(context.extensionUri, log, context.globalState);
+  const lens = new AttentionLens(context.extensionUri, log, context.globalState, {
+    secrets: context.secrets, version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0'),
+  });
   context.subscriptions.push(log, lens, ...registerCommands(lens));
   return lens.api();
 }

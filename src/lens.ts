@@ -11,7 +11,9 @@ import { HeadProbeCommand } from './commands/probeHeads';
 import { HostReceiver } from './panel/hostReceiver';
 import { ModelManager } from './models/modelManager';
 import { chooseModel } from './commands/chooseModel';
-import type { Chosen, CommandTarget, CompareArgs } from './commands/target';
+import type { Chosen, CommandTarget, CompareArgs, Downloaded } from './commands/target';
+import { downloadModel } from './commands/downloadModel';
+import { setHubToken } from './commands/hubToken';
 import { Notifier } from './notifier';
 import { PanelConnection } from './panel/panelConnection';
 import { RunControl } from './run/runControl';
@@ -35,7 +37,11 @@ export class AttentionLens implements vscode.Disposable, CommandTarget {
   private readonly prober: HeadProbeCommand;
 
   /** `state`: globalState, where the head probe's scores are cached per model. */
-  constructor(extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel, private readonly state: vscode.Memento) {
+  /** `hub`: the secret storage that keeps the Hugging Face token, and the version the User-Agent names. */
+  constructor(
+    extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel, private readonly state: vscode.Memento,
+    private readonly hub: { secrets: vscode.SecretStorage; version: string },
+  ) {
     this.notifier = new Notifier(log);
     this.memory = new BackendMemory(state);
     this.models = new ModelManager(extensionUri, log, this.notifier);
@@ -88,6 +94,20 @@ export class AttentionLens implements vscode.Disposable, CommandTarget {
       state: this.state, log: this.log, hasEncoder: () => this.models.hasEncoder,
       tell: (severity, text) => this.notifier.tell(severity, text),
     }, arg);
+  }
+
+  /** "Attention Lens: Download model…" (src/commands/downloadModel.ts); `arg` {repo, variant} skips the quick picks. */
+  downloadModel(arg?: unknown): Promise<Downloaded | undefined> {
+    return downloadModel({
+      secrets: this.hub.secrets, log: this.log, version: this.hub.version,
+      tell: (severity, text) => this.notifier.tell(severity, text),
+      ask: (severity, text, ...buttons) => this.notifier.ask(severity, text, ...buttons),
+      use: (p) => this.chooseModel(p), explain: () => this.runCommand('explain'),
+    }, arg);
+  }
+
+  setHubToken(arg?: unknown): Promise<boolean> {
+    return setHubToken(this.hub.secrets, arg);
   }
 
   /** "Attention Lens: Probe heads": the roles of every head from the fixed probe input, cached per model. */

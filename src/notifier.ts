@@ -14,11 +14,16 @@ export class Notifier {
 
   /** Shows a message and keeps it for the test API. */
   tell(severity: ShownMessage['severity'], text: string): void {
+    void this.ask(severity, text);
+  }
+
+  /** Shows a message with buttons (kept for the test API); resolves to the button pressed. */
+  ask(severity: ShownMessage['severity'], text: string, ...buttons: string[]): Thenable<string | undefined> {
     this.shown.push({ severity, text });
     if (this.shown.length > MAX_KEPT_MESSAGES) this.shown.shift();
     const show = severity === 'error' ? vscode.window.showErrorMessage
       : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    void show(text);
+    return show(text, ...buttons);
   }
 
   fail(text: string): void {

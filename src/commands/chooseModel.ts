@@ -8,6 +8,9 @@ import { modelFacts } from '../shared/modelSummary';
 import { ModelFolderError } from '../models/errors';
 import { findModelFiles } from '../models/layout';
 import { pushRecent } from '../models/routing';
+import { nodeEnv, nodeFiles } from '../env/node/nodeFiles';
+import { cachedModels, hubCacheDir } from '../hub/cache';
+import { joinPath } from '../hub/files';
 
 import type { Chosen, CommandTarget } from './target';
 
@@ -65,7 +68,13 @@ async function itemsFor(d: ChooserDeps): Promise<Item[]> {
   const current = (settings.get<string>('modelPath') ?? '').trim();
   const bundledPref = settings.get<string>('bundledModel', 'auto');
   const mark = (on: boolean): string => (on ? ' (current)' : '');
-  const items: Item[] = [];
+  const items: Item[] = [{
+    label: '$(cloud-download) Download model…', detail: 'From the Hugging Face Hub: a suggested model, or any org/name',
+    choose: async () => {
+      await vscode.commands.executeCommand('attentionLens.downloadModel');
+      return undefined; // the download writes the setting itself
+    },
+  }];
   const bundled = (kind: Chosen['bundled'], label: string, detail: string): Item => ({
     label: `$(package) ${label}${mark(current === '' && bundledPref === kind)}`, detail, choose: async () => ({ modelPath: '', bundled: kind }),
   });
@@ -78,6 +87,15 @@ async function itemsFor(d: ChooserDeps): Promise<Item[]> {
   if (recents.length > 0) items.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator, choose: async () => undefined });
   for (const r of recents) {
     items.push({ label: `$(history) ${path.basename(r)}${mark(current === r)}`, description: r, choose: () => checked(d, r) });
+  }
+  // Models already in the Hugging Face cache (fetched here, or by Python or transformers.js): no download.
+  const cached = await cachedModels(nodeFiles, hubCacheDir(nodeEnv)).catch(() => []);
+  if (cached.length > 0) items.push({ label: 'In the Hugging Face cache', kind: vscode.QuickPickItemKind.Separator, choose: async () => undefined });
+  for (const c of cached) {
+    for (const g of c.graphs) {
+      const p = joinPath(c.dir, g.path);
+      items.push({ label: `$(database) ${c.repo}${c.graphs.length > 1 ? ` (${g.dtype})` : ''}${mark(current === p)}`, description: g.path, choose: () => checked(d, p) });
+    }
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator, choose: async () => undefined });
   items.push({ label: '$(folder-opened) Browse…', detail: 'A Hugging Face model folder (model.onnx or onnx/, tokenizer.json, config.json), or one .onnx file', choose: () => browse(d) });

@@ -1,8 +1,10 @@
 // Registers the commands the extension contributes (package.json contributes.commands), one file
 // per command in this folder; each returns what tests and keybindings wait on.
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { registerChooseModel } from './chooseModel';
 import { registerCompareWithEdit } from './compareWithEdit';
+import { DOWNLOAD_MODEL } from './downloadModel';
+import { SET_HUB_TOKEN } from './hubToken';
 import { registerExplainHere } from './explainHere';
 import { registerProbeHeads } from './probeHeads';
 import { registerShowSelection } from './showSelection';
@@ -15,5 +17,7 @@ export function registerCommands(target: CommandTarget): vscode.Disposable[] {
     registerCompareWithEdit(target),
     registerProbeHeads(target),
     registerChooseModel(target),
+    vscode.commands.registerCommand(DOWNLOAD_MODEL, (arg?: unknown) => target.downloadModel(arg)),
+    vscode.commands.registerCommand(SET_HUB_TOKEN, (arg?: unknown) => target.setHubToken(arg)),
   ];
 }

@@ -14,6 +14,17 @@ export interface CompareArgs {
   focus?: number;
 }
 
+/** "Download model…"'s optional argument: skips the quick picks. */
+export interface DownloadArgs {
+  /** org/name or a Hub URL. */
+  repo?: string;
+  /** A dtype (q8, fp32…) or the graph's path in the repo; else the quick pick. */
+  variant?: string;
+}
+
+/** What "Download model…" fetched and made the model in use. */
+export interface Downloaded { repo: string; sha: string; dtype: string; bytes: number; seconds: number; modelPath: string }
+
 export interface CommandTarget {
   /** "Explain attention here" (explain) and "Show attention for selection" (selection): the run id, or undefined when nothing ran. */
   runCommand(kind: RunKind): Promise<number | undefined>;
@@ -23,4 +34,8 @@ export interface CommandTarget {
   probeHeads(): Promise<unknown>;
   /** What was written to the settings; `arg`, a path, skips the quick pick. */
   chooseModel(arg?: unknown): Promise<Chosen | undefined>;
+  /** "Download model…": what was downloaded and is now in use, or undefined. */
+  downloadModel(arg?: unknown): Promise<Downloaded | undefined>;
+  /** "Set Hugging Face token": whether a token is stored now. */
+  setHubToken(arg?: unknown): Promise<boolean>;
 }
