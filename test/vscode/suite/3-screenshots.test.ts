@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { ExplanationMessage, ResultMessage, ToHost } from '../../../src/shared/protocol';
 import { ui } from '../driverClient';
+import { closePanelIfOpen } from './hardening';
 import { assertBundled, cleanScreenshot, lensApi, nextMessage, openSample, testPass, until, writeReadmeExample } from './helpers';
 
 const THEMES = [
@@ -19,9 +20,13 @@ function isPng(file: string): boolean {
 }
 
 describe(`Screenshots (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, () => {
-  // The backend this test asks for (WebGPU pass) goes back to auto whatever happens in it.
+  // The backend this test asks for (WebGPU pass) goes back to auto whatever happens in it. The
+  // panel closes first: a backend change reloads an open panel, and a reload landing in the next
+  // suite's first run would swallow that run.
   afterEach(async () => {
-    if (testPass() === 'webgpu') await vscode.workspace.getConfiguration('attentionLens').update('backend', undefined, vscode.ConfigurationTarget.Global);
+    if (testPass() !== 'webgpu') return;
+    await closePanelIfOpen(await lensApi());
+    await vscode.workspace.getConfiguration('attentionLens').update('backend', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('writes the panel in a dark and a light theme as test artifacts', async () => {

@@ -240,8 +240,20 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
       await ui.log(`      ${error.replace(tmp, '$TMP').replace(os.homedir(), '~')}`);
     }
 
-    itOnce('fused attention names the operator and how to export without fusion', async () => {
-      await expectFallback(fx.fused.dir, /com\.microsoft\.Attention operator.*eager/);
+    // A fused com.microsoft.Attention graph (onnxruntime's optimizer) is opened now, not refused: its
+    // probabilities come from the operator rebuilt as a MultiHeadAttention, on WASM.
+    itOnce('fused attention (com.microsoft.Attention) runs Explain instead of being refused', async () => {
+      await closePanel(api);
+      await setModelPath(fx.fused.dir);
+      await openWithCursorOnIt('model-fused.md', `${SENTENCE}\n`);
+      const result = nextMessage(api, 'a result from the fused model', (m: ToHost): m is ResultMessage => m.type === 'result');
+      await vscode.commands.executeCommand(CMD.explain);
+      const res = await result;
+      const model = api.model();
+      assert.ok(model && !model.bundled && model.dir === fx.fused.dir, `the bundled model ran instead (${api.lastError() ?? 'no error'})`);
+      assert.strictEqual(res.backend, 'wasm');
+      assert.strictEqual(api.lastRun()?.runId, res.runId);
+      await setModelPath(undefined);
     });
 
     itOnce('an input that cannot be fed is named', async () => {
