@@ -9,13 +9,13 @@ import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
-import * as tk from 'tokenizers';
 import { ModelConfig } from '../../src/shared/modelConfig';
 import { TokenInfo, ToHost, ToWebview } from '../../src/shared/protocol';
 import { readDescription } from '../../src/models/describe';
 import { findModelFiles } from '../../src/models/layout';
 import { Fixture, defaultCacheDir, ensureFixtures } from '../fixtures/build';
 import { PageServer, Panel, is, launchBrowser, openPanel, startServer } from './harness';
+import { nativeTokens } from '../support/nativeTokens';
 
 const TEXT = "The animal didn't cross the street because it was too tired.";
 
@@ -29,16 +29,6 @@ function tolerance(backend: 'wasm' | 'webgpu', name: string): number {
   return backend === 'webgpu' && name === 'llama' ? 5e-3 : 1e-4;
 }
 
-/** The ids and exact ranges from the Rust tokenizers library (the page only needs ids; ranges are T's tests). */
-async function tokens(dir: string): Promise<TokenInfo[]> {
-  const t = tk.Tokenizer.fromFile(path.join(dir, 'tokenizer.json'));
-  const e = await t.encode(TEXT);
-  const special = e.getSpecialTokensMask();
-  return e.getIds().map((id, i) => {
-    const [start, end] = e.getOffsets()[i];
-    return { id, text: special[i] ? '' : TEXT.slice(start, end), start, end, special: special[i] === 1 };
-  });
-}
 
 /** onnxruntime-node on the graph with its Softmax outputs added (fixture _reference/model.onnx): [layer][head][i][j]. */
 async function reference(f: Fixture, ids: number[]): Promise<number[][][][]> {
@@ -130,7 +120,7 @@ function suite(backend: 'wasm' | 'webgpu'): void {
       it(`${name}: the page's attention equals onnxruntime-node's on the graph with its Softmax outputs (≤ ${tolerance(backend, name)}); rows sum to 1${name === 'bert' ? '' : '; no weight on later tokens'}`, async () => {
         const f = fx[name];
         const config = await readDescription(await findModelFiles(f.dir));
-        const toks = await tokens(f.dir);
+        const toks = await nativeTokens(f.dir, TEXT);
         const ids = toks.map((t) => t.id);
         const native = await reference(f, ids);
         const panel = await openPanel(browser, server);

@@ -9,26 +9,17 @@ import * as fs from 'fs';
 import * as ort from 'onnxruntime-node';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
-import * as tk from 'tokenizers';
 import { readDescription } from '../../src/models/describe';
 import { findModelFiles } from '../../src/models/layout';
 import { externalLocations } from '../../src/models/externalData';
-import { TokenInfo, ToWebview } from '../../src/shared/protocol';
+import type { ToWebview } from '../../src/shared/protocol';
 import { Fixture } from '../fixtures/build';
 import { HubForm, ensureHubForms, hubForm } from '../fixtures/hubForms';
 import { PageServer, is, launchBrowser, openPanel, startServer } from './harness';
+import { nativeTokens } from '../support/nativeTokens';
 
 const TEXT = "The animal didn't cross the street because it was too tired.";
 
-async function tokens(dir: string): Promise<TokenInfo[]> {
-  const t = tk.Tokenizer.fromFile(path.join(dir, 'tokenizer.json'));
-  const e = await t.encode(TEXT);
-  const special = e.getSpecialTokensMask();
-  return e.getIds().map((id, i) => {
-    const [start, end] = e.getOffsets()[i];
-    return { id, text: special[i] ? '' : TEXT.slice(start, end), start, end, special: special[i] === 1 };
-  });
-}
 
 /** onnxruntime-node on the reference graph (Softmax outputs added): [layer] → [heads·S·S]. */
 async function reference(f: Fixture, ids: number[], kvHeads: number, headDim: number): Promise<Float32Array[]> {
@@ -83,7 +74,7 @@ function suite(backend: 'wasm' | 'webgpu'): void {
       it(`${c.form}${c.graph ? ` ${c.graph}` : ''} (${c.what}): attention equals onnxruntime-node's within ${tolerance(backend, c.form)}; the header says ${c.label}`, async () => {
         const f = hubForm(forms, c.form, c.graph);
         const config = await readDescription(await findModelFiles(f.dir));
-        const toks = await tokens(f.dir);
+        const toks = await nativeTokens(f.dir, TEXT);
         const ids = toks.map((t) => t.id);
         const kvHeads = config.num_kv_heads ?? config.num_heads;
         const hf = JSON.parse(fs.readFileSync(path.join(f.dir, 'config.json'), 'utf8')) as Record<string, number>;
