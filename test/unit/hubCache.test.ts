@@ -123,6 +123,16 @@ describe('Hugging Face cache: downloads from a local Hub', function () {
     assert.strictEqual(fs.statSync(blob(graphSha('onnx/model.onnx'))).size, repos.gpt2.files.find((f) => f.path === 'onnx/model.onnx')!.size);
   });
 
+  it('checks free room before fetching: too little gets a message in MB and no request, no file', async () => {
+    const j = await job('test-org/tiny-gpt2', 'fp32');
+    // The disk is the one thing a test cannot shrink: the real file access, with a small disk's answer.
+    const smallDisk = { ...nodeFiles, freeBytes: async () => 20e6 };
+    await assert.rejects(downloadFiles(client(server), smallDisk, j, () => undefined),
+      (e: unknown) => e instanceof HubError && e.kind === 'disk' && /^test-org\/tiny-gpt2 needs \d+ MB more in .*, and only 20 MB are free$/.test(e.message));
+    assert.deepStrictEqual(resolved(), []);
+    assert.ok(!fs.existsSync(path.join(cache, 'models--test-org--tiny-gpt2')));
+  });
+
   it('refuses damaged bytes: no blob, no partial file, nothing linked', async () => {
     const j = await job('test-org/tiny-gpt2', 'fp32');
     server.damage.add('onnx/model.onnx');
