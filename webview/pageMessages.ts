@@ -99,7 +99,7 @@ export class PageMessages {
           if (this.engine !== loading) return;
           const text = `Cannot load ${msg.model.name}: ${errorText(e)}`;
           header.error(text);
-          post({ type: 'error', runId: null, message: text });
+          post({ type: 'error', runId: null, message: text, modelUri: msg.model.modelUri });
         },
       );
     }

@@ -64,7 +64,7 @@ export class HostReceiver {
         return;
       case 'error':
         if (msg.runId !== null && !isCurrent) return;
-        this.webviewError(msg.runId, msg.message);
+        this.webviewError(msg.runId, msg.message, msg.modelUri);
         return;
       case 'save':
         void saveExport(msg, run?.request.document, log, this.deps.notifier);
@@ -137,9 +137,14 @@ export class HostReceiver {
     notifier.tell('info', `Attention Lens: ${said}${why}`);
   }
 
-  private webviewError(runId: number | null, message: string): void {
+  private webviewError(runId: number | null, message: string, modelUri?: string): void {
     const { log, models, notifier } = this.deps;
     if (runId !== null) this.deps.runs.ledger.finish(runId);
+    // A model the settings left while the page was loading it: its failure is not the current model's.
+    if (modelUri !== undefined && modelUri !== this.deps.link.modelUri) {
+      log.appendLine(`[webview error, an earlier model] ${message}`);
+      return;
+    }
     log.appendLine(`[webview error${runId === null ? '' : ` run ${runId}`}] ${message}`);
     const loaded = models.loaded;
     // A configured model that has not produced one result fails: the folder passed the host's

@@ -20,6 +20,8 @@ export class PanelConnection implements vscode.Disposable {
   /** The page said ready and has not been reloaded or hidden since. */
   ready = false;
   private modelDir: string | null = null;
+  /** The model the last init sent the page. */
+  modelUri: string | undefined;
   /** Listeners on the open panel, released when it closes. */
   private readonly subscriptions: vscode.Disposable[] = [];
   private droppedBefore = 0;
@@ -92,6 +94,7 @@ export class PanelConnection implements vscode.Disposable {
       return uri;
     };
     const modelUri = uriFor(modelFile, sizeBytes, loaded.model.mtimeMs);
+    this.modelUri = modelUri;
     const externalData = loaded.model.externalData.map((f) => ({ location: f.location, uri: uriFor(f.file, f.sizeBytes, f.mtimeMs), sizeBytes: f.sizeBytes }));
     void this.post({
       type: 'init',

@@ -46,6 +46,8 @@ export class HubServer {
   drop = new Map<string, number>(); // repo path → bytes sent before the connection is cut
   ignoreRange = new Set<string>();
   damage = new Set<string>();
+  /** The CDN's speed in bytes a second (0: as fast as it goes), so a user has time to cancel. */
+  throttle = 0;
   pageSize = 2;
   private hub!: http.Server;
   private cdn!: http.Server;
@@ -154,7 +156,12 @@ export class HubServer {
       const b = chunk as Buffer;
       if (damaged) b[0] = b[0]! ^ 0xff;
       r.write(b);
+      if (this.throttle > 0) {
+        stream.pause();
+        setTimeout(() => stream.resume(), (1000 * b.length) / this.throttle);
+      }
     });
+    r.on('close', () => stream.destroy());
     stream.on('end', () => (cut !== undefined ? r.socket?.destroy() : r.end()));
   }
 }

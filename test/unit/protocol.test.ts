@@ -18,6 +18,7 @@ const validToHost: ToHost[] = [
   { type: 'highlight', runId: 3, tokenIndex: null, direction: 'to', targets: [] },
   { type: 'explanation', runId: 3, tokenIndex: 7, summary: 'it → street 8%, because 7% (itself 11%, <bos> 19%)', lines: ['layer 1 mean: …'] },
   { type: 'error', runId: null, message: 'attentions.3 is missing from the graph' },
+  { type: 'error', runId: null, message: 'Cannot load bert: no available backend found', modelUri: 'https://file+.vscode-resource.vscode-cdn.net/m/model.onnx' },
   { type: 'save', format: 'png', fileName: 'attention.png', data: 'iVBORw0KGgo=', encoding: 'base64' },
   { type: 'reload', reason: 'WebGPU device lost' },
 ];
@@ -43,6 +44,7 @@ describe('protocol: webview → host', () => {
     ['a NaN weight', { type: 'highlight', runId: 1, tokenIndex: 0, direction: 'from', targets: [{ index: 0, weight: NaN }] }, /highlight\.targets\[0\]\.weight must be a finite number/],
     ['a fractional index', { type: 'highlight', runId: 1, tokenIndex: 0.5, direction: 'from', targets: [] }, /highlight\.tokenIndex must be an integer/],
     ['too many targets', { type: 'highlight', runId: 1, tokenIndex: 0, direction: 'from', targets: Array(9000).fill({ index: 0, weight: 0 }) }, /has 9000 items, more than 8192/],
+    ['a load error naming its model by a number', { type: 'error', runId: null, message: 'x', modelUri: 7 }, /error\.modelUri must be a string/],
     ['a bad save encoding', { type: 'save', format: 'png', fileName: 'a.png', data: '', encoding: 'hex' }, /save\.encoding must be one of utf8, base64/],
   ];
   for (const [name, raw, why] of malformed) {

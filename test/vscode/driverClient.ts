@@ -39,6 +39,7 @@ export const ui = {
   waitWebview: async (selector: string, timeoutMs = 60_000) =>
     (await drive({ kind: 'waitWebview', selector, timeoutMs })) as string | null,
   webviewEval: (selector: string, expression: string) => drive({ kind: 'webviewEval', selector, expression }),
+  clickToastButton: (toast: string, label: string) => drive({ kind: 'clickToastButton', toast, label }).then(() => undefined),
   mouseAway: () => drive({ kind: 'mouseAway' }).then(() => undefined),
   toasts: async () => (await drive({ kind: 'toasts' })) as string[],
   screenshot: async (name: string, target: 'window' | { webview: string }) =>

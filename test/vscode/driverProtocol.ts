@@ -17,6 +17,8 @@ export type DriverRequest =
   | { kind: 'waitWebview'; selector: string; timeoutMs: number }
   /** Value of a JavaScript expression evaluated in the webview frame that has `selector`. */
   | { kind: 'webviewEval'; selector: string; expression: string }
+  /** Click the button labelled `label` on the notification toast whose text holds `toast`. */
+  | { kind: 'clickToastButton'; toast: string; label: string }
   /** Move the mouse to the workbench's title bar, away from any webview. */
   | { kind: 'mouseAway' }
   /** The text of every notification toast (and of the notification center, when open) the workbench shows now. */

@@ -79,7 +79,7 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
   explanation: object<ExplanationMessage>({
     type: oneOf('explanation'), runId: int, tokenIndex: int, summary: str, lines: arrayOf(str, 256),
   }),
-  error: object<ErrorMessage>({ type: oneOf('error'), runId: nullable(int), message: str }),
+  error: object<ErrorMessage>({ type: oneOf('error'), runId: nullable(int), message: str, modelUri: optional(str) }),
   reload: object<ReloadMessage>({ type: oneOf('reload'), reason: str }),
   modelRequest: object<ModelRequestMessage>({ type: oneOf('modelRequest'), key: str }),
   probeResult: object<ProbeResultMessage>({

@@ -59,7 +59,11 @@ export interface ExplanationMessage {
   lines: string[];
 }
 
-export interface ErrorMessage { type: 'error'; runId: number | null; message: string }
+export interface ErrorMessage {
+  type: 'error'; runId: number | null; message: string;
+  /** A model that could not be loaded: init's modelUri, so the host can tell an earlier model's failure from the current one's. */
+  modelUri?: string;
+}
 
 export type ExportFormat = 'json' | 'png' | 'svg' | 'html';
 export interface SaveMessage {

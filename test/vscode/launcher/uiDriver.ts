@@ -159,6 +159,12 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
         return await page.evaluate(() => [...document.querySelectorAll('.notification-toast-container, .notifications-center.visible')]
           .filter((e) => e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && e.getBoundingClientRect().height > 0)
           .map((e) => (e.textContent ?? '').trim()));
+      case 'clickToastButton': {
+        const toast = page.locator('.notification-toast', { hasText: req.toast }).first();
+        await toast.waitFor({ state: 'visible', timeout: 30_000 });
+        await toast.locator('.monaco-button', { hasText: req.label }).first().click();
+        return null;
+      }
       case 'mouseAway':
         await page.mouse.move(5, 5);
         return null;
