@@ -6,40 +6,19 @@
 // file and its dtype. Needs `npm run build` first (dist/webview).
 import * as assert from 'assert';
 import * as fs from 'fs';
-import * as ort from 'onnxruntime-node';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { readDescription } from '../../src/models/describe';
 import { findModelFiles } from '../../src/models/layout';
 import { externalLocations } from '../../src/models/externalData';
 import type { ToWebview } from '../../src/shared/protocol';
-import { Fixture } from '../fixtures/build';
 import { HubForm, ensureHubForms, hubForm } from '../fixtures/hubForms';
 import { PageServer, is, launchBrowser, openPanel, startServer } from './harness';
 import { nativeTokens } from '../support/nativeTokens';
+import { hubReference, maxAbsDiff } from '../support/hubReference';
 
 const TEXT = "The animal didn't cross the street because it was too tired.";
 
-
-/** onnxruntime-node on the reference graph (Softmax outputs added): [layer] → [heads·S·S]. */
-async function reference(f: Fixture, ids: number[], kvHeads: number, headDim: number): Promise<Float32Array[]> {
-  const s = await ort.InferenceSession.create(f.referenceFile as string);
-  try {
-    const i64 = (v: (i: number) => number): ort.Tensor => new ort.Tensor('int64', BigInt64Array.from(ids, (_, i) => BigInt(v(i))), [1, ids.length]);
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const n of s.inputNames) {
-      if (n === 'input_ids') feeds[n] = i64((i) => ids[i]);
-      else if (n === 'attention_mask') feeds[n] = i64(() => 1);
-      else if (n === 'position_ids') feeds[n] = i64((i) => i);
-      else feeds[n] = new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]);
-    }
-    const names = s.outputNames.filter((n) => /Softmax/.test(n));
-    const out = await s.run(feeds, names);
-    return names.map((n) => Float32Array.from(out[n].data as Float32Array));
-  } finally {
-    await s.release();
-  }
-}
 
 interface Case { form: HubForm; graph?: string; label: string; what: string }
 const CASES: Case[] = [
@@ -78,7 +57,7 @@ function suite(backend: 'wasm' | 'webgpu'): void {
         const ids = toks.map((t) => t.id);
         const kvHeads = config.num_kv_heads ?? config.num_heads;
         const hf = JSON.parse(fs.readFileSync(path.join(f.dir, 'config.json'), 'utf8')) as Record<string, number>;
-        const native = await reference(f, ids, kvHeads, (hf.hidden_size ?? hf.n_embd) / config.num_heads);
+        const native = await hubReference(f.referenceFile as string, ids, kvHeads, (hf.hidden_size ?? hf.n_embd) / config.num_heads);
         const url = (file: string): string => `${server.origin}/hub/${c.form}/${path.relative(f.dir, file).split(path.sep).join('/')}`;
         const externalData = (await externalLocations(f.modelFile)).map((location) => {
           const file = path.join(path.dirname(f.modelFile), location);
@@ -107,11 +86,7 @@ function suite(backend: 'wasm' | 'webgpu'): void {
           const save = await panel.waitFor(is.save, { from: from2 });
           const json = JSON.parse(save.data) as { attentions: number[][][][] };
           const S = ids.length;
-          let worst = 0;
-          assert.strictEqual(json.attentions.length, native.length);
-          json.attentions.forEach((heads, l) => heads.forEach((rows, h) => rows.forEach((r, i) => {
-            for (let j = 0; j < S; j++) worst = Math.max(worst, Math.abs((r[j] ?? 0) - native[l][(h * S + i) * S + j]));
-          })));
+          const worst = maxAbsDiff(json.attentions, native, S);
           console.log(`      ${c.form}${c.graph ? ` ${c.graph}` : ''} (${backend}): ${S} tokens: load ${first.loadMs.toFixed(0)} ms, first ${first.inferenceMs.toFixed(1)} ms, `
             + `second ${second.inferenceMs.toFixed(1)} ms; max |page − onnxruntime-node| = ${worst.toExponential(2)}`);
           assert.ok(worst <= tolerance(backend, c.form), `max diff ${worst}`);

@@ -14,6 +14,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ensureFixtures } from '../fixtures/build';
+import { ensureFusedModels } from '../fixtures/fusedModels';
+import { ensureHubForms } from '../fixtures/hubForms';
 import { ENV, PassReport, TEST_PASSES, TestPass, UNTRUSTED_MODEL_NAME } from './driverProtocol';
 import { SETTINGS, TRUST_SETTINGS, codeServerEntry } from './launcher/settings';
 import { CODE_SERVER_AS_VSCODE, runThroughTestElectron, writeUserSettings } from './launcher/testElectronPass';
@@ -139,6 +141,9 @@ async function main(): Promise<void> {
   if (args.passes.some((p) => p !== 'untrusted')) {
     const t0 = Date.now();
     const fx = ensureFixtures();
+    // The Hub's forms and the fused-attention graphs (suite/5c-hub-forms), once for every pass.
+    ensureHubForms();
+    ensureFusedModels();
     console.log(`[vscode] fixture models ready in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${Object.keys(fx).join(', ')}`);
   }
   let passed = 0;
