@@ -222,3 +222,15 @@ export function randomTexts(count: number, seed: number): string[] {
   }
   return out;
 }
+
+/**
+ * llama2Json() cut to its first `cap` ids (a small model's vocabulary): the merges that make a cut
+ * piece go too, and byte fallback spells what is left. Still pre_tokenizer null, ▁ normalizer.
+ */
+export function llama2JsonCapped(cap: number): string {
+  const json = JSON.parse(llama2Json()) as { model: { vocab: Record<string, number>; merges: [string, string][] } };
+  const vocab = Object.fromEntries(Object.entries(json.model.vocab).filter(([, id]) => id < cap));
+  json.model.vocab = vocab;
+  json.model.merges = json.model.merges.filter(([a, b]) => a in vocab && b in vocab && `${a}${b}` in vocab);
+  return JSON.stringify(json);
+}

@@ -7,17 +7,20 @@
 // Softmax node to expose). WASM pass only: the browser tests cover WebGPU.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AttentionLensApi } from '../../../src/api';
 import { readDescription } from '../../../src/models/describe';
 import { findModelFiles } from '../../../src/models/layout';
 import type { ResultMessage, ToHost } from '../../../src/shared/protocol';
+import { ensureFixtures } from '../../fixtures/build';
 import { FUSED_KINDS, ensureFusedModels, numpyAttention } from '../../fixtures/fusedModels';
 import { HubForm, ensureHubForms, hubForm } from '../../fixtures/hubForms';
 import { hubReference, maxAbsDiff } from '../../support/hubReference';
+import { llama2JsonCapped } from '../../support/tokenizerFixtures';
 import { ui } from '../driverClient';
-import { closePanelTab, lensApi, nextMessage, testPass, until } from './helpers';
+import { Recorder, closePanelTab, lensApi, nextMessage, testPass, until } from './helpers';
 
 const PASS = testPass();
 const SENTENCE = "The animal didn't cross the street because it was too tired.";
@@ -150,5 +153,53 @@ async function closePanel(api: AttentionLensApi): Promise<void> {
       lines.push(`${form.title}: "${header}"; ${ids.length} tokens; max |panel − reference| = ${worst.toExponential(2)}; load ${res.loadMs.toFixed(0)} ms, inference ${res.inferenceMs.toFixed(1)} ms`);
       assert.ok(worst <= TOLERANCE, `max diff ${worst}`);
     });
+  });
+
+  // Issue 18's report: on a tokenizer with no pre-tokenizer and a ▁ normalizer (Llama 2, TinyLlama,
+  // Mistral) the words view made the whole paragraph one "word".
+  it('words on a Llama-2-style tokenizer (pre_tokenizer null, ▁ normalizer): the cursor on "She" gives word-level targets, not the paragraph', async () => {
+    const story = 'One day, Lily went to the park with her mom. She lost the ball, and her mom helped her find it under a tree.';
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-lens-llama2-words-'));
+    try {
+      fs.cpSync(ensureFixtures().llama.dir, dir, { recursive: true });
+      const vocab = (JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as { vocab_size: number }).vocab_size;
+      const tokenizer = llama2JsonCapped(vocab);
+      assert.strictEqual((JSON.parse(tokenizer) as { pre_tokenizer: unknown }).pre_tokenizer, null);
+      fs.writeFileSync(path.join(dir, 'tokenizer.json'), tokenizer);
+      await closePanel(api);
+      await settings().update('modelPath', dir, vscode.ConfigurationTarget.Global);
+      await until('modelPath to apply', () => settings().get<string>('modelPath') === dir);
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      assert.ok(folder);
+      const file = path.join(folder.uri.fsPath, 'hub-form-words.md');
+      fs.writeFileSync(file, `${story}\n`);
+      const doc = await vscode.workspace.openTextDocument(file);
+      const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
+      const at = doc.positionAt(story.indexOf('She') + 1);
+      editor.selection = new vscode.Selection(at, at);
+      const rec = new Recorder(api);
+      let summary: string;
+      try {
+        await vscode.commands.executeCommand('attentionLens.explainHere');
+        summary = await until('the explanation', () => {
+          const run = api.lastRun();
+          return run && run.documentUri === doc.uri.toString() ? rec.of('explanation', run.runId)[0]?.summary : undefined;
+        }, 120_000);
+      } finally {
+        rec.dispose();
+      }
+      assert.ok(api.model() && !api.model()?.bundled, api.lastError());
+      // "She → mom 20%, Lily 9% (itself 8%, <bos> 30%)": the focus and every target are single words.
+      const m = /^She → (.+?)(?: \((?:itself|<bos>) [^)]*\))?(?:; layer \d+ head \d+, [^:]+: .+)?$/.exec(summary);
+      assert.ok(m, `the headline does not start from the word "She": ${summary}`);
+      const names = m[1].split(', ').map((x) => x.replace(/ (<1|\d+)%$/, ''));
+      for (const n of names) assert.ok(!/\s/.test(n.trim()) && n.length < 12, `"${n}" in "${summary}" is not a word`);
+      const shown = await ui.webviewText('.tokens .tok');
+      assert.ok(shown.length >= story.split(' ').length, `the words view shows ${shown.length} units: ${shown.join(' | ')}`);
+      lines.push(`Llama-2-style tokenizer, words view: ${summary}`);
+    } finally {
+      await settings().update('modelPath', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
