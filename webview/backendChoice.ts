@@ -44,9 +44,12 @@ export interface GpuDecision {
   reason: string | null;
   /** The adapter's facts, when there is one. */
   adapter: AdapterFacts | null;
+  /** Whether the adapter offers float16 shaders (needed by an fp16 graph). */
+  shaderF16: boolean;
 }
 
 interface AdapterLike {
+  features?: { has(name: string): boolean };
   info?: AdapterFacts;
   isFallbackAdapter?: boolean;
   requestAdapterInfo?: () => Promise<AdapterFacts>;
@@ -67,16 +70,16 @@ export async function adapterFacts(adapter: AdapterLike): Promise<AdapterFacts> 
 
 /** The backend decision for a preference, from the page's WebGPU adapter (if any). */
 export async function decideWebGpu(preference: BackendPreference, nav: Navigator = navigator): Promise<GpuDecision> {
-  if (preference === 'wasm') return { tryGpu: false, reason: 'WASM chosen in the attentionLens.backend setting', adapter: null };
+  if (preference === 'wasm') return { tryGpu: false, reason: 'WASM chosen in the attentionLens.backend setting', adapter: null, shaderF16: false };
   const gpu = (nav as Navigator & { gpu?: GpuLike }).gpu;
-  if (!gpu) return { tryGpu: false, reason: 'navigator.gpu missing', adapter: null };
+  if (!gpu) return { tryGpu: false, reason: 'navigator.gpu missing', adapter: null, shaderF16: false };
   let adapter: AdapterLike | null;
   try {
     adapter = await gpu.requestAdapter();
   } catch (e) {
-    return { tryGpu: false, reason: `requestAdapter() failed: ${errorText(e)}`, adapter: null };
+    return { tryGpu: false, reason: `requestAdapter() failed: ${errorText(e)}`, adapter: null, shaderF16: false };
   }
-  if (!adapter) return { tryGpu: false, reason: 'no GPU adapter', adapter: null };
+  if (!adapter) return { tryGpu: false, reason: 'no GPU adapter', adapter: null, shaderF16: false };
   const facts = await adapterFacts(adapter);
   const software = softwareAdapter(facts);
   if (software && preference === 'auto') {
@@ -84,7 +87,8 @@ export async function decideWebGpu(preference: BackendPreference, nav: Navigator
       tryGpu: false,
       reason: `the WebGPU adapter is ${software}, a software renderer on the CPU, slower than WASM (set attentionLens.backend to webgpu to use it anyway)`,
       adapter: facts,
+      shaderF16: false,
     };
   }
-  return { tryGpu: true, reason: null, adapter: facts };
+  return { tryGpu: true, reason: null, adapter: facts, shaderF16: adapter.features?.has('shader-f16') ?? false };
 }

@@ -8,6 +8,8 @@ import type { Backend, BackendPreference, ExternalDataRef } from '../src/shared/
 import type { InputPlan } from '../src/shared/attentionGraph';
 import { errorText } from './backend';
 import { decideWebGpu } from './backendChoice';
+import { computeType, webGpuComputeRefusal } from '../src/shared/onnxGraph/computeType';
+import { parseModel } from '../src/shared/onnxGraph/model';
 import { ModelContractError, checkRows, feedsFor, graphFileName, graphForPage, queryKeyAgree, sessionError } from './modelGraph';
 import { ExternalFileData, FetchProgress, fetchBytes, fetchExternalData } from './fetchModel';
 import { OrtModule, startRuntime, sessionOptions } from './runtime';
@@ -112,13 +114,14 @@ export class Engine {
     // Decide the backend first, so the runtime that serves it starts while the model is fetched.
     let reason: string | null = null;
     let tryGpu = false;
+    let shaderF16 = false;
     if (opts.webGpuFailed) {
       reason = fellBackReason(opts.webGpuFailed);
     } else if (opts.preference === 'wasm') {
       reason = 'WASM chosen in the attentionLens.backend setting';
     } else {
       // A software adapter (SwiftShader…) is no GPU: auto runs on WASM (webview/backendChoice.ts).
-      ({ tryGpu, reason } = await decideWebGpu(opts.preference));
+      ({ tryGpu, reason, shaderF16 } = await decideWebGpu(opts.preference));
     }
     const runtime = startRuntime(tryGpu ? 'webgpu' : 'wasm', opts.wasmBase);
     runtime.catch(() => undefined); // awaited below; a failure is thrown there
@@ -147,6 +150,11 @@ export class Engine {
     if (tryGpu && graph.wasmOnly) {
       tryGpu = false;
       reason = graph.wasmOnly;
+    }
+    const f16 = tryGpu ? webGpuComputeRefusal(computeType(parseModel(fetched)), shaderF16) : null;
+    if (f16) {
+      tryGpu = false;
+      reason = f16;
     }
     const tWait = performance.now();
     const rt = await runtime;

@@ -5,6 +5,7 @@
 // before the softmax) gets a Softmax; com.microsoft.Attention keeps Q, K and V packed behind its
 // own weights, so they are rebuilt from its input and fed to a MultiHeadAttention with the same
 // heads, scale and mask. The probabilities are thus always the operator's own arithmetic.
+import { computeType } from './computeType';
 import { ATTRIBUTE, ELEM, GRAPH, NODE, OnnxModel, OnnxNode } from './model';
 import { inner, intField, strings } from './proto';
 import { NewNode, NewOutput, NodeReplacement } from './rewrite';
@@ -57,21 +58,6 @@ function withOutput(m: OnnxModel, n: OnnxNode, slot: number, output: string, att
 type Fresh = (name: string) => string;
 
 interface Step { probs: string; nodes: NewNode[]; replace: NodeReplacement[]; scores?: string; wasmOnly?: string }
-
-/**
- * The float type the graph computes in: float16 when its weights are all float16 (an fp16
- * export), else float. MultiHeadAttention's scores have the type of its query.
- */
-function computeType(m: OnnxModel): number {
-  const TENSOR_DATA_TYPE = 2;
-  let half = false;
-  for (const f of m.graphFields.filter((x) => x.field === GRAPH.initializer && x.wire === 2)) {
-    const t = intField(m.bytes, inner(m.bytes, f), TENSOR_DATA_TYPE);
-    if (t === ELEM.float) return ELEM.float;
-    if (t === ELEM.float16) half = true;
-  }
-  return half ? ELEM.float16 : ELEM.float;
-}
 
 function softmax(scores: string, probs: string, fresh: Fresh): NewNode {
   return { opType: 'Softmax', name: fresh(`${probs}/softmax`), inputs: [scores], outputs: [probs], attributes: [{ name: 'axis', int: -1 }] };

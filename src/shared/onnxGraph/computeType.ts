@@ -1,0 +1,25 @@
+// The float type a graph computes in, and what that asks of a WebGPU adapter: float16 kernels need
+// the adapter's `shader-f16` feature, without which onnxruntime-web's WebGPU session fails or the
+// page would have no GPU path for an fp16 export (model_fp16.onnx) — WASM runs it instead.
+import { ELEM, GRAPH, OnnxModel } from './model';
+import { inner, intField } from './proto';
+
+/** float16 when the graph's weights are all float16 (an fp16 export), else float. */
+export function computeType(m: OnnxModel): typeof ELEM.float | typeof ELEM.float16 {
+  const TENSOR_DATA_TYPE = 2;
+  let half = false;
+  for (const f of m.graphFields.filter((x) => x.field === GRAPH.initializer && x.wire === 2)) {
+    const t = intField(m.bytes, inner(m.bytes, f), TENSOR_DATA_TYPE);
+    if (t === ELEM.float) return ELEM.float;
+    if (t === ELEM.float16) half = true;
+  }
+  return half ? ELEM.float16 : ELEM.float;
+}
+
+/** Why WebGPU cannot run the graph on this adapter (fp16 without shader-f16), or null when it can. */
+export function webGpuComputeRefusal(type: number, adapterHasShaderF16: boolean): string | null {
+  if (type === ELEM.float16 && !adapterHasShaderF16) {
+    return 'the graph computes in float16 and the WebGPU adapter lacks shader-f16';
+  }
+  return null;
+}
