@@ -2,6 +2,7 @@
 // source characters. Each follows the Rust `tokenizers` library (the reference the tests compare
 // with): character-local rules per code point or grapheme, structural ones (Prepend, Replace,
 // Strip) on the whole text.
+import { exponentialRisk } from './patternSafety';
 import { SplitPreTokenizer } from '@huggingface/tokenizers';
 import { Aligned, AlignedBuilder } from './aligned';
 import { TokenizerFormatError, field } from './json';
@@ -136,6 +137,11 @@ export function compilePattern(pattern: unknown, where: string): RegExp {
     throw new TokenizerFormatError(`${where}.pattern cannot be read: ${(e as Error).message}`);
   }
   if (!re) throw new TokenizerFormatError(`${where}.pattern cannot be read`);
+  const risk = typeof p.Regex === 'string' ? exponentialRisk(re.source, re.flags) : null;
+  if (risk) {
+    throw new TokenizerFormatError(
+      `${where}.pattern.Regex ${JSON.stringify(p.Regex)} can take exponential time (${risk}); refused`);
+  }
   return new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
 }
 
