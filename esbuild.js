@@ -37,8 +37,19 @@ function removeStaleChunks(metafile) {
   }
 }
 
+/**
+ * SHA-256 of each runtime's .wasm, baked into both bundles: the page caches a runtime in its
+ * IndexedDB under this key (webview/runtimeCache.ts), so a new build never reads an old one.
+ */
+function runtimeHashes() {
+  const hash = (f) => require('crypto').createHash('sha256')
+    .update(fs.readFileSync(require.resolve(`onnxruntime-web/${f}`, { paths: [__dirname] }))).digest('hex');
+  return { wasm: hash('ort-wasm-simd-threaded.wasm'), webgpu: hash('ort-wasm-simd-threaded.jsep.wasm') };
+}
+
 async function main() {
-  const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info' };
+  const define = { __ORT_RUNTIME_SHA256__: JSON.stringify(runtimeHashes()) };
+  const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', define };
   const host = await esbuild.context({
     ...common,
     entryPoints: ['src/extension.ts'],

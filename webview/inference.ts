@@ -13,6 +13,7 @@ import { parseModel } from '../src/shared/onnxGraph/model';
 import { ModelContractError, checkRows, feedsFor, graphFileName, graphForPage, queryKeyAgree, sessionError } from './modelGraph';
 import { ExternalFileData, FetchProgress, fetchBytes, fetchExternalData } from './fetchModel';
 import { OrtModule, startRuntime, sessionOptions } from './runtime';
+import type { RuntimeSource } from './runtimeBinary';
 import { checkOutputs, checkShapes, outputNames } from './outputChecks';
 
 export interface EngineOptions {
@@ -70,6 +71,8 @@ export interface LoadPhases {
   /** The short warm-up run after the session was created (WASM; 0 on WebGPU). */
   warmup_ms: number;
   threads: number;
+  /** Where the runtime's .wasm came from: the page's cache, the host by message, or a fetch. */
+  runtime_from: RuntimeSource;
 }
 
 /**
@@ -172,7 +175,7 @@ export class Engine {
     if (!session) session = await createWasm(rt.ort, bytes, external).catch((e: unknown) => { throw sessionError(e, opts.modelUri) ?? e; });
     const phases: LoadPhases = {
       runtime_start_ms: rt.startMs, model_fetch_ms: tPrune - tFetch, prune_ms: tWait - tPrune,
-      runtime_wait_ms: tSession - tWait, session_ms: performance.now() - tSession, warmup_ms: 0, threads: rt.threads,
+      runtime_wait_ms: tSession - tWait, session_ms: performance.now() - tSession, warmup_ms: 0, threads: rt.threads, runtime_from: rt.from,
     };
 
     const fetches = checkOutputs(session, opts.config);

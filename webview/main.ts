@@ -5,12 +5,14 @@ import { App, SavedState } from './app';
 import { decideWebGpu } from './backendChoice';
 import { receiveChunk, setChunkRequester } from './fetchModel';
 import { preloadRuntime } from './runtime';
+import { receiveRuntime, setRuntimeRequester } from './runtimeBinary';
 import { vscodeApi } from './vscodeApi';
 
 const api = vscodeApi<SavedState>();
 const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
 const app = new App(api, root);
 setChunkRequester((m) => api.postMessage(m));
+setRuntimeRequester((m) => api.postMessage(m));
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   let msg;
@@ -23,6 +25,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   // A large model's bytes: kept apart from the app's messages (webview/fetchModel.ts).
   if (msg.type === 'modelChunk') {
     receiveChunk(msg);
+    return;
+  }
+  if (msg.type === 'runtime') {
+    receiveRuntime(msg);
     return;
   }
   try {

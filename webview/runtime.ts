@@ -8,6 +8,7 @@ import type * as Ort from 'onnxruntime-web';
 import type { Backend } from '../src/shared/protocol';
 import { identityModel } from '../src/shared/tinyOnnx';
 import type { ExternalFileData } from './fetchModel';
+import { RuntimeSource, runtimeBinary } from './runtimeBinary';
 
 export type OrtModule = typeof Ort;
 export type RuntimeKind = Backend;
@@ -19,6 +20,8 @@ export interface Runtime {
   threads: number;
   /** Import + WebAssembly fetch, compile and start, in ms. */
   startMs: number;
+  /** Where the .wasm came from (webview/runtimeBinary.ts). */
+  from: RuntimeSource;
 }
 
 /**
@@ -60,16 +63,21 @@ async function start(kind: RuntimeKind, wasmBase: string): Promise<Runtime> {
   // Two separate chunks: a page imports only the one it uses.
   // onnxruntime-web's main entry is the .jsep build (WebGPU + WASM); its '/webgpu' entry is the
   // asyncify build, which needs files esbuild.js does not ship.
-  const ort: OrtModule = kind === 'webgpu' ? await import('onnxruntime-web') : await import('onnxruntime-web/wasm');
+  const [ort, binary] = await Promise.all([
+    (kind === 'webgpu' ? import('onnxruntime-web') : import('onnxruntime-web/wasm')) as Promise<OrtModule>,
+    runtimeBinary(kind),
+  ]);
   const threads = wasmThreads(self.crossOriginIsolated === true, navigator.hardwareConcurrency || 1);
+  // The .mjs glue is still loaded from wasmBase; the .wasm too unless its bytes are here already.
   ort.env.wasm.wasmPaths = wasmBase;
+  if (binary.bytes) ort.env.wasm.wasmBinary = binary.bytes;
   ort.env.wasm.numThreads = threads;
   // The proxy worker would copy every attention tensor across threads; runs are short and serialized.
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
   const warm = await ort.InferenceSession.create(identityModel(), { executionProviders: ['wasm'] });
   await warm.release();
-  return { ort, kind, threads, startMs: performance.now() - t0 };
+  return { ort, kind, threads, startMs: performance.now() - t0, from: binary.from };
 }
 
 /** Session options for the attention graphs (see bench/README.md for what was measured). */

@@ -69,6 +69,9 @@ export class HostReceiver {
       case 'save':
         void saveExport(msg, run?.request.document, log, this.deps.notifier);
         return;
+      case 'runtimeRequest':
+        void link.sendRuntime(msg.kind);
+        return;
       case 'modelRequest':
         // A large model goes by chunks (src/models/modelTransfer.ts); only a model init named.
         void link.sendModel(msg.key);

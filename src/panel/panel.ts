@@ -95,6 +95,7 @@ export class LensPanel implements vscode.Disposable {
       nonce: makeNonce(),
       scriptUri: w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'main.js')).toString(),
       styleUri: w.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'panel.css')).toString(),
+      runtimeByMessage: true,
     });
   }
 

@@ -5,7 +5,8 @@ import type { LoadedModel } from '../models/modelFolder';
 import type { BackendMeasurement } from '../shared/backendMeasure';
 import { CHUNKED_ABOVE_BYTES, chunkUri, streamModel } from '../models/modelTransfer';
 import { LensPanel } from './panel';
-import { BackendPreference, CHUNK_SCHEME, ToHost, ToWebview } from '../shared/protocol';
+import { RuntimeSender } from './runtimeSender';
+import { Backend, BackendPreference, CHUNK_SCHEME, ToHost, ToWebview } from '../shared/protocol';
 
 export interface PanelEvents {
   receive(msg: ToHost): void;
@@ -29,12 +30,17 @@ export class PanelConnection implements vscode.Disposable {
   private readonly chunked = new Map<string, string>();
   /** The latest model request: an earlier stream stops when the page asks again (e.g. after a reload). */
   private sending = 0;
+  /** The runtime's .wasm, sent to the page by message when it asks (src/panel/runtimeSender.ts). */
+  private readonly runtime: RuntimeSender;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.OutputChannel,
     private readonly events: PanelEvents,
-  ) {}
+  ) {
+    const dir = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    this.runtime = new RuntimeSender((name) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, name)));
+  }
 
   ensure(loaded: LoadedModel): void {
     const dir = loaded.model.dir;
@@ -48,6 +54,8 @@ export class PanelConnection implements vscode.Disposable {
       }
       return;
     }
+    // A new page asks for the WASM runtime as it starts, unless an earlier panel left it cached.
+    this.runtime.preload('wasm');
     const panel = LensPanel.open(this.extensionUri, vscode.Uri.file(dir), this.log);
     this.panel = panel;
     this.modelDir = dir;
@@ -128,6 +136,14 @@ export class PanelConnection implements vscode.Disposable {
       this.log.appendLine(`[model] could not send ${file}: ${(e as Error).message}`);
       void this.post({ type: 'modelChunk', key, offset: 0, total: 0, data: new Uint8Array(0), error: `${file} could not be read: ${(e as Error).message}` });
     }
+  }
+
+  /** Answers the page's runtimeRequest with the runtime's bytes (or an error: the page then fetches it). */
+  async sendRuntime(kind: Backend): Promise<void> {
+    const t0 = Date.now();
+    const msg = await this.runtime.message(kind);
+    const sent = await this.post(msg);
+    this.log.appendLine(`[runtime] ${msg.error ?? (sent ? `sent the ${kind} runtime (${msg.data.length} bytes) in ${Date.now() - t0} ms` : 'the page went away before the runtime was sent')}`);
   }
 
   /** Loads the page anew; it sends ready, then gets init and the current run again. */

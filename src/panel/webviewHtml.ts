@@ -9,6 +9,11 @@ export interface PageResources {
   /** asWebviewUri of media/panel.css */
   styleUri: string;
   nonce: string;
+  /**
+   * The host answers the page's runtimeRequest with the runtime's bytes (src/panel/runtimeSender.ts):
+   * the page waits a while for them before fetching the .wasm itself.
+   */
+  runtimeByMessage?: boolean;
 }
 
 export function makeNonce(): string {
@@ -42,7 +47,8 @@ const escapeAttr = (s: string): string =>
 
 /**
  * The page. The nonce is also given to the script as data-nonce on #app, so styles it creates at
- * run time can carry it (style-src allows only the nonce and the resource origin).
+ * run time can carry it (style-src allows only the nonce and the resource origin); data-runtime
+ * says the runtime comes by message.
  */
 export function webviewHtml(r: PageResources): string {
   if (!/^[A-Za-z0-9]+$/.test(r.nonce)) throw new Error('nonce must be alphanumeric');
@@ -57,7 +63,7 @@ export function webviewHtml(r: PageResources): string {
 <title>Attention Lens</title>
 </head>
 <body>
-<div id="app" data-nonce="${n}"></div>
+<div id="app" data-nonce="${n}"${r.runtimeByMessage ? ' data-runtime="message"' : ''}></div>
 <script type="module" nonce="${n}" src="${escapeAttr(r.scriptUri)}"></script>
 </body>
 </html>

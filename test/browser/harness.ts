@@ -43,6 +43,8 @@ export interface ServeOptions {
    * (crossOriginIsolated, SharedArrayBuffer: WASM threads), as a VS Code started with --enable-coi.
    */
   isolated?: boolean;
+  /** Mark the page as the host does (data-runtime="message"): it asks for the runtime's .wasm by message first. */
+  runtimeByMessage?: boolean;
 }
 
 const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
@@ -72,7 +74,7 @@ export async function startServer(opts: ServeOptions = {}): Promise<PageServer> 
         'content-security-policy': contentSecurityPolicy(origin, nonce),
         'cache-control': 'no-store',
       });
-      res.end(testPage(origin, nonce));
+      res.end(testPage(origin, nonce, opts.runtimeByMessage === true));
       return;
     }
     for (const [prefix, dir] of mounts) {
@@ -104,10 +106,11 @@ export async function startServer(opts: ServeOptions = {}): Promise<PageServer> 
 }
 
 /** The host's page (src/panel/webviewHtml.ts) with the test driver's script added before the webview's. */
-function testPage(origin: string, nonce: string): string {
+function testPage(origin: string, nonce: string, runtimeByMessage: boolean): string {
   const html = webviewHtml({
     cspSource: origin,
     nonce,
+    runtimeByMessage,
     scriptUri: `${origin}/dist/webview/main.js`,
     styleUri: `${origin}/media/panel.css`,
   });

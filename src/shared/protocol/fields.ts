@@ -8,7 +8,7 @@ import {
   Check, ValidationError, arrayOf, bool, int, nullable, num, object, oneOf, optional, str,
 } from '../validate';
 import type { Backend, TokenInfo, Truncation } from './common';
-import { MAX_CHUNK_BYTES, type RunMessage, type VariantInfo } from './toWebview';
+import { MAX_CHUNK_BYTES, MAX_RUNTIME_BYTES, type RunMessage, type VariantInfo } from './toWebview';
 
 export const MAX_TOKENS = 8192;
 export const MAX_TEXT = 64 * 1024 * 1024;
@@ -58,9 +58,19 @@ export const configShape: Check<ModelConfig> = (v, w) => {
 };
 
 // Bytes cross as a Uint8Array (VS Code transfers typed arrays in webview messages); an ArrayBuffer is taken too.
-export const chunkBytes: Check<Uint8Array> = (v, w) => {
-  const b = v instanceof Uint8Array ? v : v instanceof ArrayBuffer ? new Uint8Array(v) : null;
-  if (!b) throw new ValidationError(`${w} must be bytes`);
-  if (b.length > MAX_CHUNK_BYTES) throw new ValidationError(`${w} has ${b.length} bytes; a chunk has at most ${MAX_CHUNK_BYTES}`);
-  return b;
+/** Bytes (a Uint8Array, or an ArrayBuffer as it may arrive) of at most `max`; `what` names the limit in the error. */
+export function bytesUpTo(max: number, what: string): Check<Uint8Array> {
+  return (v, w) => {
+    const b = v instanceof Uint8Array ? v : v instanceof ArrayBuffer ? new Uint8Array(v) : null;
+    if (!b) throw new ValidationError(`${w} must be bytes`);
+    if (b.length > max) throw new ValidationError(`${w} has ${b.length} bytes; ${what} has at most ${max}`);
+    return b;
+  };
+}
+export const chunkBytes: Check<Uint8Array> = bytesUpTo(MAX_CHUNK_BYTES, 'a chunk');
+export const runtimeBytes: Check<Uint8Array> = bytesUpTo(MAX_RUNTIME_BYTES, 'a runtime');
+/** A SHA-256 in lowercase hex. */
+export const sha256Hex: Check<string> = (v, w) => {
+  if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw new ValidationError(`${w} must be a SHA-256 in hex`);
+  return v;
 };

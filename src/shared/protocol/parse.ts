@@ -3,17 +3,17 @@ import type { ModelConfig } from '../modelConfig';
 import { Check, ValidationError, arrayOf, bool, int, nullable, num, object, oneOf, optional, str } from '../validate';
 import type { BackendPreference } from './common';
 import {
-  MAX_TEXT, MAX_TOKENS, MAX_VARIANTS, backend, chunkBytes, configShape, measurement, nonEmpty, probeScores, runWindow, token,
+  MAX_TEXT, MAX_TOKENS, MAX_VARIANTS, backend, chunkBytes, runtimeBytes, sha256Hex, configShape, measurement, nonEmpty, probeScores, runWindow, token,
   truncation, variantInfo, withWordIds,
 } from './fields';
 import type {
   BackendMeasuredMessage, ComparisonMessage, ComparisonRow, ErrorMessage, ExplanationMessage, ExportFormat, HighlightMessage,
   HighlightTarget, ModelRequestMessage, Phase, ProbeResultMessage, ProgressMessage, ReadyMessage, ReloadMessage, ResultMessage,
-  ResultPhases, SaveMessage, ToHost,
+  ResultPhases, RuntimeRequestMessage, SaveMessage, ToHost,
 } from './toHost';
 import type {
   CancelMessage, CompareMessage, ExplainMessage, HeadRolesMessage, InitMessage, ModelChunkMessage, PinMessage, ProbeMessage,
-  RunMessage, ToWebview,
+  RunMessage, RuntimeMessage, ToWebview,
 } from './toWebview';
 
 // transformers.js splits external data in at most 100 chunks
@@ -46,6 +46,7 @@ const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
   explain: object<ExplainMessage>({ type: oneOf('explain'), runId: int, tokenIndex: int }),
   cancel: object<CancelMessage>({ type: oneOf('cancel'), runId: int }),
   modelChunk: object<ModelChunkMessage>({ type: oneOf('modelChunk'), key: str, offset: int, total: int, data: chunkBytes, error: optional(str) }),
+  runtime: object<RuntimeMessage>({ type: oneOf('runtime'), kind: backend, sha256: sha256Hex, data: runtimeBytes, error: optional(str) }),
   probe: object<ProbeMessage>({ type: oneOf('probe'), probeId: int, tokens: arrayOf(token, MAX_TOKENS) }),
   headRoles: object<HeadRolesMessage>({ type: oneOf('headRoles'), probe: nullable(probeScores) }),
   compare: object<CompareMessage>({
@@ -70,6 +71,7 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
     phases: optional(object<ResultPhases>({
       runtime_start_ms: optional(num), model_fetch_ms: optional(num), prune_ms: optional(num), runtime_wait_ms: optional(num),
       session_ms: optional(num), warmup_ms: optional(num), threads: optional(int), render_ms: optional(num),
+      runtime_from: optional(oneOf('cache', 'message', 'fetch')),
     })),
   }),
   highlight: object<HighlightMessage>({
@@ -81,6 +83,7 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
   }),
   error: object<ErrorMessage>({ type: oneOf('error'), runId: nullable(int), message: str, modelUri: optional(str) }),
   reload: object<ReloadMessage>({ type: oneOf('reload'), reason: str }),
+  runtimeRequest: object<RuntimeRequestMessage>({ type: oneOf('runtimeRequest'), kind: backend }),
   modelRequest: object<ModelRequestMessage>({ type: oneOf('modelRequest'), key: str }),
   probeResult: object<ProbeResultMessage>({
     type: oneOf('probeResult'), probeId: int, scores: nullable(probeScores), error: nullable(str),
@@ -104,8 +107,8 @@ function parseWith<T extends { type: string }>(table: Record<string, Check<T>>, 
     throw new ValidationError(`unknown ${side} message type ${JSON.stringify(type)}`);
   }
   const msg = table[type](raw, type);
-  // A model chunk's size is checked on its bytes; spelling them out as JSON would take seconds.
-  if (type !== 'modelChunk' && JSON.stringify(raw).length > MAX_TEXT) throw new ValidationError(`${type} message is too large`);
+  // Bytes (a model chunk, a runtime) are checked on their size; spelling them out as JSON would take seconds.
+  if (type !== 'modelChunk' && type !== 'runtime' && JSON.stringify(raw).length > MAX_TEXT) throw new ValidationError(`${type} message is too large`);
   return msg;
 }
 

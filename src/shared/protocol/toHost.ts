@@ -5,6 +5,9 @@ import type { Backend, Target } from './common';
 
 export interface ReadyMessage { type: 'ready' }
 
+/** The page has no cached copy of this runtime's .wasm: the host answers with a RuntimeMessage. */
+export interface RuntimeRequestMessage { type: 'runtimeRequest'; kind: Backend }
+
 export type Phase = 'loading-model' | 'running' | 'rendering' | 'done';
 export interface ProgressMessage { type: 'progress'; runId: number | null; phase: Phase; detail: string }
 
@@ -33,6 +36,7 @@ export interface ResultPhases {
   warmup_ms?: number;
   threads?: number;
   render_ms?: number;
+  runtime_from?: 'cache' | 'message' | 'fetch';
 }
 
 /** A highlighted target: token `index`, or in the words view tokens [index, end) — one word. */
@@ -122,4 +126,4 @@ export interface BackendMeasuredMessage { type: 'backendMeasured'; measurement: 
 
 export type ToHost =
   | BackendMeasuredMessage | ReadyMessage | ProgressMessage | ResultMessage | HighlightMessage | ExplanationMessage | ErrorMessage | SaveMessage
-  | ReloadMessage | ComparisonMessage | ProbeResultMessage | ModelRequestMessage;
+  | ReloadMessage | ComparisonMessage | ProbeResultMessage | ModelRequestMessage | RuntimeRequestMessage;

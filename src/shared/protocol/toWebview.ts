@@ -3,7 +3,7 @@ import type { ProbeScores } from '../headProbe';
 import type { ModelConfig } from '../modelConfig';
 import type { RunWindow } from '../runWindow';
 import type { BackendMeasurement } from '../backendMeasure';
-import type { BackendPreference, TokenInfo, Truncation } from './common';
+import type { Backend, BackendPreference, TokenInfo, Truncation } from './common';
 
 /** A file the graph keeps weights in (ONNX external data): fetched like the graph, given to onnxruntime as `location`. */
 export interface ExternalDataRef {
@@ -91,6 +91,14 @@ export interface ModelChunkMessage {
 export const CHUNK_SCHEME = 'attention-lens-chunks:';
 export const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
 
+/**
+ * A runtime's .wasm, asked for with runtimeRequest (webview/runtimeBinary.ts): given to
+ * onnxruntime-web as `env.wasm.wasmBinary`, so it is not fetched through the resource loader.
+ * sha256 is the build's (src/shared/runtimeFiles.ts); with error, data is empty and the page fetches.
+ */
+export interface RuntimeMessage { type: 'runtime'; kind: Backend; sha256: string; data: Uint8Array; error?: string }
+export const MAX_RUNTIME_BYTES = 64 * 1024 * 1024;
+
 export type ToWebview =
   | InitMessage | RunMessage | PinMessage | ExplainMessage | CancelMessage | CompareMessage | ProbeMessage | HeadRolesMessage
-  | ModelChunkMessage;
+  | ModelChunkMessage | RuntimeMessage;
