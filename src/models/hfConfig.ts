@@ -19,6 +19,12 @@ const NAMES = {
   vocab: ['vocab_size', 'n_vocab'],
 } as const;
 
+// What a config may claim before anything is sized from it: a file from the Hub is untrusted input, and
+// these are far above any real model (Llama 3.1 405B: 126 layers, 128 heads, hidden 16384, vocab 128256).
+const LIMITS: Record<keyof typeof NAMES, number> = {
+  layers: 1024, heads: 1024, kvHeads: 1024, context: 64 * 1024 * 1024, hidden: 131072, headDim: 4096, vocab: 4 * 1024 * 1024,
+};
+
 // Model types whose attention sees the whole input. Anything else with a causal head, or unknown
 // with is_decoder, is causal; an unknown type without either is refused rather than guessed.
 const ENCODER_TYPES = new Set([
@@ -39,19 +45,22 @@ export function isHuggingFaceConfig(raw: unknown): raw is Json {
   return typeof r.model_type === 'string' || Array.isArray(r.architectures) || NAMES.layers.some((k) => k !== 'num_layers' && k in r);
 }
 
-function lookup(raw: Json, names: readonly string[], what: string): { value: number; name: string } | undefined {
-  for (const n of names) {
+function lookup(raw: Json, key: keyof typeof NAMES, what: string): { value: number; name: string } | undefined {
+  for (const n of NAMES[key]) {
     const v = raw[n];
     if (v === undefined || v === null) continue;
     if (!Number.isInteger(v) || (v as number) < 1) throw new ValidationError(`config.json.${n} (${what}) must be a positive integer`);
+    if ((v as number) > LIMITS[key]) {
+      throw new ValidationError(`config.json.${n} (${what}) is ${String(v)}, more than Attention Lens accepts (${LIMITS[key]}); refused before anything is allocated`);
+    }
     return { value: v as number, name: n };
   }
   return undefined;
 }
 
-function required(raw: Json, names: readonly string[], what: string): number {
-  const found = lookup(raw, names, what);
-  if (!found) throw new ValidationError(`config.json gives no ${what} (looked for ${names.join(', ')})`);
+function required(raw: Json, key: keyof typeof NAMES, what: string): number {
+  const found = lookup(raw, key, what);
+  if (!found) throw new ValidationError(`config.json gives no ${what} (looked for ${NAMES[key].join(', ')})`);
   return found.value;
 }
 
@@ -95,15 +104,15 @@ export function specialTokenIds(raw: Json): SpecialTokenIds {
  * and `architecture` (from attention-lens.json) settles a model type this module does not know.
  */
 export function parseHuggingFaceConfig(raw: Json, folderName: string, architecture?: Architecture): ModelConfig {
-  const num_layers = required(raw, NAMES.layers, 'number of layers');
-  const num_heads = required(raw, NAMES.heads, 'number of attention heads');
-  const kv = lookup(raw, NAMES.kvHeads, 'number of key/value heads')?.value;
+  const num_layers = required(raw, 'layers', 'number of layers');
+  const num_heads = required(raw, 'heads', 'number of attention heads');
+  const kv = lookup(raw, 'kvHeads', 'number of key/value heads')?.value;
   if (kv !== undefined && num_heads % kv !== 0) {
     throw new ValidationError(`config.json: ${num_heads} attention heads cannot share ${kv} key/value heads`);
   }
-  const hidden = lookup(raw, NAMES.hidden, 'hidden size')?.value;
-  const headDim = lookup(raw, NAMES.headDim, 'head size')?.value ?? (hidden !== undefined && hidden % num_heads === 0 ? hidden / num_heads : undefined);
-  const context = lookup(raw, NAMES.context, 'context length')?.value;
+  const hidden = lookup(raw, 'hidden', 'hidden size')?.value;
+  const headDim = lookup(raw, 'headDim', 'head size')?.value ?? (hidden !== undefined && hidden % num_heads === 0 ? hidden / num_heads : undefined);
+  const context = lookup(raw, 'context', 'context length')?.value;
   const modelType = typeof raw.model_type === 'string' ? raw.model_type : undefined;
   // transformers writes the hub id it loaded ("gpt2"), or a local path, which names nothing useful.
   const id = typeof raw._name_or_path === 'string' ? raw._name_or_path.trim() : '';
@@ -121,7 +130,7 @@ export function parseHuggingFaceConfig(raw: Json, folderName: string, architectu
   };
   if (context !== undefined) config.context = context;
   if (modelType !== undefined) config.model_type = modelType;
-  const vocab = lookup(raw, NAMES.vocab, 'vocabulary size')?.value;
+  const vocab = lookup(raw, 'vocab', 'vocabulary size')?.value;
   if (vocab !== undefined) config.vocab_size = vocab;
   if (hidden !== undefined) config.hidden_size = hidden;
   if (headDim !== undefined) config.head_dim = headDim;

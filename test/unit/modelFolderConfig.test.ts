@@ -93,6 +93,23 @@ describe('model description: Hugging Face config.json as it is', () => {
     assert.throws(() => parseHuggingFaceConfig({ ...LLAMA, num_key_value_heads: 5 }, 'x'), /32 attention heads cannot share 5 key\/value heads/);
   });
 
+  it('refuses a config that claims more than any real model before anything is sized from it', () => {
+    const claims: [Record<string, number>, RegExp][] = [
+      [{ num_hidden_layers: 1_000_000 }, /config\.json\.num_hidden_layers \(number of layers\) is 1000000, more than Attention Lens accepts \(1024\)/],
+      [{ num_attention_heads: 4096, num_key_value_heads: 8 }, /num_attention_heads \(number of attention heads\) is 4096/],
+      [{ hidden_size: 1 << 20 }, /hidden_size \(hidden size\) is 1048576, more than Attention Lens accepts \(131072\)/],
+      [{ head_dim: 65536 }, /head_dim \(head size\) is 65536/],
+      [{ vocab_size: 2 ** 31 }, /vocab_size \(vocabulary size\) is 2147483648/],
+      [{ max_position_embeddings: 2 ** 40 }, /max_position_embeddings \(context length\) is 1099511627776/],
+    ];
+    for (const [claim, message] of claims) {
+      assert.throws(() => parseHuggingFaceConfig({ ...LLAMA, ...claim }, 'x'), message);
+    }
+    // A real large model's numbers still pass (Llama 3.1 405B: 126 layers, 128 heads, 16384 hidden, 131072 positions).
+    const big = parseHuggingFaceConfig({ ...LLAMA, num_hidden_layers: 126, num_attention_heads: 128, hidden_size: 16384, max_position_embeddings: 131072, vocab_size: 128256 }, 'x');
+    assert.strictEqual(big.num_layers, 126);
+  });
+
   it('tells the two kinds of config.json apart', () => {
     assert.strictEqual(isHuggingFaceConfig(GPT2), true);
     assert.strictEqual(isHuggingFaceConfig(DISTILBERT), true);
