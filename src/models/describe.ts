@@ -58,13 +58,23 @@ export function describeModel(t: DescriptionTexts): ModelConfig {
   return extra === undefined ? config : inFile(LENS_JSON, () => applyLensJson(config, extra));
 }
 
+/** config.json and its siblings are a few KB; a larger one is refused before it is read (files from the Hub are untrusted). */
+export const MAX_SETTINGS_JSON_BYTES = 16 * 2 ** 20;
+
 async function readText(file: string): Promise<string> {
+  let text: string;
+  let size: number;
   try {
-    return await fs.readFile(file, 'utf8');
+    size = (await fs.stat(file)).size;
+    text = size > MAX_SETTINGS_JSON_BYTES ? '' : await fs.readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ModelFolderError(file, code === 'ENOENT' ? `${file} is missing` : `${file} cannot be read: ${code ?? (e as Error).message}`);
   }
+  if (size > MAX_SETTINGS_JSON_BYTES) {
+    throw new ModelFolderError(file, `${file} is ${Math.round(size / 2 ** 20)} MB, more than the ${MAX_SETTINGS_JSON_BYTES / 2 ** 20} MB a model's settings file may be`);
+  }
+  return text;
 }
 
 /** Reads and describes the folder's JSON files; throws ModelFolderError naming the file. */

@@ -88,6 +88,14 @@ describe('model folder: broken folders name the file and the problem', () => {
     assert.match(e.message, /config\.json is not valid JSON/);
   });
 
+  it('config.json over 16 MB is refused before it is read', async () => {
+    // Valid JSON padded with spaces: only its size is wrong.
+    fs.writeFileSync(file('config.json'), fs.readFileSync(file('config.json'), 'utf8') + ' '.repeat(17 * 2 ** 20));
+    const e = await problem();
+    assert.strictEqual(e.file, file('config.json'));
+    assert.match(e.message, /config\.json is 17 MB, more than the 16 MB a model's settings file may be/);
+  });
+
   it('config.json with a wrong field', async () => {
     const c = JSON.parse(fs.readFileSync(file('config.json'), 'utf8'));
     c.num_heads = 'six';
