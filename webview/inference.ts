@@ -8,7 +8,7 @@ import type { Backend, BackendPreference, ExternalDataRef } from '../src/shared/
 import type { InputPlan } from '../src/shared/attentionGraph';
 import { errorText } from './backend';
 import { decideWebGpu } from './backendChoice';
-import { computeType, webGpuComputeRefusal } from '../src/shared/onnxGraph/computeType';
+import { kernelType, webGpuComputeRefusal } from '../src/shared/onnxGraph/computeType';
 import { parseModel } from '../src/shared/onnxGraph/model';
 import { ModelContractError, checkRows, feedsFor, graphFileName, graphForPage, queryKeyAgree, sessionError } from './modelGraph';
 import { ExternalFileData, FetchProgress, fetchBytes, fetchExternalData } from './fetchModel';
@@ -154,7 +154,7 @@ export class Engine {
       tryGpu = false;
       reason = graph.wasmOnly;
     }
-    const f16 = tryGpu ? webGpuComputeRefusal(computeType(parseModel(fetched)), shaderF16) : null;
+    const f16 = tryGpu ? webGpuComputeRefusal(kernelType(parseModel(fetched)), shaderF16) : null;
     if (f16) {
       tryGpu = false;
       reason = f16;

@@ -1,7 +1,7 @@
 // An fp16 export (model_fp16.onnx) on a WebGPU adapter without shader-f16 runs on WASM, and the
 // reason names both: computeType reads the graph's weights, webGpuComputeRefusal decides.
 import * as assert from 'assert';
-import { computeType, webGpuComputeRefusal } from '../../src/shared/onnxGraph/computeType';
+import { computeType, kernelType, webGpuComputeRefusal } from '../../src/shared/onnxGraph/computeType';
 import { ELEM, parseModel } from '../../src/shared/onnxGraph/model';
 import { decideWebGpu } from '../../webview/backendChoice';
 import { buildModel } from '../fixtures/onnxBuilder';
@@ -21,6 +21,20 @@ describe('the float type a graph computes in, and WebGPU without shader-f16', ()
   it('a graph whose weights are float16 computes in float16', () => {
     const m = parseModel(matMulModel([[2, 2], [ONE_HALF, 0, 0, ONE_HALF], 'float16'], ELEM.float16));
     assert.strictEqual(computeType(m), ELEM.float16);
+  });
+
+  it('float16 weights cast to float before use (the bundled models) run float kernels, which WebGPU runs without shader-f16', () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', elem: ELEM.float, dims: [1, 2] }],
+      outputs: [{ name: 'y', elem: ELEM.float, dims: [1, 2] }],
+      nodes: [
+        { opType: 'Cast', name: 'up', inputs: ['w'], outputs: ['w32'], attributes: [{ name: 'to', int: ELEM.float }] },
+        { opType: 'MatMul', name: 'mm', inputs: ['x', 'w32'], outputs: ['y'], attributes: [] },
+      ],
+      initializers: { w: [[2, 2], [ONE_HALF, 0, 0, ONE_HALF], 'float16'] },
+    });
+    assert.strictEqual(kernelType(parseModel(bytes)), ELEM.float);
+    assert.strictEqual(kernelType(parseModel(matMulModel([[2, 2], [ONE_HALF, 0, 0, ONE_HALF], 'float16'], ELEM.float16))), ELEM.float16);
   });
 
   it('a float32 graph computes in float', () => {

@@ -16,6 +16,16 @@ export function computeType(m: OnnxModel): typeof ELEM.float | typeof ELEM.float
   return half ? ELEM.float16 : ELEM.float;
 }
 
+/**
+ * The type the graph's kernels run in: float16 only when its weights are float16 and its outputs are too.
+ * Weights stored as float16 and cast to float before use (as the bundled models keep them, half the
+ * download) run float kernels, which need no shader-f16.
+ */
+export function kernelType(m: OnnxModel): typeof ELEM.float | typeof ELEM.float16 {
+  if (computeType(m) !== ELEM.float16) return ELEM.float;
+  return m.outputs.some((o) => o.elemType === ELEM.float) ? ELEM.float : ELEM.float16;
+}
+
 /** Why WebGPU cannot run the graph on this adapter (fp16 without shader-f16), or null when it can. */
 export function webGpuComputeRefusal(type: number, adapterHasShaderF16: boolean): string | null {
   if (type === ELEM.float16 && !adapterHasShaderF16) {
