@@ -48,7 +48,7 @@ export function parseVsCodeArgs(argv: readonly string[]): VsCodeCommandLine {
   return c;
 }
 
-const TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS ?? 12 * 60_000);
+const TIMEOUT_MS = Number(process.env.VSCODE_TEST_TIMEOUT_MS ?? 18 * 60_000);
 
 async function main(): Promise<number> {
   const c = parseVsCodeArgs(process.argv.slice(2));

@@ -115,6 +115,38 @@ async function typeInput(page: Page, text: string, artifacts: string): Promise<v
   await input.waitFor({ state: 'hidden', timeout: 10_000 });
 }
 
+/**
+ * Clicks a button of the notification that reads `text`: on its toast, or, when no toast shows it
+ * (VS Code hides toasts past the few that fit, and shows none while the center is open), in the
+ * notification center, where a user finds it too.
+ */
+async function clickNotificationButton(page: Page, text: string, label: string, artifacts: string): Promise<void> {
+  const toast = page.locator('.notification-toast', { hasText: text }).first();
+  const inCenter = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+  const deadline = Date.now() + 40_000;
+  let centerOpened = false;
+  const started = Date.now();
+  while (Date.now() < deadline) {
+    for (const item of [toast, inCenter]) {
+      if (!(await item.isVisible().catch(() => false))) continue;
+      const button = item.locator('.monaco-button', { hasText: label }).first();
+      if (!(await button.isVisible().catch(() => false))) await item.click().catch(() => undefined); // a center row shows its buttons once expanded
+      if (await button.isVisible().catch(() => false)) {
+        await button.click();
+        return;
+      }
+    }
+    if (!centerOpened && Date.now() - started > 10_000) {
+      await runCommand(page, 'Notifications: Show Notifications', artifacts);
+      centerOpened = true;
+    }
+    await sleep(250);
+  }
+  await shoot(page, artifacts, `clickToastButton-failed-${label}`);
+  const shown = await page.locator('.notification-toast, .notifications-center .notification-list-item').allTextContents().catch(() => []);
+  throw new Error(`no notification "${text}" with a "${label}" button, on a toast or in the center; notifications shown: [${shown.join(' | ')}]`);
+}
+
 export function startUiDriver(artifacts: string, log: (line: string) => void): Promise<UiDriver> {
   let page: Page | null = null;
 
@@ -159,12 +191,9 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
         return await page.evaluate(() => [...document.querySelectorAll('.notification-toast-container, .notifications-center.visible')]
           .filter((e) => e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && e.getBoundingClientRect().height > 0)
           .map((e) => (e.textContent ?? '').trim()));
-      case 'clickToastButton': {
-        const toast = page.locator('.notification-toast', { hasText: req.toast }).first();
-        await toast.waitFor({ state: 'visible', timeout: 30_000 });
-        await toast.locator('.monaco-button', { hasText: req.label }).first().click();
+      case 'clickToastButton':
+        await clickNotificationButton(page, req.toast, req.label, artifacts);
         return null;
-      }
       case 'mouseAway':
         await page.mouse.move(5, 5);
         return null;
