@@ -3,6 +3,7 @@
 const esbuild = require('esbuild');
 const fs = require('fs');
 const path = require('path');
+const { webHostOptions } = require('./scripts/webHostBuild');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -73,13 +74,16 @@ async function main() {
     // onnxruntime-web imports its .mjs glue dynamically; the files sit beside the bundle
     external: ['./ort-wasm-simd-threaded.jsep.mjs', './ort-wasm-simd-threaded.mjs'],
   });
+  // The same host for VS Code for the Web's browser worker (package.json "browser"): src/env/node/X
+  // swapped for src/env/browser/X, and any Node built-in left in it fails the build.
+  const web = await esbuild.context({ ...webHostOptions(__dirname, production), define, target: 'chrome120', logLevel: 'info' });
   copyRuntime();
   if (watch) {
-    await Promise.all([host.watch(), webview.watch()]);
+    await Promise.all([host.watch(), webview.watch(), web.watch()]);
   } else {
-    const [, built] = await Promise.all([host.rebuild(), webview.rebuild()]);
+    const [, built] = await Promise.all([host.rebuild(), webview.rebuild(), web.rebuild()]);
     removeStaleChunks(built.metafile);
-    await Promise.all([host.dispose(), webview.dispose()]);
+    await Promise.all([host.dispose(), webview.dispose(), web.dispose()]);
   }
 }
 

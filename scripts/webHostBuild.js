@@ -1,6 +1,6 @@
-// The web (browser worker) build of the extension host. Not yet wired into esbuild.js: the browser twins under
-// src/env/browser/ do not exist yet (issue 21). Each src/env/node/X import is swapped for src/env/browser/X, so a
-// new Node-only piece needs only its twin; any Node built-in left in the graph fails the build.
+// The web (browser worker) build of the extension host, built by esbuild.js into dist/web/extension.js (issue 21).
+// Each src/env/node/X import is swapped for src/env/browser/X, so a new Node-only piece needs only its twin; any
+// Node built-in left in the graph fails the build.
 const path = require('path');
 const fs = require('fs');
 const { builtinModules } = require('module');

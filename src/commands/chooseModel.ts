@@ -1,8 +1,9 @@
 // "Attention Lens: Choose model…": the bundled models, recently chosen folders and Browse… in one
 // quick pick; the choice is checked (a broken folder is refused with its message, and nothing
 // changes) and written to the user settings, where the lens picks it up.
-import * as path from 'path';
 import * as vscode from 'vscode';
+import { PICK_FILES, UNREADABLE_PICK, locOf } from '../env/node/hostUris';
+import { modelFs } from '../env/node/modelFs';
 import { loadModelFolderCached } from '../models/modelFolder';
 import { modelFacts } from '../shared/modelSummary';
 import { ModelFolderError } from '../models/errors';
@@ -86,7 +87,7 @@ async function itemsFor(d: ChooserDeps): Promise<Item[]> {
   const recents = recent(d);
   if (recents.length > 0) items.push({ label: 'Recent', kind: vscode.QuickPickItemKind.Separator, choose: async () => undefined });
   for (const r of recents) {
-    items.push({ label: `$(history) ${path.basename(r)}${mark(current === r)}`, description: r, choose: () => checked(d, r) });
+    items.push({ label: `$(history) ${modelFs.basename(r)}${mark(current === r)}`, description: r, choose: () => checked(d, r) });
   }
   // Models already in the Hugging Face cache (fetched here, or by Python or transformers.js): no download.
   const cached = await cachedModels(nodeFiles, hubCacheDir(nodeEnv)).catch(() => []);
@@ -104,22 +105,22 @@ async function itemsFor(d: ChooserDeps): Promise<Item[]> {
 
 async function browse(d: ChooserDeps): Promise<Chosen | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    canSelectFolders: true, canSelectFiles: true, canSelectMany: false, openLabel: 'Use this model',
-    filters: { 'ONNX model': ['onnx'] }, title: 'Attention Lens: a model folder, or an .onnx file in one',
+    canSelectFolders: true, canSelectFiles: PICK_FILES, canSelectMany: false, openLabel: 'Use this model',
+    ...(PICK_FILES ? { filters: { 'ONNX model': ['onnx'] }, title: 'Attention Lens: a model folder, or an .onnx file in one' } : { title: 'Attention Lens: a model folder' }),
   });
   const uri = picked?.[0];
   if (!uri) return undefined;
-  if (uri.scheme !== 'file') {
-    d.tell('error', 'Attention Lens: a model must be on the local disk.');
+  let target = locOf(uri);
+  if (target === undefined) {
+    d.tell('error', UNREADABLE_PICK);
     return undefined;
   }
-  let target = uri.fsPath;
   try {
     const files = await findModelFiles(target);
     // Several graphs (onnx/model.onnx, model_quantized.onnx, model_fp16.onnx): ask which.
     if (files.variants.length > 1 && !target.endsWith('.onnx')) {
       const v = await vscode.window.showQuickPick(
-        files.variants.map((f) => ({ label: path.relative(files.dir, f), description: f === files.model ? 'default' : undefined, file: f })),
+        files.variants.map((f) => ({ label: inFolder(files.dir, f), description: f === files.model ? 'default' : undefined, file: f })),
         { title: 'Attention Lens: which graph?', placeHolder: 'fp16 graphs may need WebGPU; quantized ones run on WASM' },
       );
       if (!v) return undefined;
@@ -129,6 +130,11 @@ async function browse(d: ChooserDeps): Promise<Chosen | undefined> {
     if (!(e instanceof ModelFolderError)) throw e;
   }
   return checked(d, target);
+}
+
+/** `file`'s name within `dir` (onnx/model_fp16.onnx), for the variant pick. */
+function inFolder(dir: string, file: string): string {
+  return file.startsWith(dir) ? file.slice(dir.length).replace(/^[\\/]+/, '') : modelFs.basename(file);
 }
 
 /** The path when its model loads, else undefined after telling the user why. */

@@ -3,7 +3,7 @@
 // the model becomes attentionLens.modelPath in the user settings. It writes only the user's Hugging
 // Face cache and user settings, so it works in an untrusted workspace too.
 import * as vscode from 'vscode';
-import { nodeEnv, nodeFiles } from '../env/node/nodeFiles';
+import { HUB_UNAVAILABLE, nodeEnv, nodeFiles } from '../env/node/nodeFiles';
 import { hubCacheDir, isOffline, readMainRef, repoDir, snapshotDir, snapshotFiles } from '../hub/cache';
 import { downloadFiles } from '../hub/download';
 import { chooseEndpoint, parseRepoId } from '../hub/endpoint';
@@ -40,6 +40,10 @@ function argsOf(arg: unknown): DownloadArgs {
 /** Runs the command; `arg` {repo, variant} skips the quick picks. Returns what was downloaded and used. */
 export async function downloadModel(d: DownloadDeps, arg?: unknown): Promise<Downloaded | undefined> {
   const args = argsOf(arg);
+  if (HUB_UNAVAILABLE !== undefined) {
+    d.tell('error', `Attention Lens: ${HUB_UNAVAILABLE}`);
+    return undefined;
+  }
   try {
     const typed = args.repo ?? (await pickRepo());
     if (typed === undefined) return undefined;

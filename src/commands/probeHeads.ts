@@ -2,7 +2,6 @@
 // same again: src/shared/headProbe.ts) in the panel, which scores every head's roles on it; the
 // scores are cached per model in globalState and sent to the panel whenever it loads that model,
 // so roles a text may not show (induction needs repetition) label the heads from then on.
-import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { LoadedModel, ModelFolder } from '../models/modelFolder';
 import type { ModelManager } from '../models/modelManager';
@@ -37,17 +36,13 @@ export interface ProbeDeps {
   state: vscode.Memento;
 }
 
-/** A model's identity for the cache: its graph file, size and modification time, and its shape. */
+/**
+ * A model's identity for the cache: its graph file, size and modification time, and its shape. The
+ * time is the one the folder was loaded with (a changed file is loaded again: src/models/folderCache.ts).
+ */
 export function modelIdentity(loaded: LoadedModel): string {
   const m = loaded.model;
-  let mtime = 0;
-  try {
-    // Synchronous: a page that just said ready gets the cached scores before the run that follows.
-    mtime = fs.statSync(m.modelFile).mtimeMs;
-  } catch {
-    // The file went away after loading: the key still names it.
-  }
-  return JSON.stringify([m.modelFile, m.sizeBytes, Math.round(mtime), m.config.num_layers, m.config.num_heads]);
+  return JSON.stringify([m.modelFile, m.sizeBytes, Math.round(m.mtimeMs), m.config.num_layers, m.config.num_heads]);
 }
 
 /** The probe for a model: its own special tokens around random ordinary tokens, twice over. */

@@ -1,6 +1,6 @@
 // Saving an export the webview built: the bytes, a save dialog beside the document, the write.
-import * as os from 'os';
 import * as vscode from 'vscode';
+import { defaultSaveFolder } from '../env/node/hostUris';
 import { EXPORT_LABELS, exportBytes, exportFileName } from './exportFile';
 import type { Notifier } from '../notifier';
 import type { SaveMessage } from '../shared/protocol';
@@ -8,7 +8,7 @@ import type { SaveMessage } from '../shared/protocol';
 export async function saveExport(
   msg: SaveMessage, doc: vscode.TextDocument | undefined, log: vscode.OutputChannel, notifier: Notifier,
 ): Promise<void> {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
     bytes = exportBytes(msg);
   } catch (e) {
@@ -16,9 +16,9 @@ export async function saveExport(
     return;
   }
   const folder = (doc && vscode.workspace.getWorkspaceFolder(doc.uri)) ?? vscode.workspace.workspaceFolders?.[0];
-  const base = folder?.uri ?? vscode.Uri.file(os.homedir());
+  const base = folder?.uri ?? defaultSaveFolder();
   const uri = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.joinPath(base, exportFileName(msg.fileName, msg.format)),
+    ...(base ? { defaultUri: vscode.Uri.joinPath(base, exportFileName(msg.fileName, msg.format)) } : {}),
     filters: { [EXPORT_LABELS[msg.format]]: [msg.format] },
     saveLabel: 'Export',
     title: 'Attention Lens: export',

@@ -1,8 +1,7 @@
 // One model description from a folder's JSON files, whichever kind it has: our contract's
 // config.json, or transformers' config.json with tokenizer_config.json / special_tokens_map.json;
 // attention-lens.json on top of either. describeModel is pure; readDescription reads the files.
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { modelFs } from '../env/node/modelFs';
 import { ModelConfig, checkContractConfig, checkModelConfig, parseJson } from '../shared/modelConfig';
 import { ValidationError } from '../shared/validate';
 import { ModelFolderError } from './errors';
@@ -10,6 +9,7 @@ import { MAX_CONTEXT, isHuggingFaceConfig, parseHuggingFaceConfig } from './hfCo
 import type { ModelFiles } from './layout';
 import { LENS_JSON, applyLensJson, parseLensJson } from './lensJson';
 import { readTokenizerSettings } from './tokenizerFiles';
+import { type Loc, type ModelFs, errorCode, utf8 } from './modelFs';
 
 /** The folder's JSON texts; absent files are undefined. */
 export interface DescriptionTexts {
@@ -61,33 +61,35 @@ export function describeModel(t: DescriptionTexts): ModelConfig {
 /** config.json and its siblings are a few KB; a larger one is refused before it is read (files from the Hub are untrusted). */
 export const MAX_SETTINGS_JSON_BYTES = 16 * 2 ** 20;
 
-async function readText(file: string): Promise<string> {
-  let text: string;
-  let size: number;
+const tooBig = (file: Loc, size: number): ModelFolderError =>
+  new ModelFolderError(file, `${file} is ${Math.round(size / 2 ** 20)} MB, more than the ${MAX_SETTINGS_JSON_BYTES / 2 ** 20} MB a model's settings file may be`);
+
+async function readText(fs: ModelFs, file: Loc): Promise<string> {
+  // The size is checked before reading where the host knows it, and again on the bytes (vscode.dev reports 0).
+  const size = (await fs.stat(file))?.size;
+  if (size !== undefined && size > MAX_SETTINGS_JSON_BYTES) throw tooBig(file, size);
+  let bytes: Uint8Array;
   try {
-    size = (await fs.stat(file)).size;
-    text = size > MAX_SETTINGS_JSON_BYTES ? '' : await fs.readFile(file, 'utf8');
+    bytes = await fs.readBytes(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errorCode(e);
     throw new ModelFolderError(file, code === 'ENOENT' ? `${file} is missing` : `${file} cannot be read: ${code ?? (e as Error).message}`);
   }
-  if (size > MAX_SETTINGS_JSON_BYTES) {
-    throw new ModelFolderError(file, `${file} is ${Math.round(size / 2 ** 20)} MB, more than the ${MAX_SETTINGS_JSON_BYTES / 2 ** 20} MB a model's settings file may be`);
-  }
-  return text;
+  if (bytes.length > MAX_SETTINGS_JSON_BYTES) throw tooBig(file, bytes.length);
+  return utf8(bytes);
 }
 
 /** Reads and describes the folder's JSON files; throws ModelFolderError naming the file. */
-export async function readDescription(files: ModelFiles): Promise<ModelConfig> {
-  const texts: DescriptionTexts = { folderName: path.basename(files.dir), config: await readText(files.config) };
-  if (files.tokenizerConfig) texts.tokenizerConfig = await readText(files.tokenizerConfig);
-  if (files.specialTokensMap) texts.specialTokensMap = await readText(files.specialTokensMap);
-  if (files.lensJson) texts.lensJson = await readText(files.lensJson);
+export async function readDescription(files: ModelFiles, fs: ModelFs = modelFs): Promise<ModelConfig> {
+  const texts: DescriptionTexts = { folderName: fs.basename(files.dir), config: await readText(fs, files.config) };
+  if (files.tokenizerConfig) texts.tokenizerConfig = await readText(fs, files.tokenizerConfig);
+  if (files.specialTokensMap) texts.specialTokensMap = await readText(fs, files.specialTokensMap);
+  if (files.lensJson) texts.lensJson = await readText(fs, files.lensJson);
   try {
     return describeModel(texts);
   } catch (e) {
     if (!(e instanceof DescriptionError)) throw e;
-    const file = path.join(files.dir, e.fileName);
+    const file = fs.join(files.dir, e.fileName);
     // Messages from the checks start with the file's own name ("config.json.num_heads must…").
     const msg = e.message.startsWith(e.fileName) ? e.message.slice(e.fileName.length).replace(/^:\s*/, '') : e.message;
     throw new ModelFolderError(file, `${file}${/^[.\s]/.test(msg) ? '' : ': '}${msg}`);

@@ -3,16 +3,16 @@
 // load: each must exist beside the graph, and the graph and its files together must fit what the
 // panel can hold. The graph is walked field by field from disk, reading only small initializers
 // (an initializer kept outside the file is a few dozen bytes), so a 1 GB graph is never read whole.
-import { promises as fs } from 'fs';
-import * as path from 'path';
+import { modelFs } from '../env/node/modelFs';
 import { parseModel } from '../shared/onnxGraph/model';
 import { encodeField } from '../shared/onnxGraph/proto';
 import { ModelFolderError } from './errors';
+import type { Loc, ModelFs, OpenFile } from './modelFs';
 
 export interface ExternalFile {
   /** As the graph names it (what onnxruntime is told). */
   location: string;
-  file: string;
+  file: Loc;
   sizeBytes: number;
   mtimeMs: number;
 }
@@ -27,13 +27,15 @@ interface Header { field: number; wire: number; valueStart: number; end: number 
 
 class WindowReader {
   private start = 0;
-  private buf = new Uint8Array(0);
-  constructor(private readonly handle: fs.FileHandle, readonly size: number) {}
+  private buf: Uint8Array = new Uint8Array(0);
+  readonly size: number;
+  constructor(private readonly file: OpenFile) {
+    this.size = file.size;
+  }
 
   async bytes(pos: number, len: number): Promise<Uint8Array> {
     if (pos < this.start || pos + len > this.start + this.buf.length) {
-      this.buf = new Uint8Array(Math.min(Math.max(len, WINDOW), this.size - pos));
-      await this.handle.read(this.buf, 0, this.buf.length, pos);
+      this.buf = await this.file.read(pos, Math.min(Math.max(len, WINDOW), this.size - pos));
       this.start = pos;
     }
     return this.buf.subarray(pos - this.start, pos - this.start + len);
@@ -66,31 +68,36 @@ class WindowReader {
 }
 
 /** The external-data locations the graph in `file` names, in order (empty for a self-contained graph). */
-export async function externalLocations(file: string): Promise<string[]> {
-  const handle = await fs.open(file, 'r');
+export async function externalLocations(file: Loc, fs: ModelFs = modelFs): Promise<string[]> {
+  const f = await fs.open(file);
   try {
-    const r = new WindowReader(handle, (await handle.stat()).size);
-    let graph: Header | null = null;
-    for (let pos = 0; pos < r.size && !graph;) {
-      const h = await r.header(pos);
-      if (h.field === MODEL_GRAPH && h.wire === 2) graph = h;
-      pos = h.end;
-    }
-    if (!graph) return [];
-    // Each small initializer is wrapped as a one-initializer model and read with the page's own parser.
-    const found = new Set<string>();
-    for (let pos = graph.valueStart; pos < graph.end;) {
-      const h = await r.header(pos);
-      if (h.field === GRAPH_INITIALIZER && h.wire === 2 && h.end - pos <= SMALL) {
-        const one = encodeField(MODEL_GRAPH, await r.bytes(pos, h.end - pos));
-        for (const l of parseModel(one).externalFiles) found.add(l);
-      }
-      pos = h.end;
-    }
-    return [...found];
+    return await externalLocationsOpen(f);
   } finally {
-    await handle.close();
+    await f.close();
   }
+}
+
+/** The same for a graph already open. */
+export async function externalLocationsOpen(f: OpenFile): Promise<string[]> {
+  const r = new WindowReader(f);
+  let graph: Header | null = null;
+  for (let pos = 0; pos < r.size && !graph;) {
+    const h = await r.header(pos);
+    if (h.field === MODEL_GRAPH && h.wire === 2) graph = h;
+    pos = h.end;
+  }
+  if (!graph) return [];
+  // Each small initializer is wrapped as a one-initializer model and read with the page's own parser.
+  const found = new Set<string>();
+  for (let pos = graph.valueStart; pos < graph.end;) {
+    const h = await r.header(pos);
+    if (h.field === GRAPH_INITIALIZER && h.wire === 2 && h.end - pos <= SMALL) {
+      const one = encodeField(MODEL_GRAPH, await r.bytes(pos, h.end - pos));
+      for (const l of parseModel(one).externalFiles) found.add(l);
+    }
+    pos = h.end;
+  }
+  return [...found];
 }
 
 const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
@@ -99,25 +106,32 @@ const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
  * The external-data files of `modelFile`, checked: each named safely (inside the graph's folder),
  * present, and the graph and its files within `maxBytes` together. Throws ModelFolderError.
  */
-export async function findExternalData(modelFile: string, graphBytes: number, maxBytes: number): Promise<ExternalFile[]> {
-  const name = path.basename(modelFile);
+export async function findExternalData(
+  modelFile: Loc, graphBytes: number, maxBytes: number, fs: ModelFs = modelFs, graph?: OpenFile,
+): Promise<ExternalFile[]> {
+  const name = fs.basename(modelFile);
   let locations: string[];
   try {
-    locations = await externalLocations(modelFile);
+    locations = graph ? await externalLocationsOpen(graph) : await externalLocations(modelFile, fs);
   } catch (e) {
     throw new ModelFolderError(modelFile, `${modelFile} is corrupt: ${(e as Error).message}`);
   }
   const out: ExternalFile[] = [];
   for (const location of locations) {
-    if (location === '' || path.isAbsolute(location) || location.split(/[\\/]/).includes('..')) {
+    if (location === '' || /^([\\/]|[a-z]:)/i.test(location) || location.split(/[\\/]/).includes('..')) {
       throw new ModelFolderError(modelFile, `${modelFile} names its external data "${location}"; Attention Lens reads external data only from files beside the graph`);
     }
-    const file = path.join(path.dirname(modelFile), location);
-    const st = await fs.stat(file).catch(() => null);
-    if (!st?.isFile()) {
-      throw new ModelFolderError(file, `${file} is missing: ${name} keeps its weights there (ONNX external data); download it with the graph`);
+    const file = fs.join(fs.dirname(modelFile), location);
+    const st = (await fs.isFile(file)) ? await fs.stat(file) : undefined;
+    if (!st) throw new ModelFolderError(file, `${file} is missing: ${name} keeps its weights there (ONNX external data); download it with the graph`);
+    // Where stat cannot tell the size (vscode.dev), the file is read to know it.
+    let sizeBytes = st.size;
+    if (sizeBytes === undefined) {
+      const f = await fs.open(file);
+      sizeBytes = f.size;
+      await f.close();
     }
-    out.push({ location, file, sizeBytes: st.size, mtimeMs: st.mtimeMs });
+    out.push({ location, file, sizeBytes, mtimeMs: st.mtimeMs });
   }
   const total = graphBytes + out.reduce((s, f) => s + f.sizeBytes, 0);
   if (out.length > 0 && total > maxBytes) {

@@ -1,16 +1,13 @@
 // A model folder is read once, not per run: what was loaded is kept under its path and the
 // size and modification time of each of its files, so an edited or replaced file is read again.
-import { promises as fs } from 'fs';
+import { modelFs } from '../env/node/modelFs';
+import type { Loc, ModelFs } from './modelFs';
 
-/** size:mtime of each file ('-' for one that is missing), in order. */
-export async function stampOf(files: readonly string[]): Promise<string> {
+/** size:mtime of each file ('-' for one that is missing), in order (vscode.dev's files never change: '?:0'). */
+export async function stampOf(files: readonly Loc[], fs: ModelFs = modelFs): Promise<string> {
   const parts = await Promise.all(files.map(async (f) => {
-    try {
-      const st = await fs.stat(f);
-      return `${st.size}:${st.mtimeMs}`;
-    } catch {
-      return '-';
-    }
+    const st = await fs.stat(f);
+    return st ? `${st.size ?? '?'}:${st.mtimeMs}` : '-';
   }));
   return parts.join('|');
 }

@@ -3,11 +3,10 @@
 // description from config.json and its companions (src/models/describe.ts), tokenizer.json, and
 // their consistency. Every problem names the file and what is wrong. Deep graph checks (outputs,
 // shapes) need the model running: the webview does those.
-import { promises as fs } from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { modelFs } from '../env/node/modelFs';
+import { resolveUserPath } from '../env/node/userPath';
 import { ModelConfig } from '../shared/modelConfig';
-import { checkOnnxFile } from './onnxCheck';
+import { checkOnnxOpen } from './onnxCheck';
 import { ExternalFile, findExternalData } from './externalData';
 import { TextTokenizer } from '../tokenizers/tokenize';
 import { loadTokenizer } from './loadTokenizer';
@@ -15,6 +14,7 @@ import { readDescription } from './describe';
 import { ModelFolderError } from './errors';
 import { FolderCache, stampOf } from './folderCache';
 import { ModelFiles, findModelFiles } from './layout';
+import { type Loc, type ModelFs, utf8 } from './modelFs';
 
 export { ModelFolderError } from './errors';
 
@@ -28,8 +28,8 @@ export const MAX_MODEL_BYTES = 1024 * 1024 * 1024;
 export const MAX_SUPPORTED_TOKENS = 8192;
 
 export interface ModelFolder {
-  dir: string;
-  modelFile: string;
+  dir: Loc;
+  modelFile: Loc;
   sizeBytes: number;
   /** The graph file's modification time (names a chunked transfer: src/models/modelTransfer.ts). */
   mtimeMs: number;
@@ -43,22 +43,35 @@ export interface ModelFolder {
 
 const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
 
-/** Loads and checks the model at `where` (a folder or an .onnx file); throws ModelFolderError. */
-export async function loadModelFolder(where: string, bundled: boolean, maxBytes = MAX_MODEL_BYTES): Promise<ModelFolder> {
-  const files = await findModelFiles(where);
-  const modelFile = files.model;
-  const { size: sizeBytes, mtimeMs } = await fs.stat(modelFile);
-  if (sizeBytes > maxBytes) {
-    throw new ModelFolderError(modelFile, `${modelFile} is ${mb(sizeBytes)}; Attention Lens loads models of at most ${mb(maxBytes)} (the panel's WebAssembly memory is 4 GB at most, and loading holds a graph about three times)`);
-  }
-  try {
-    await checkOnnxFile(modelFile, modelFile);
-  } catch (e) {
-    throw new ModelFolderError(modelFile, (e as Error).message);
-  }
-  const externalData = await findExternalData(modelFile, sizeBytes, maxBytes);
+const tooBig = (modelFile: Loc, sizeBytes: number, maxBytes: number): ModelFolderError =>
+  new ModelFolderError(modelFile, `${modelFile} is ${mb(sizeBytes)}; Attention Lens loads models of at most ${mb(maxBytes)} (the panel's WebAssembly memory is 4 GB at most, and loading holds a graph about three times)`);
 
-  const config = await readDescription(files);
+/** Loads and checks the model at `where` (a folder or an .onnx file); throws ModelFolderError. */
+export async function loadModelFolder(where: Loc, bundled: boolean, maxBytes = MAX_MODEL_BYTES, fs: ModelFs = modelFs): Promise<ModelFolder> {
+  const files = await findModelFiles(where, fs);
+  const modelFile = files.model;
+  const st = await fs.stat(modelFile);
+  // Refused from its size before it is read where the host knows sizes; else from the bytes.
+  if (st?.size !== undefined && st.size > maxBytes) throw tooBig(modelFile, st.size, maxBytes);
+  const graph = await fs.open(modelFile).catch((e: Error) => {
+    throw new ModelFolderError(modelFile, `${modelFile} cannot be read: ${e.message}`);
+  });
+  let externalData: ExternalFile[];
+  const sizeBytes = graph.size;
+  try {
+    if (sizeBytes > maxBytes) throw tooBig(modelFile, sizeBytes, maxBytes);
+    try {
+      await checkOnnxOpen(graph, modelFile);
+    } catch (e) {
+      throw new ModelFolderError(modelFile, (e as Error).message);
+    }
+    externalData = await findExternalData(modelFile, sizeBytes, maxBytes, fs, graph);
+  } finally {
+    await graph.close();
+  }
+  const mtimeMs = st?.mtimeMs ?? 0;
+
+  const config = await readDescription(files, fs);
   if (config.source !== 'huggingface' && config.max_tokens > MAX_SUPPORTED_TOKENS) {
     throw new ModelFolderError(files.config, `${files.config}: max_tokens ${config.max_tokens} is more than Attention Lens supports (${MAX_SUPPORTED_TOKENS})`);
   }
@@ -66,10 +79,10 @@ export async function loadModelFolder(where: string, bundled: boolean, maxBytes 
   let tokenizer: TextTokenizer;
   try {
     // tokenizer_config.json was read and checked as JSON by readDescription.
-    const tokenizerConfig = files.tokenizerConfig ? JSON.parse(await fs.readFile(files.tokenizerConfig, 'utf8')) as unknown : undefined;
+    const tokenizerConfig = files.tokenizerConfig ? JSON.parse(utf8(await fs.readBytes(files.tokenizerConfig))) as unknown : undefined;
     tokenizer = await loadTokenizer(files.tokenizer, {
       tokenizerConfig, vocabSize: config.vocab_size, file: files.tokenizer, tokenizerConfigFile: files.tokenizerConfig, configFile: files.config,
-    });
+    }, fs);
   } catch (e) {
     throw new ModelFolderError(files.tokenizer, (e as Error).message);
   }
@@ -98,16 +111,16 @@ function checkConsistency(config: ModelConfig, tok: TextTokenizer, configFile: s
 const cache = new FolderCache<ModelFolder>();
 
 /** loadModelFolder, once per folder: again only when one of its files changed. */
-export async function loadModelFolderCached(where: string, bundled: boolean, maxBytes = MAX_MODEL_BYTES): Promise<ModelFolder> {
+export async function loadModelFolderCached(where: Loc, bundled: boolean, maxBytes = MAX_MODEL_BYTES, fs: ModelFs = modelFs): Promise<ModelFolder> {
   let files: ModelFiles;
   try {
-    files = await findModelFiles(where);
+    files = await findModelFiles(where, fs);
   } catch {
-    return loadModelFolder(where, bundled, maxBytes);
+    return loadModelFolder(where, bundled, maxBytes, fs);
   }
   const parts = [files.model, files.config, files.tokenizer, files.tokenizerConfig, files.specialTokensMap, files.lensJson];
-  const stamp = await stampOf(parts.filter((f): f is string => f !== undefined));
-  return cache.get(`${bundled}:${maxBytes}:${files.model}`, stamp, () => loadModelFolder(where, bundled, maxBytes));
+  const stamp = await stampOf(parts.filter((f): f is string => f !== undefined), fs);
+  return cache.get(`${bundled}:${maxBytes}:${files.model}`, stamp, () => loadModelFolder(where, bundled, maxBytes, fs));
 }
 
 /** How many times a folder was actually read (tests check that runs do not re-read it). */
@@ -125,7 +138,7 @@ export interface SettingLevels {
 }
 
 export interface ModelChoice {
-  dir: string;
+  dir: Loc;
   bundled: boolean;
   /** Why a configured path was not used, for the user. */
   notice: string | null;
@@ -136,7 +149,7 @@ export interface ModelChoice {
  * In an untrusted workspace a path from workspace or folder settings is not used: a workspace
  * could otherwise make the extension load files of its choosing.
  */
-export function chooseModelFolder(levels: SettingLevels, trusted: boolean, workspaceRoot: string | undefined, bundledDir: string): ModelChoice {
+export function chooseModelFolder(levels: SettingLevels, trusted: boolean, workspaceRoot: Loc | undefined, bundledDir: Loc): ModelChoice {
   const nonEmpty = (v: string | undefined): string | undefined => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
   const fromWorkspace = nonEmpty(levels.workspaceFolderValue) ?? nonEmpty(levels.workspaceValue);
   const fromUser = nonEmpty(levels.globalValue);
@@ -158,10 +171,10 @@ export function chooseModelFolder(levels: SettingLevels, trusted: boolean, works
  * from the extension altogether, so this is how the user can be told that the workspace's
  * setting is ignored. The value itself is never read.
  */
-export async function settingsFilesMention(files: readonly string[], key = 'attentionLens.modelPath'): Promise<boolean> {
+export async function settingsFilesMention(files: readonly Loc[], key = 'attentionLens.modelPath', fs: ModelFs = modelFs): Promise<boolean> {
   for (const f of files) {
     try {
-      if ((await fs.readFile(f, 'utf8')).includes(`"${key}"`)) return true;
+      if (utf8(await fs.readBytes(f)).includes(`"${key}"`)) return true;
     } catch {
       // no such file: nothing set there
     }
@@ -173,12 +186,7 @@ export function untrustedNotice(hasUserPath: boolean): string {
   return `This workspace is not trusted, so its attentionLens.modelPath setting is not used; ${hasUserPath ? 'the path from your user settings is' : 'the bundled model is'} used instead. Trust the workspace to use its model.`;
 }
 
-/** Expands ~ and resolves a relative path against the workspace root (or the home folder). */
-export function resolveUserPath(p: string, workspaceRoot: string | undefined): string {
-  if (p === '~' || p.startsWith('~/') || p.startsWith('~\\')) return path.join(os.homedir(), p.slice(1));
-  if (path.isAbsolute(p)) return path.normalize(p);
-  return path.resolve(workspaceRoot ?? os.homedir(), p);
-}
+export { resolveUserPath };
 
 export interface LoadedModel {
   model: ModelFolder;
@@ -187,7 +195,7 @@ export interface LoadedModel {
 }
 
 /** Loads the chosen folder; when it breaks the contract, the bundled model with a warning. */
-export async function loadWithFallback(choice: ModelChoice, bundledDir: string): Promise<LoadedModel> {
+export async function loadWithFallback(choice: ModelChoice, bundledDir: Loc): Promise<LoadedModel> {
   if (choice.bundled) return { model: await loadModelFolderCached(choice.dir, true), warning: null };
   try {
     return { model: await loadModelFolderCached(choice.dir, false), warning: null };

@@ -1,7 +1,9 @@
 // The model in use: which folder the settings and workspace trust choose, loading it once per
 // choice (falling back to the bundled model), and the fallback after the webview rejects it.
-import * as fs from 'fs';
 import * as vscode from 'vscode';
+import { locOf } from '../env/node/hostUris';
+import { modelFs } from '../env/node/modelFs';
+import type { Loc } from './modelFs';
 import { BundledPreference, bundledFor } from './routing';
 import {
   LoadedModel, ModelChoice, chooseModelFolder, loadWithFallback, settingsFilesMention, untrustedNotice,
@@ -17,28 +19,44 @@ export class ModelManager {
   /** The current model produced a result at least once. */
   worked = false;
 
+  /** Whether an encoder is bundled, as last looked up (each load looks again: a rebuilt models/ is seen). */
+  private encoder = false;
+
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.OutputChannel,
     private readonly notifier: Notifier,
-  ) {}
+  ) {
+    void this.lookForEncoder();
+  }
+
+  private bundled(name: string): Loc {
+    const uri = vscode.Uri.joinPath(this.extensionUri, 'models', name);
+    return locOf(uri) ?? uri.fsPath;
+  }
 
   /** The bundled decoder: what a broken folder falls back to when no text says otherwise. */
-  get bundledDir(): string {
-    return vscode.Uri.joinPath(this.extensionUri, 'models', 'default').fsPath;
+  get bundledDir(): Loc {
+    return this.bundled('default');
   }
 
-  get encoderDir(): string {
-    return vscode.Uri.joinPath(this.extensionUri, 'models', 'encoder').fsPath;
+  get encoderDir(): Loc {
+    return this.bundled('encoder');
   }
 
-  /** Whether an encoder is bundled (looked up each time: cheap, and a rebuilt models/ is seen). */
   get hasEncoder(): boolean {
-    return fs.existsSync(vscode.Uri.joinPath(this.extensionUri, 'models', 'encoder', 'model.onnx').fsPath);
+    return this.encoder;
+  }
+
+  private async lookForEncoder(): Promise<boolean> {
+    const st = await modelFs.stat(modelFs.join(this.encoderDir, 'model.onnx'));
+    // vscode.dev's stat says "a file" for any name: its small config.json is read instead of the graph.
+    this.encoder = st?.type === 'unknown' ? await modelFs.isFile(modelFs.join(this.encoderDir, 'config.json')) : st?.type === 'file';
+    return this.encoder;
   }
 
   /** The bundled model for this text: the bundledModel setting, else prose → encoder, code → decoder. */
-  bundledFor(document: vscode.TextDocument | undefined, text: string): string {
+  bundledFor(document: vscode.TextDocument | undefined, text: string): Loc {
     const pref = vscode.workspace.getConfiguration('attentionLens', document?.uri).get<BundledPreference>('bundledModel', 'auto');
     const kind = bundledFor(pref === 'decoder' || pref === 'encoder' ? pref : 'auto', this.hasEncoder, document?.languageId ?? 'plaintext', text);
     return kind === 'encoder' ? this.encoderDir : this.bundledDir;
@@ -48,7 +66,7 @@ export class ModelManager {
     const settings = vscode.workspace.getConfiguration('attentionLens', document?.uri);
     const levels = settings.inspect<string>('modelPath');
     const folder = (document && vscode.workspace.getWorkspaceFolder(document.uri)) ?? vscode.workspace.workspaceFolders?.[0];
-    const root = folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+    const root = folder ? locOf(folder.uri) : undefined;
     const choice = chooseModelFolder(
       { globalValue: levels?.globalValue, workspaceValue: levels?.workspaceValue, workspaceFolderValue: levels?.workspaceFolderValue },
       vscode.workspace.isTrusted, root, this.bundledDir,
@@ -58,7 +76,8 @@ export class ModelManager {
   }
 
   /** The model for a run on `text` (the text routes between the bundled models when none is set). */
-  load(document: vscode.TextDocument | undefined, text = ''): Promise<LoadedModel> {
+  async load(document: vscode.TextDocument | undefined, text = ''): Promise<LoadedModel> {
+    await this.lookForEncoder();
     const choice = this.choice(document, text);
     if (choice.notice) this.notifier.noticeOnce(choice.notice);
     else if (!vscode.workspace.isTrusted && !this.model) void this.noticeIfWorkspaceSetsModel(choice);
@@ -95,11 +114,9 @@ export class ModelManager {
 
   /** VS Code hides a restricted setting in an untrusted workspace: look for it in the files. */
   private async noticeIfWorkspaceSetsModel(choice: ModelChoice): Promise<void> {
-    const files = (vscode.workspace.workspaceFolders ?? [])
-      .filter((f) => f.uri.scheme === 'file')
-      .map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json').fsPath);
     const wsFile = vscode.workspace.workspaceFile;
-    if (wsFile?.scheme === 'file') files.push(wsFile.fsPath);
+    const files = [...(vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json')), ...(wsFile ? [wsFile] : [])]
+      .map(locOf).filter((l): l is Loc => l !== undefined);
     if (await settingsFilesMention(files)) this.notifier.noticeOnce(untrustedNotice(!choice.bundled));
   }
 }

@@ -2,7 +2,8 @@
 // VS Code's webview service worker answers a resource request only once the whole file has been
 // read, and gives up after 30 s (HTTP 408) — which a 500 MB model read over a remote connection
 // (code-server, Remote-SSH) can take. Chunks have no such limit and give exact progress.
-import { promises as fs } from 'fs';
+import { modelFs } from '../env/node/modelFs';
+import type { Loc, ModelFs } from './modelFs';
 import type { ModelChunkMessage } from '../shared/protocol';
 import { CHUNK_SCHEME } from '../shared/protocol';
 
@@ -21,16 +22,20 @@ export function chunkUri(file: string, size: number, mtimeMs: number): string {
  * says the page no longer waits for this model.
  */
 export async function streamModel(
-  file: string, key: string, post: (m: ModelChunkMessage) => Promise<boolean>, stillWanted: () => boolean, chunkBytes = CHUNK_BYTES,
+  file: Loc, key: string, post: (m: ModelChunkMessage) => Promise<boolean>, stillWanted: () => boolean, chunkBytes = CHUNK_BYTES,
+  fs: ModelFs = modelFs,
 ): Promise<boolean> {
-  const handle = await fs.open(file, 'r');
+  // On Node each chunk is a ranged read; in the browser host the file is read whole once and sliced.
+  const handle = await fs.open(file);
   try {
-    const { size } = await handle.stat();
+    const { size } = handle;
     for (let offset = 0; offset < size; offset += chunkBytes) {
       if (!stillWanted()) return false;
-      const data = new Uint8Array(Math.min(chunkBytes, size - offset));
-      const { bytesRead } = await handle.read(data, 0, data.length, offset);
-      if (bytesRead !== data.length) throw new Error(`${file} changed while it was read (short read at byte ${offset})`);
+      const want = Math.min(chunkBytes, size - offset);
+      const read = await handle.read(offset, want);
+      if (read.length !== want) throw new Error(`${file} changed while it was read (short read at byte ${offset})`);
+      // A chunk of its own (not a view into the whole file) is what crosses to the page.
+      const data = read.byteOffset === 0 && read.byteLength === read.buffer.byteLength ? read : new Uint8Array(read);
       if (!(await post({ type: 'modelChunk', key, offset, total: size, data }))) return false;
     }
     return true;

@@ -1,7 +1,8 @@
 // A cheap check that a file is a whole ONNX model: walks the top-level fields of the protobuf
 // ModelProto (reading only field headers, never the graph itself), so a truncated or foreign file
 // is caught before the webview is asked to load hundreds of megabytes.
-import { promises as fs } from 'fs';
+import { modelFs } from '../env/node/modelFs';
+import type { Loc, ModelFs, OpenFile } from './modelFs';
 
 export class OnnxFileError extends Error {}
 
@@ -62,19 +63,18 @@ async function walk(r: Reader, name: string): Promise<void> {
 }
 
 /** Checks that `file` is framed as a complete ONNX ModelProto. */
-export async function checkOnnxFile(file: string, displayName = 'model.onnx'): Promise<void> {
-  const handle = await fs.open(file, 'r');
+export async function checkOnnxFile(file: Loc, displayName = 'model.onnx', fs: ModelFs = modelFs): Promise<void> {
+  const f = await fs.open(file);
   try {
-    const { size } = await handle.stat();
-    const read = async (pos: number, len: number): Promise<Uint8Array> => {
-      const buf = Buffer.alloc(Math.max(0, Math.min(len, size - pos)));
-      if (buf.length > 0) await handle.read(buf, 0, buf.length, pos);
-      return buf;
-    };
-    await walk({ read, size }, displayName);
+    await checkOnnxOpen(f, displayName);
   } finally {
-    await handle.close();
+    await f.close();
   }
+}
+
+/** The same check on a file already open (the loader opens a graph once for all its checks). */
+export async function checkOnnxOpen(f: OpenFile, displayName = 'model.onnx'): Promise<void> {
+  await walk({ read: (pos, len) => f.read(pos, len), size: f.size }, displayName);
 }
 
 /** The same check on bytes in memory (used by tests and small files). */

@@ -1,6 +1,7 @@
 // The host's side of the panel: opening it for a model folder, whether its page is ready, sending
 // it messages (init with the model and backend preference), and reloading it.
 import * as vscode from 'vscode';
+import { uriOf } from '../env/node/hostUris';
 import type { LoadedModel } from '../models/modelFolder';
 import type { BackendMeasurement } from '../shared/backendMeasure';
 import { CHUNKED_ABOVE_BYTES, chunkUri, streamModel } from '../models/modelTransfer';
@@ -48,7 +49,7 @@ export class PanelConnection implements vscode.Disposable {
       if (this.modelDir !== dir) {
         this.modelDir = dir;
         this.ready = false;
-        this.panel.setModelDir(vscode.Uri.file(dir));
+        this.panel.setModelDir(uriOf(dir));
       } else if (!this.panel.visible) {
         this.panel.reveal();
       }
@@ -56,7 +57,7 @@ export class PanelConnection implements vscode.Disposable {
     }
     // A new page asks for the WASM runtime as it starts, unless an earlier panel left it cached.
     this.runtime.preload('wasm');
-    const panel = LensPanel.open(this.extensionUri, vscode.Uri.file(dir), this.log);
+    const panel = LensPanel.open(this.extensionUri, uriOf(dir), this.log);
     this.panel = panel;
     this.modelDir = dir;
     this.ready = false;
@@ -96,7 +97,7 @@ export class PanelConnection implements vscode.Disposable {
     const { modelFile, sizeBytes } = loaded.model;
     // A large file goes by chunks (src/models/modelTransfer.ts); the graph's external data files too.
     const uriFor = (file: string, size: number, mtimeMs: number): string => {
-      if (size <= CHUNKED_ABOVE_BYTES) return panel.asWebviewUri(vscode.Uri.file(file)).toString();
+      if (size <= CHUNKED_ABOVE_BYTES) return panel.asWebviewUri(uriOf(file)).toString();
       const uri = chunkUri(file, size, mtimeMs);
       this.chunked.set(decodeURIComponent(uri.slice(CHUNK_SCHEME.length)), file);
       return uri;

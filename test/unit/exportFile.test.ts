@@ -16,8 +16,13 @@ describe('export: file name', () => {
 });
 
 describe('export: bytes', () => {
-  it('writes utf8 text as is', () => assert.strictEqual(exportBytes({ data: 'é→', encoding: 'utf8' }).toString('utf8'), 'é→'));
+  it('writes utf8 text as is', () => assert.strictEqual(new TextDecoder().decode(exportBytes({ data: 'é→', encoding: 'utf8' })), 'é→'));
   it('decodes base64', () => assert.deepStrictEqual([...exportBytes({ data: 'iVBORw==', encoding: 'base64' })], [0x89, 0x50, 0x4e, 0x47]));
+  it('decodes every byte value as Node does (no Buffer on the web)', () => {
+    const all = Uint8Array.from({ length: 768 }, (_, i) => (i * 7) % 256);
+    const b64 = Buffer.from(all).toString('base64');
+    assert.deepStrictEqual([...exportBytes({ data: b64.replace(/(.{76})/g, '$1\n'), encoding: 'base64' })], [...all]);
+  });
   it('refuses data that is not base64', () => {
     assert.throws(() => exportBytes({ data: 'not base64!', encoding: 'base64' }), /not valid base64/);
     assert.throws(() => exportBytes({ data: 'abc', encoding: 'base64' }), /not valid base64/);

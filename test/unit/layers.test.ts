@@ -45,6 +45,7 @@ describe('layering rules (dependency-cruiser)', function () {
         'src/run/ping.ts': "import { pong } from './pong';\nexport const ping = (): number => pong();\n",
         'src/run/pong.ts': "import { ping } from './ping';\nexport const pong = (): number => ping();\n",
         'src/models/reader.ts': "import * as fs from 'fs';\nexport const read = fs.readFileSync;\n",
+        'src/env/node/files.ts': "import * as fs from 'fs';\nexport const read = fs.readFileSync;\n",
         'webview/page.ts': "import { leaf } from '../src/shared/leaf';\nimport { step } from '../src/run/step';\nimport * as vscode from 'vscode';\nimport { gone } from './missing';\nexport const page = [leaf, step, vscode, gone];\n",
         'test/helper.ts': 'export const helper = 2;\n',
       });
@@ -55,12 +56,13 @@ describe('layering rules (dependency-cruiser)', function () {
         'webview-no-vscode: webview/page.ts → vscode',
         'product-not-tests: src/run/step.ts → test/helper.ts',
         'web-ready-no-node: src/run/step.ts → fs',
+        'web-ready-no-node: src/models/reader.ts → fs',
         'not-to-unresolvable: webview/page.ts → ./missing',
       ];
       for (const e of expected) assert.ok(found.has(e), `not caught: ${e}\nfound: ${[...found].join('\n')}`);
       assert.ok([...found].some((f) => f.startsWith('no-circular: src/run/p')), `the ping/pong circle is not caught: ${[...found].join('\n')}`);
-      // models/ still reads the disk; the web build moves it behind an interface.
-      assert.ok(![...found].some((f) => f.startsWith('web-ready-no-node: src/models/')), 'src/models is not yet held to the web rule');
+      // Only the Node host's twins (src/env/node/) may use Node; the web build swaps them for src/env/browser/.
+      assert.ok(![...found].some((f) => f.startsWith('web-ready-no-node: src/env/node/')), 'src/env/node is held to the web rule');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
