@@ -20,7 +20,7 @@ function tsFiles(dir) {
 }
 
 // test/vscode's launcher and driver: the bench opens the real VS Code with them (bench/vscode/).
-const vscodeLauncher = [...tsFiles('test/vscode/launcher'), 'test/vscode/driverProtocol.ts', 'test/vscode/driverClient.ts'];
+const vscodeLauncher = [...tsFiles('test/vscode/launcher'), 'test/vscode/driverProtocol.ts', 'test/vscode/driverClient.ts', 'test/support/hubServer.ts'];
 // test/fixtures: the 124 M-parameter model of the big-model rows is built with it (bench/bigModel.ts).
 const fixtures = tsFiles('test/fixtures');
 const entryPoints = [...tsFiles('bench'), ...tsFiles('src'), ...tsFiles('test/browser'), ...vscodeLauncher, ...fixtures]

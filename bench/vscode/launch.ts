@@ -11,6 +11,7 @@ import { SETTINGS, codeServerEntry } from '../../test/vscode/launcher/settings';
 import { startUiDriver } from '../../test/vscode/launcher/uiDriver';
 import { openWorkbench } from '../../test/vscode/launcher/workbench';
 import { ENV } from '../../test/vscode/driverProtocol';
+import { descendantMemory, windowMemory } from './procMemory';
 import { BENCH_ENV, WindowReport } from './protocol';
 
 export interface VsCodeBenchOptions {
@@ -23,6 +24,16 @@ export interface VsCodeBenchOptions {
   windows: number;
   warmRuns: number;
   log: (line: string) => void;
+  /** User settings beside the launchers' own (e.g. attentionLens.modelPath for a big model). */
+  settings?: Record<string, unknown>;
+  /** Hovers timed in the panel after the warm runs (default 0). */
+  hovers?: number;
+  /** Read the peak memory of the extension host and Chromium as each window closes. */
+  memory?: boolean;
+  /** Environment for code-server and so the extension host (e.g. HF_ENDPOINT, HF_HUB_CACHE). */
+  env?: Record<string, string>;
+  /** "org/name:variant": the window first runs Download model… on it (timed), then the commands. */
+  download?: string;
 }
 
 const WINDOW_TIMEOUT_MS = 300_000;
@@ -38,10 +49,11 @@ export async function benchVsCode(o: VsCodeBenchOptions): Promise<Map<string, Wi
   fs.writeFileSync(path.join(ws, file), o.text);
   const driver = await startUiDriver(path.join(home, 'artifacts'), o.log);
   const server = await startCodeServer({
-    entry, home, settings: SETTINGS,
+    entry, home, settings: { ...SETTINGS, ...(o.settings ?? {}) },
     env: {
       [ENV.driver]: driver.url, [ENV.repo]: o.repo,
-      [BENCH_ENV.reportDir]: reports, [BENCH_ENV.file]: file, [BENCH_ENV.warmRuns]: String(o.warmRuns),
+      ...(o.env ?? {}), ...(o.download ? { [BENCH_ENV.download]: o.download } : {}),
+      [BENCH_ENV.reportDir]: reports, [BENCH_ENV.file]: file, [BENCH_ENV.warmRuns]: String(o.warmRuns), [BENCH_ENV.hovers]: String(o.hovers ?? 0),
     },
   });
   const extensions = o.extensions ?? [o.repo];
@@ -68,6 +80,8 @@ export async function benchVsCode(o: VsCodeBenchOptions): Promise<Map<string, Wi
           throw new Error(`window ${w + 1}: exit ${code}, ${fresh.length} reports\nconsole:\n${console.slice(-30).join('\n')}\ncode-server:\n${server.tail()}`);
         }
         const report = JSON.parse(fs.readFileSync(path.join(reports, fresh[0]), 'utf8')) as WindowReport;
+        if (o.memory) report.memory = windowMemory(descendantMemory());
+        report.console = console.filter((l) => l.includes('attention-lens')).slice(-20);
         if (report.error) {
           // One window's failure (say VS Code's resource loader timing out on an overloaded machine)
           // is said and counted; the other windows still give their figures.
