@@ -175,7 +175,10 @@ async function main(): Promise<number> {
   if (opts.vscodeBig) {
     await phase('VS Code, big models', failures, async () => {
       const models = prepareBigModels(opts.bigModels);
-      const big = await benchBigInVsCode(ROOT, models, Math.min(opts.vscodeWarm, 2), 5, log);
+      const big = await benchBigInVsCode(ROOT, models, {
+        sizes: opts.bigSizes, warmRuns: Math.min(opts.vscodeWarm, 2), hovers: 5, log,
+        onRow: (rows) => fs.writeFileSync(`${opts.out}.big-partial.json`, JSON.stringify(rows, null, 2)),
+      });
       x.summary.big = big;
       for (const b of big) if (b.error) failures.push(`VS Code big ${b.model} ${b.tokens}: ${b.error}`);
     });

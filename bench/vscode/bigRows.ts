@@ -16,7 +16,7 @@ import type { CommandTiming, WindowReport } from './protocol';
 
 export const BIG_MODELS = ['gpt2-small-q8', 'gpt2-small', 'smollm2-135m'] as const;
 export type BigModelName = (typeof BIG_MODELS)[number];
-export const BIG_VSCODE_SIZES = [128, 512] as const;
+export const BIG_VSCODE_SIZES = [512, 128] as const;
 
 export interface BigRow {
   model: BigModelName;
@@ -75,13 +75,22 @@ function row(m: BigModelFile, tokens: number, attentionBytes: number, load0: num
 }
 
 /** One window per model and size; a window that fails gives a row with its error, the others still run. */
-export async function benchBigInVsCode(
-  repo: string, models: BigModelFile[], warmRuns: number, hovers: number, log: (l: string) => void,
-): Promise<BigRow[]> {
+export interface BigRunOptions {
+  sizes: readonly number[];
+  warmRuns: number;
+  hovers: number;
+  log: (l: string) => void;
+  /** Called after each row (the rows so far), e.g. to write them out before the next window. */
+  onRow?: (rows: BigRow[]) => void;
+}
+
+export async function benchBigInVsCode(repo: string, models: BigModelFile[], options: BigRunOptions): Promise<BigRow[]> {
+  const { sizes, warmRuns, hovers, log } = options;
   const rows: BigRow[] = [];
-  for (const m of models) {
-    const model = await loadModelFolder(m.dir, false);
-    for (const n of BIG_VSCODE_SIZES) {
+  // Every model at the first size, then at the next: the figures that matter most come first.
+  for (const n of sizes) {
+    for (const m of models) {
+      const model = await loadModelFolder(m.dir, false);
       const c = makeCase(repo, model.tokenizer, model.config, 'prose', n);
       const attention = model.config.num_layers * model.config.num_heads * n * n * 4;
       const load0 = round(os.loadavg()[0], 2)!;
@@ -89,7 +98,7 @@ export async function benchBigInVsCode(
       let error: string | null = null;
       try {
         const reports = await benchVsCode({
-          repo, text: c.text, windows: 1, warmRuns, log, hovers, memory: true,
+          repo, text: c.text, windows: 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
           settings: { 'attentionLens.modelPath': m.graph },
         });
         r = reports.get(repo)?.[0] ?? null;
@@ -100,6 +109,7 @@ export async function benchBigInVsCode(
       rows.push(out);
       const mb = (b: number | null) => (b === null ? '—' : `${(b / 2 ** 20).toFixed(0)} MiB`);
       log(`VS Code big ${m.name} ${n} tokens (load ${out.load_start} → ${out.load_end}): ${error ?? `cold ${out.cold_ms} ms, warm ${out.warm_ms} ms, hover ${out.hover_ms ?? '—'} ms, page peak ${mb(out.page_peak_bytes)}, host peak ${mb(out.host_peak_bytes)}; cold split ${JSON.stringify(out.cold_split)}`}`);
+      options.onRow?.(rows);
     }
   }
   return rows;

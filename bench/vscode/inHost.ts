@@ -84,14 +84,15 @@ async function timeCommand(api: AttentionLensApi, cold: boolean): Promise<Comman
     if (!run || run.runId !== runId) throw new Error('lastRun() is not the command\'s run');
     const focus = run.message.focus;
     if (focus === null) throw new Error('the run has no focus token');
-    const deadline = t0 + 240_000;
+    const limit = Number(process.env[BENCH_ENV.commandTimeoutMs] ?? 240_000);
+    const deadline = t0 + limit;
     let highlight: { at: number } | undefined;
     while (!highlight) {
       const err = seen.find((s) => s.msg.type === 'error');
       if (err && err.msg.type === 'error') throw new Error(`the webview reported: ${err.msg.message}`);
       highlight = seen.find((s) => s.msg.type === 'highlight' && s.msg.runId === runId && s.msg.tokenIndex === focus);
       if (!highlight) {
-        if (now() > deadline) throw new Error('no highlight for the focus token within 240 s');
+        if (now() > deadline) throw new Error(`no highlight for the focus token within ${limit / 1000} s`);
         await sleep(5);
       }
     }

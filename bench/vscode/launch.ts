@@ -34,6 +34,8 @@ export interface VsCodeBenchOptions {
   env?: Record<string, string>;
   /** "org/name:variant": the window first runs Download model… on it (timed), then the commands. */
   download?: string;
+  /** One command's limit (default 240 s); a window gets its warm runs' worth more. */
+  commandTimeoutMs?: number;
 }
 
 const WINDOW_TIMEOUT_MS = 300_000;
@@ -53,7 +55,7 @@ export async function benchVsCode(o: VsCodeBenchOptions): Promise<Map<string, Wi
     env: {
       [ENV.driver]: driver.url, [ENV.repo]: o.repo,
       ...(o.env ?? {}), ...(o.download ? { [BENCH_ENV.download]: o.download } : {}),
-      [BENCH_ENV.reportDir]: reports, [BENCH_ENV.file]: file, [BENCH_ENV.warmRuns]: String(o.warmRuns), [BENCH_ENV.hovers]: String(o.hovers ?? 0),
+      [BENCH_ENV.reportDir]: reports, [BENCH_ENV.file]: file, [BENCH_ENV.warmRuns]: String(o.warmRuns), [BENCH_ENV.commandTimeoutMs]: String(o.commandTimeoutMs ?? 240_000), [BENCH_ENV.hovers]: String(o.hovers ?? 0),
     },
   });
   const extensions = o.extensions ?? [o.repo];
@@ -73,7 +75,7 @@ export async function benchVsCode(o: VsCodeBenchOptions): Promise<Map<string, Wi
       try {
         driver.attach(wb.page);
         let timer: NodeJS.Timeout | undefined;
-        const code = await Promise.race([wb.exitCode, new Promise<number>((r) => { timer = setTimeout(() => r(-1), WINDOW_TIMEOUT_MS); })]);
+        const code = await Promise.race([wb.exitCode, new Promise<number>((r) => { timer = setTimeout(() => r(-1), Math.max(WINDOW_TIMEOUT_MS, (o.commandTimeoutMs ?? 0) * (2 + o.warmRuns))); })]);
         clearTimeout(timer);
         const fresh = fs.readdirSync(reports).filter((f) => !before.has(f));
         if (fresh.length !== 1) {

@@ -18,6 +18,8 @@ export const BENCH_ENV = {
   hovers: 'ATTENTION_LENS_BENCH_HOVERS',
   /** "org/name:variant": run Download model… on it before the first command, timed. */
   download: 'ATTENTION_LENS_BENCH_DOWNLOAD',
+  /** How long one command may take to its overlay (default 240 s; the big models need more). */
+  commandTimeoutMs: 'ATTENTION_LENS_BENCH_COMMAND_TIMEOUT_MS',
 } as const;
 
 /** Download model… as the window's first step (BENCH_ENV.download). */
