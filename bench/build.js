@@ -23,7 +23,7 @@ function tsFiles(dir) {
 const vscodeLauncher = [...tsFiles('test/vscode/launcher'), 'test/vscode/driverProtocol.ts', 'test/vscode/driverClient.ts', 'test/support/hubServer.ts'];
 // test/fixtures: the 124 M-parameter model of the big-model rows is built with it (bench/bigModel.ts).
 const fixtures = tsFiles('test/fixtures');
-const entryPoints = [...tsFiles('bench'), ...tsFiles('src'), ...tsFiles('test/browser'), ...vscodeLauncher, ...fixtures]
+const entryPoints = [...tsFiles('bench'), ...tsFiles('src'), ...tsFiles('test/browser'), ...vscodeLauncher, ...fixtures, 'webview/modelGraph.ts']
   // bench/page/ holds browser code, bundled by the runner when it needs it
   .filter((f) => !f.startsWith(path.join('bench', 'page') + path.sep));
 

@@ -18,14 +18,15 @@ import { median } from './stats';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 type Options = ortWeb.InferenceSession.SessionOptions;
+/** all: onnxruntime-web's default (what the page uses: webview/runtime.ts sessionOptions). */
 export const SETTINGS: Record<string, Options> = {
-  'all (default)': {},
+  all: {},
   disabled: { graphOptimizationLevel: 'disabled' },
   basic: { graphOptimizationLevel: 'basic' },
   extended: { graphOptimizationLevel: 'extended' },
-  'all, no memory pattern': { enableMemPattern: false },
-  'all, no CPU arena': { enableCpuMemArena: false },
-  'basic, no arena, no pattern': { graphOptimizationLevel: 'basic', enableCpuMemArena: false, enableMemPattern: false },
+  'all-no-mem-pattern': { enableMemPattern: false },
+  'all-no-cpu-arena': { enableCpuMemArena: false },
+  'basic-no-arena-no-pattern': { graphOptimizationLevel: 'basic', enableCpuMemArena: false, enableMemPattern: false },
 };
 
 interface Timing { create_ms: number; first_ms: number; run_ms: number; run_cpu_ms: number; rss_mib: number }
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   const tokens = Number(opt('--tokens', '512'));
   const runs = Number(opt('--runs', '5'));
   if (argv[0] === '--child') {
-    const t = await child(model, opt('--setting', 'all (default)'), tokens, runs);
+    const t = await child(model, opt('--setting', 'all'), tokens, runs);
     process.stdout.write(`TIMING ${JSON.stringify(t)}\n`);
     return;
   }
