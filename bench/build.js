@@ -20,10 +20,10 @@ function tsFiles(dir) {
 }
 
 // test/vscode's launcher and driver: the bench opens the real VS Code with them (bench/vscode/).
-const vscodeLauncher = [...tsFiles('test/vscode/launcher'), 'test/vscode/driverProtocol.ts', 'test/vscode/driverClient.ts'];
+const vscodeLauncher = [...tsFiles('test/vscode/launcher'), 'test/vscode/driverProtocol.ts', 'test/vscode/driverClient.ts', 'test/support/hubServer.ts'];
 // test/fixtures: the 124 M-parameter model of the big-model rows is built with it (bench/bigModel.ts).
 const fixtures = tsFiles('test/fixtures');
-const entryPoints = [...tsFiles('bench'), ...tsFiles('src'), ...tsFiles('test/browser'), ...vscodeLauncher, ...fixtures]
+const entryPoints = [...tsFiles('bench'), ...tsFiles('src'), ...tsFiles('test/browser'), ...vscodeLauncher, ...fixtures, 'webview/modelGraph.ts']
   // bench/page/ holds browser code, bundled by the runner when it needs it
   .filter((f) => !f.startsWith(path.join('bench', 'page') + path.sep));
 

@@ -1,6 +1,7 @@
 // Command-line options of `npm run bench`.
 import * as path from 'path';
 import type { TextKind } from './texts';
+import { BIG_MODELS, BIG_VSCODE_SIZES, BigModelName } from './vscode/bigRows';
 
 export interface BenchOptions {
   /** The reduced set: 512 tokens of prose, WASM, native and hover only. */
@@ -28,11 +29,16 @@ export interface BenchOptions {
   vscodeExtension: string | null;
   /** The 124 M-parameter model's rows (bench/bigModel.ts). */
   big: boolean;
+  /** The real-size models in the real VS Code (bench/vscode/bigRows.ts → results.json big); never in --quick. */
+  vscodeBig: boolean;
+  bigModels: BigModelName[];
+  /** Token counts of the big rows in the real VS Code (one new window each). */
+  bigSizes: number[];
   /** Where results.json goes. */
   out: string;
 }
 
-const USAGE = 'usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--vscode-windows N] [--vscode-warm N] [--vscode-only] [--vscode-baseline DIR] [--vscode-extension DIR] [--big|--no-big] [--out FILE]';
+const USAGE = `usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--vscode-windows N] [--vscode-warm N] [--vscode-only] [--vscode-baseline DIR] [--vscode-extension DIR] [--big|--no-big] [--vscode-big|--no-vscode-big] [--big-models ${BIG_MODELS.join(',')}] [--big-sizes 512,128] [--out FILE]`;
 
 function count(flag: string, v: string | undefined, min: number): number {
   const n = Number(v);
@@ -45,8 +51,10 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
   const o: BenchOptions = {
     quick, warmup: quick ? 1 : 2, runs: quick ? 5 : 7, memoryRuns: quick ? 0 : 50, sizes: null, texts: null, webgpu: !quick, out: defaultOut,
     vscodeWindows: quick ? 1 : 3, vscodeWarm: quick ? 3 : 5, vscodeOnly: false, vscodeBaseline: null, vscodeExtension: null, big: !quick,
+    vscodeBig: !quick, bigModels: [...BIG_MODELS], bigSizes: [...BIG_VSCODE_SIZES],
   };
   let bigAsked = false;
+  let vscodeBigAsked = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') continue;
@@ -73,6 +81,16 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
       o.vscodeExtension = path.resolve(v);
     } else if (a === '--big') { o.big = true; bigAsked = true; }
     else if (a === '--no-big') { o.big = false; bigAsked = true; }
+    else if (a === '--vscode-big') { o.vscodeBig = true; vscodeBigAsked = true; }
+    else if (a === '--no-vscode-big') { o.vscodeBig = false; vscodeBigAsked = true; }
+    else if (a === '--big-models') {
+      const v = (argv[++i] ?? '').split(',');
+      if (!v.every((m): m is BigModelName => (BIG_MODELS as readonly string[]).includes(m))) throw new Error(`--big-models takes ${BIG_MODELS.join(', ')}\n${USAGE}`);
+      o.bigModels = v;
+    } else if (a === '--big-sizes') {
+      const v = argv[++i] ?? '';
+      o.bigSizes = v.split(',').map((s) => count(a, s, 2));
+    }
     else if (a === '--vscode-baseline') {
       const v = argv[++i];
       if (!v) throw new Error(`--vscode-baseline needs an extension folder\n${USAGE}`);
@@ -86,5 +104,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   if (o.vscodeOnly && !bigAsked) o.big = false;
+  if (o.vscodeOnly && !vscodeBigAsked) o.vscodeBig = false;
+  if (o.quick) o.vscodeBig = false;
   return o;
 }

@@ -19,6 +19,7 @@ import { ratio, round } from './stats';
 import { checkTargets } from './targets';
 import { TextKind, describeSource } from './texts';
 import { measureTokenize } from './tokenizeBench';
+import { benchBigInVsCode, prepareBigModels } from './vscode/bigRows';
 import { benchVsCode } from './vscode/launch';
 import { fillRow, summarize } from './vscode/phase';
 
@@ -168,6 +169,18 @@ async function main(): Promise<number> {
       // The same figures for an earlier build of the extension, timed in turn with this one.
       if (opts.vscodeBaseline) x.summary.vscode_baseline = { extension: opts.vscodeBaseline, ...summarize(reports.get(opts.vscodeBaseline)!) };
       fillRow(rows.get(prose512)!, s);
+    });
+  }
+
+  if (opts.vscodeBig) {
+    await phase('VS Code, big models', failures, async () => {
+      const models = prepareBigModels(opts.bigModels);
+      const big = await benchBigInVsCode(ROOT, models, {
+        sizes: opts.bigSizes, warmRuns: Math.min(opts.vscodeWarm, 2), hovers: 5, log,
+        onRow: (rows) => fs.writeFileSync(`${opts.out}.big-partial.json`, JSON.stringify(rows, null, 2)),
+      });
+      x.summary.big = big;
+      for (const b of big) if (b.error) failures.push(`VS Code big ${b.model} ${b.tokens}: ${b.error}`);
     });
   }
 

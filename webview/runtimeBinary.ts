@@ -9,8 +9,15 @@ import { cachedRuntime, storeRuntime } from './runtimeCache';
 export type RuntimeSource = 'cache' | 'message' | 'fetch';
 export interface RuntimeBinary { bytes: ArrayBuffer | null; from: RuntimeSource }
 
-/** How long the page waits for the host's answer before fetching the runtime itself. */
-export const MESSAGE_WAIT_MS = 5000;
+/**
+ * How long the page waits for the host's answer before fetching the runtime itself. The host that
+ * marks the page (data-runtime) answers every request, with the bytes or an error, so this bounds
+ * only a host that fails silently. It was 5 s: in code-server at load 10 on 2 cores the 14 MB answer
+ * took 6 s, the page gave up just before it arrived and fetched the same bytes over the same
+ * connection (cold 21.2 s; with the answer awaited 13.2 s, bench/README.md). VS Code's resource
+ * loader gives a file 30 s.
+ */
+export const MESSAGE_WAIT_MS = 30_000;
 
 let post: ((m: ToHost) => void) | null = null;
 const waiting = new Map<Backend, (m: RuntimeMessage) => void>();

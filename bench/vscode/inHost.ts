@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { AttentionLensApi } from '../../src/api';
 import type { ResultMessage, ToHost } from '../../src/shared/protocol';
 import { drive } from '../../test/vscode/driverClient';
-import { BENCH_ENV, CommandTiming, WindowReport } from './protocol';
+import type { Downloaded } from '../../src/commands/target';
+import { BENCH_ENV, CommandTiming, DownloadTiming, HoverTiming, WindowReport } from './protocol';
 
 const EXTENSION_ID = 'attention-lens.attention-lens';
 const now = (): number => performance.timeOrigin + performance.now();
@@ -25,6 +26,47 @@ const PAGE_PROBE = `(() => {
   const render = performance.getEntriesByName('attention-lens:render', 'measure').at(-1);
   return { fetches, render: render ? render.duration : null };
 })()`;
+
+/** N hovers spread over the panel's tokens, each dispatched at a frame's start and timed to its end. */
+const hoverProbe = (n: number): string => `(async () => {
+  const frameStart = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
+  const afterFrame = () => new Promise((r) => { const ch = new MessageChannel(); ch.port1.onmessage = () => r(performance.now()); ch.port2.postMessage(0); });
+  const spans = [...document.querySelectorAll('#app .tokens .tok')];
+  if (spans.length === 0) return 'no tokens in the panel';
+  const out = [];
+  for (let k = 0; k < ${n}; k++) {
+    const s = spans[Math.floor((k + 0.5) * spans.length / ${n})];
+    performance.clearMeasures('attention-lens:highlight');
+    const t0 = await frameStart();
+    s.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, pointerType: 'mouse', isPrimary: true }));
+    const t1 = await afterFrame();
+    const m = performance.getEntriesByName('attention-lens:highlight', 'measure').at(-1);
+    out.push({ frame_ms: t1 - t0, work_ms: m ? m.duration : null, lit: document.querySelectorAll('#app .tokens .tok.lit').length });
+    s.dispatchEvent(new PointerEvent('pointerout', { bubbles: true, pointerType: 'mouse', isPrimary: true }));
+    await afterFrame();
+  }
+  return out;
+})()`;
+
+async function timeHovers(n: number): Promise<HoverTiming[]> {
+  const r = (await drive({ kind: 'webviewEval', selector: '#app', expression: hoverProbe(n) })) as HoverTiming[] | string;
+  if (typeof r === 'string') throw new Error(`hover: ${r}`);
+  const dark = r.findIndex((h) => h.lit === 0);
+  if (dark >= 0) throw new Error(`hover ${dark + 1} of ${r.length} lit nothing`);
+  return r;
+}
+
+/** Download model… on "org/name:variant", timed from the host (the model becomes attentionLens.modelPath). */
+async function timeDownload(spec: string): Promise<DownloadTiming> {
+  const [repo, variant] = spec.split(':');
+  const t0 = now();
+  const done = await vscode.commands.executeCommand<Downloaded | undefined>('attentionLens.downloadModel', { repo, variant });
+  const wall = now() - t0;
+  if (!done) throw new Error(`Download model… on ${spec} gave nothing`);
+  // The setting's change reloads the model in the background; the first Explain is timed after it.
+  await sleep(500);
+  return { wall_ms: wall, bytes: done.bytes, seconds: done.seconds, dtype: done.dtype, modelPath: done.modelPath };
+}
 
 interface PageProbe { fetches: Record<string, { start: number; end: number; bytes: number }>; render: number | null }
 
@@ -42,20 +84,21 @@ async function timeCommand(api: AttentionLensApi, cold: boolean): Promise<Comman
     if (!run || run.runId !== runId) throw new Error('lastRun() is not the command\'s run');
     const focus = run.message.focus;
     if (focus === null) throw new Error('the run has no focus token');
-    const deadline = t0 + 240_000;
+    const limit = Number(process.env[BENCH_ENV.commandTimeoutMs] ?? 240_000);
+    const deadline = t0 + limit;
     let highlight: { at: number } | undefined;
     while (!highlight) {
       const err = seen.find((s) => s.msg.type === 'error');
       if (err && err.msg.type === 'error') throw new Error(`the webview reported: ${err.msg.message}`);
       highlight = seen.find((s) => s.msg.type === 'highlight' && s.msg.runId === runId && s.msg.tokenIndex === focus);
       if (!highlight) {
-        if (now() > deadline) throw new Error('no highlight for the focus token within 240 s');
+        if (now() > deadline) throw new Error(`no highlight for the focus token within ${limit / 1000} s`);
         await sleep(5);
       }
     }
     const result = seen.find((s) => s.msg.type === 'result' && s.msg.runId === runId);
     if (!result) throw new Error('highlight without a result');
-    const res = result.msg as ResultMessage & { phases?: Record<string, number> };
+    const res = result.msg as ResultMessage & { phases?: Record<string, number | string> };
     const ready = seen.find((s) => s.msg.type === 'ready');
     let probe: PageProbe | null = null;
     try {
@@ -107,12 +150,17 @@ export async function run(): Promise<void> {
     const a0 = now();
     const api = await ext.activate();
     report.activate_ms = now() - a0;
+    const dl = process.env[BENCH_ENV.download];
+    if (dl) report.download = await timeDownload(dl);
     report.cold = await timeCommand(api, true);
     report.warm = [];
     for (let k = 0; k < warmRuns; k++) {
       await sleep(300);
       report.warm.push(await timeCommand(api, false));
     }
+    const hovers = Number(process.env[BENCH_ENV.hovers] ?? 0);
+    if (hovers > 0) report.hovers = await timeHovers(hovers);
+    report.host_max_rss_bytes = process.resourceUsage().maxRSS * 1024;
   } catch (e) {
     report.error = e instanceof Error ? e.stack ?? e.message : String(e);
   }

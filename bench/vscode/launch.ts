@@ -11,6 +11,7 @@ import { SETTINGS, codeServerEntry } from '../../test/vscode/launcher/settings';
 import { startUiDriver } from '../../test/vscode/launcher/uiDriver';
 import { openWorkbench } from '../../test/vscode/launcher/workbench';
 import { ENV } from '../../test/vscode/driverProtocol';
+import { descendantMemory, windowMemory } from './procMemory';
 import { BENCH_ENV, WindowReport } from './protocol';
 
 export interface VsCodeBenchOptions {
@@ -23,6 +24,18 @@ export interface VsCodeBenchOptions {
   windows: number;
   warmRuns: number;
   log: (line: string) => void;
+  /** User settings beside the launchers' own (e.g. attentionLens.modelPath for a big model). */
+  settings?: Record<string, unknown>;
+  /** Hovers timed in the panel after the warm runs (default 0). */
+  hovers?: number;
+  /** Read the peak memory of the extension host and Chromium as each window closes. */
+  memory?: boolean;
+  /** Environment for code-server and so the extension host (e.g. HF_ENDPOINT, HF_HUB_CACHE). */
+  env?: Record<string, string>;
+  /** "org/name:variant": the window first runs Download model… on it (timed), then the commands. */
+  download?: string;
+  /** One command's limit (default 240 s); a window gets its warm runs' worth more. */
+  commandTimeoutMs?: number;
 }
 
 const WINDOW_TIMEOUT_MS = 300_000;
@@ -38,10 +51,11 @@ export async function benchVsCode(o: VsCodeBenchOptions): Promise<Map<string, Wi
   fs.writeFileSync(path.join(ws, file), o.text);
   const driver = await startUiDriver(path.join(home, 'artifacts'), o.log);
   const server = await startCodeServer({
-    entry, home, settings: SETTINGS,
+    entry, home, settings: { ...SETTINGS, ...(o.settings ?? {}) },
     env: {
       [ENV.driver]: driver.url, [ENV.repo]: o.repo,
-      [BENCH_ENV.reportDir]: reports, [BENCH_ENV.file]: file, [BENCH_ENV.warmRuns]: String(o.warmRuns),
+      ...(o.env ?? {}), ...(o.download ? { [BENCH_ENV.download]: o.download } : {}),
+      [BENCH_ENV.reportDir]: reports, [BENCH_ENV.file]: file, [BENCH_ENV.warmRuns]: String(o.warmRuns), [BENCH_ENV.commandTimeoutMs]: String(o.commandTimeoutMs ?? 240_000), [BENCH_ENV.hovers]: String(o.hovers ?? 0),
     },
   });
   const extensions = o.extensions ?? [o.repo];
@@ -61,13 +75,15 @@ export async function benchVsCode(o: VsCodeBenchOptions): Promise<Map<string, Wi
       try {
         driver.attach(wb.page);
         let timer: NodeJS.Timeout | undefined;
-        const code = await Promise.race([wb.exitCode, new Promise<number>((r) => { timer = setTimeout(() => r(-1), WINDOW_TIMEOUT_MS); })]);
+        const code = await Promise.race([wb.exitCode, new Promise<number>((r) => { timer = setTimeout(() => r(-1), Math.max(WINDOW_TIMEOUT_MS, (o.commandTimeoutMs ?? 0) * (2 + o.warmRuns))); })]);
         clearTimeout(timer);
         const fresh = fs.readdirSync(reports).filter((f) => !before.has(f));
         if (fresh.length !== 1) {
           throw new Error(`window ${w + 1}: exit ${code}, ${fresh.length} reports\nconsole:\n${console.slice(-30).join('\n')}\ncode-server:\n${server.tail()}`);
         }
         const report = JSON.parse(fs.readFileSync(path.join(reports, fresh[0]), 'utf8')) as WindowReport;
+        if (o.memory) report.memory = windowMemory(descendantMemory());
+        report.console = console.filter((l) => l.includes('attention-lens')).slice(-20);
         if (report.error) {
           // One window's failure (say VS Code's resource loader timing out on an overloaded machine)
           // is said and counted; the other windows still give their figures.

@@ -13,6 +13,10 @@ export interface VsCodeSummary {
   /** Cold: what the page fetched (file → median fetch ms and bytes). */
   cold_fetches: Record<string, { start_ms: number | null; fetch_ms: number | null; bytes: number }>;
   backend: string;
+  /** Each cold window's phases that are words, not times (runtime_from: cache, message or fetch), in window order. */
+  cold_words: Record<string, string[]>;
+  /** The page's own console lines that name the extension ([attention-lens] …), per window. */
+  console: string[][];
 }
 
 export type Split = Record<string, number | null>;
@@ -31,7 +35,18 @@ function split(ts: CommandTiming[]): Split {
     render_ms: med(ts.map((t) => t.render_ms)),
   };
   const names = new Set(ts.flatMap((t) => Object.keys(t.phases ?? {})));
-  for (const n of names) out[`phase_${n}`] = med(ts.map((t) => t.phases?.[n]));
+  for (const n of names) {
+    const xs = ts.map((t) => t.phases?.[n]);
+    if (xs.some((x) => typeof x === 'number')) out[`phase_${n}`] = med(xs.map((x) => (typeof x === 'number' ? x : null)));
+  }
+  return out;
+}
+
+function words(ts: CommandTiming[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const t of ts) {
+    for (const [k, v] of Object.entries(t.phases ?? {}) as [string, unknown][]) if (typeof v === 'string') (out[k] ??= []).push(v);
+  }
   return out;
 }
 
@@ -51,6 +66,8 @@ export function summarize(reports: WindowReport[]): VsCodeSummary {
     warm: split(reports.flatMap((r) => r.warm)),
     cold_fetches: fetches,
     backend: colds[0]?.backend ?? 'none',
+    cold_words: words(colds),
+    console: reports.map((r) => r.console ?? []),
   };
 }
 

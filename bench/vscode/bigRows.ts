@@ -1,0 +1,116 @@
+// The `big` rows of `npm run bench` (results.json → big): real-size models in the real VS Code
+// (code-server + Chromium, WASM), each model at 128 and 512 tokens of prose, one new window per
+// row: "Explain attention here" cold (model on disk, panel closed) and warm, hover in the panel,
+// and the peak memory of the extension host and of Chromium's renderer. The models are built at
+// bench time with PyTorch from Debian (random weights, cached, never committed): GPT-2 small
+// (124 M) in fp32 and q8 (DynamicQuantizeLinear + MatMulInteger, as the Hub's _quantized files),
+// and SmolLM2-135M's shape (30 layers × 9 heads, 3 key/value heads).
+import * as os from 'os';
+import { loadModelFolder } from '../../src/models/modelFolder';
+import { ensureFixtures } from '../../test/fixtures/build';
+import { ensureQuantized } from '../../test/fixtures/hubForms';
+import { makeCase } from '../inputs';
+import { medianOrNull, round } from '../stats';
+import { benchVsCode } from './launch';
+import type { CommandTiming, WindowReport } from './protocol';
+
+export const BIG_MODELS = ['gpt2-small-q8', 'gpt2-small', 'smollm2-135m'] as const;
+export type BigModelName = (typeof BIG_MODELS)[number];
+export const BIG_VSCODE_SIZES = [512, 128] as const;
+
+export interface BigRow {
+  model: BigModelName;
+  /** The graph given as attentionLens.modelPath. */
+  graph: string;
+  tokens: number;
+  /** Load average (1 min) as the window opened and as it closed: these cores are shared. */
+  load_start: number;
+  load_end: number;
+  cold_ms: number | null;
+  warm_ms: number | null;
+  /** The cold command's split: host (model folder read, tokenize, post), the page's phases. */
+  cold_split: Record<string, number | string | null> | null;
+  warm_inference_ms: number | null;
+  hover_ms: number | null;
+  hover_work_ms: number | null;
+  page_peak_bytes: number | null;
+  host_peak_bytes: number | null;
+  attention_bytes: number;
+  error: string | null;
+}
+
+export interface BigModelFile { name: BigModelName; dir: string; graph: string }
+
+/** Builds (first time: minutes each) and finds the models. */
+export function prepareBigModels(names: readonly BigModelName[]): BigModelFile[] {
+  return names.map((name) => {
+    const f = name === 'gpt2-small-q8' ? ensureQuantized('gpt2-small') : ensureFixtures(name)[name];
+    return { name, dir: f.dir, graph: f.modelFile };
+  });
+}
+
+const med = (xs: number[]): number | null => round(medianOrNull(xs));
+
+function split(t: CommandTiming): Record<string, number | string | null> {
+  const out: Record<string, number | string | null> = { host_ms: round(t.host_ms), ready_ms: round(t.ready_ms), load_ms: round(t.load_ms), inference_ms: round(t.inference_ms), render_ms: round(t.render_ms) };
+  for (const [k, v] of Object.entries(t.phases ?? {})) out[`phase_${k}`] = typeof v === 'number' ? round(v) : v;
+  return out;
+}
+
+function row(m: BigModelFile, tokens: number, attentionBytes: number, load0: number, r: WindowReport | null, error: string | null): BigRow {
+  const hovers = r?.hovers ?? [];
+  return {
+    model: m.name, graph: m.graph, tokens, load_start: load0, load_end: round(os.loadavg()[0], 2)!,
+    cold_ms: r ? round(r.cold.total_ms) : null,
+    warm_ms: r ? med(r.warm.map((w) => w.total_ms)) : null,
+    cold_split: r ? split(r.cold) : null,
+    warm_inference_ms: r ? med(r.warm.map((w) => w.inference_ms)) : null,
+    hover_ms: med(hovers.map((h) => h.frame_ms)),
+    hover_work_ms: med(hovers.flatMap((h) => (h.work_ms === null ? [] : [h.work_ms]))),
+    page_peak_bytes: r?.memory?.page_peak_bytes ?? null,
+    host_peak_bytes: r?.memory?.host_peak_bytes ?? r?.host_max_rss_bytes ?? null,
+    attention_bytes: attentionBytes,
+    error,
+  };
+}
+
+/** One window per model and size; a window that fails gives a row with its error, the others still run. */
+export interface BigRunOptions {
+  sizes: readonly number[];
+  warmRuns: number;
+  hovers: number;
+  log: (l: string) => void;
+  /** Called after each row (the rows so far), e.g. to write them out before the next window. */
+  onRow?: (rows: BigRow[]) => void;
+}
+
+export async function benchBigInVsCode(repo: string, models: BigModelFile[], options: BigRunOptions): Promise<BigRow[]> {
+  const { sizes, warmRuns, hovers, log } = options;
+  const rows: BigRow[] = [];
+  // Every model at the first size, then at the next: the figures that matter most come first.
+  for (const n of sizes) {
+    for (const m of models) {
+      const model = await loadModelFolder(m.dir, false);
+      const c = makeCase(repo, model.tokenizer, model.config, 'prose', n);
+      const attention = model.config.num_layers * model.config.num_heads * n * n * 4;
+      const load0 = round(os.loadavg()[0], 2)!;
+      let r: WindowReport | null = null;
+      let error: string | null = null;
+      try {
+        const reports = await benchVsCode({
+          repo, text: c.text, windows: 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
+          settings: { 'attentionLens.modelPath': m.graph },
+        });
+        r = reports.get(repo)?.[0] ?? null;
+      } catch (e) {
+        error = (e as Error).message.split('\n')[0];
+      }
+      const out = row(m, n, attention, load0, r, error);
+      rows.push(out);
+      const mb = (b: number | null) => (b === null ? '—' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+      log(`VS Code big ${m.name} ${n} tokens (load ${out.load_start} → ${out.load_end}): ${error ?? `cold ${out.cold_ms} ms, warm ${out.warm_ms} ms, hover ${out.hover_ms ?? '—'} ms, page peak ${mb(out.page_peak_bytes)}, host peak ${mb(out.host_peak_bytes)}; cold split ${JSON.stringify(out.cold_split)}`}`);
+      options.onRow?.(rows);
+    }
+  }
+  return rows;
+}
