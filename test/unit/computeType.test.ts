@@ -37,6 +37,20 @@ describe('the float type a graph computes in, and WebGPU without shader-f16', ()
     assert.strictEqual(kernelType(parseModel(matMulModel([[2, 2], [ONE_HALF, 0, 0, ONE_HALF], 'float16'], ELEM.float16))), ELEM.float16);
   });
 
+  it('float16 weights used as they are with the outputs cast back to float (onnxconverter_common\'s keep_io_types, transformers.js\'s model_fp16.onnx) run float16 kernels', () => {
+    const bytes = buildModel({
+      inputs: [{ name: 'x', elem: ELEM.float16, dims: [1, 2] }],
+      outputs: [{ name: 'y', elem: ELEM.float, dims: [1, 2] }],
+      nodes: [
+        { opType: 'MatMul', name: 'mm', inputs: ['x', 'w'], outputs: ['y16'], attributes: [] },
+        { opType: 'Cast', name: 'graph_output_cast_y', inputs: ['y16'], outputs: ['y'], attributes: [{ name: 'to', int: ELEM.float }] },
+      ],
+      initializers: { w: [[2, 2], [ONE_HALF, 0, 0, ONE_HALF], 'float16'] },
+    });
+    assert.strictEqual(kernelType(parseModel(bytes)), ELEM.float16);
+    assert.match(webGpuComputeRefusal(kernelType(parseModel(bytes)), false) ?? '', /lacks shader-f16/);
+  });
+
   it('a float32 graph computes in float', () => {
     const m = parseModel(matMulModel([[2, 2], [1, 0, 0, 1]], ELEM.float));
     assert.strictEqual(computeType(m), ELEM.float);

@@ -33,7 +33,7 @@ describe('Hub ONNX folders on the host', function () {
   it('a folder of several graphs opens onnx/model.onnx (fp32), else decoder_model_merged.onnx, else the quantized one; all are offered', async () => {
     const all = await loadModelFolder(path.join(forms, 'gpt2-variants'), false);
     assert.strictEqual(path.relative(all.dir, all.modelFile), path.join('onnx', 'model.onnx'));
-    assert.deepStrictEqual(all.files.variants.map((v) => path.basename(v)), ['model.onnx', 'decoder_model_merged.onnx', 'model_quantized.onnx', 'model_q4.onnx']);
+    assert.deepStrictEqual(all.files.variants.map((v) => path.basename(v)), ['model.onnx', 'decoder_model_merged.onnx', 'model_quantized.onnx', 'model_q4.onnx', 'model_fp16.onnx']);
     const merged = await loadModelFolder(copyOf('gpt2-variants', ['onnx/model.onnx']), false);
     assert.strictEqual(path.basename(merged.modelFile), 'decoder_model_merged.onnx');
     const quantized = await loadModelFolder(copyOf('gpt2-variants', ['onnx/model.onnx', 'onnx/decoder_model_merged.onnx']), false);

@@ -49,6 +49,7 @@ const CASES: Case[] = [
   { form: 'gpt2-external', merged: false, external: ['model.onnx.data'] },
   { form: 'gpt2-variants', graph: 'onnx/model_quantized.onnx', merged: false, external: [] },
   { form: 'gpt2-variants', graph: 'onnx/model_q4.onnx', merged: false, external: [] },
+  { form: 'gpt2-variants', graph: 'onnx/model_fp16.onnx', merged: false, external: [] },
 ];
 
 describe('the Hub\'s ONNX forms through the graph rewrite, run in onnxruntime-node', function () {
