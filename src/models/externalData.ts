@@ -23,23 +23,24 @@ const SMALL = 64 * 1024;
 const MODEL_GRAPH = 7;
 const GRAPH_INITIALIZER = 5;
 
-interface Header { field: number; wire: number; valueStart: number; end: number }
+export interface Header { field: number; wire: number; valueStart: number; end: number }
 
-class WindowReader {
+/** Reads a protobuf file field header by field header through a window of `window` bytes. */
+export class WindowReader {
   private start = 0;
   private buf = new Uint8Array(0);
-  constructor(private readonly handle: fs.FileHandle, readonly size: number) {}
+  constructor(private readonly handle: fs.FileHandle, readonly size: number, private readonly window = WINDOW) {}
 
   async bytes(pos: number, len: number): Promise<Uint8Array> {
     if (pos < this.start || pos + len > this.start + this.buf.length) {
-      this.buf = new Uint8Array(Math.min(Math.max(len, WINDOW), this.size - pos));
+      this.buf = new Uint8Array(Math.max(0, Math.min(Math.max(len, this.window), this.size - pos)));
       await this.handle.read(this.buf, 0, this.buf.length, pos);
       this.start = pos;
     }
     return this.buf.subarray(pos - this.start, pos - this.start + len);
   }
 
-  private async varint(pos: number): Promise<{ value: number; next: number }> {
+  async varint(pos: number): Promise<{ value: number; next: number }> {
     const b = await this.bytes(pos, Math.min(10, this.size - pos));
     let value = 0;
     let scale = 1;

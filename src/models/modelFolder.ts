@@ -9,6 +9,7 @@ import * as path from 'path';
 import { ModelConfig } from '../shared/modelConfig';
 import { checkOnnxFile } from './onnxCheck';
 import { ExternalFile, findExternalData } from './externalData';
+import { checkGraphClaims } from './graphClaims';
 import { TextTokenizer } from '../tokenizers/tokenize';
 import { loadTokenizer } from './loadTokenizer';
 import { readDescription } from './describe';
@@ -57,6 +58,8 @@ export async function loadModelFolder(where: string, bundled: boolean, maxBytes 
     throw new ModelFolderError(modelFile, (e as Error).message);
   }
   const externalData = await findExternalData(modelFile, sizeBytes, maxBytes);
+  // What the graph claims (weights' dims, external offsets and lengths, node counts), bounded before the page allocates from it.
+  await checkGraphClaims(modelFile, new Map(externalData.map((f) => [f.location, f.sizeBytes])), maxBytes);
 
   const config = await readDescription(files);
   if (config.source !== 'huggingface' && config.max_tokens > MAX_SUPPORTED_TOKENS) {
