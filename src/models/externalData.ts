@@ -23,25 +23,26 @@ const SMALL = 64 * 1024;
 const MODEL_GRAPH = 7;
 const GRAPH_INITIALIZER = 5;
 
-interface Header { field: number; wire: number; valueStart: number; end: number }
+export interface Header { field: number; wire: number; valueStart: number; end: number }
 
-class WindowReader {
+/** Reads a protobuf file field header by field header through a window of `window` bytes. */
+export class WindowReader {
   private start = 0;
   private buf: Uint8Array = new Uint8Array(0);
   readonly size: number;
-  constructor(private readonly file: OpenFile) {
+  constructor(private readonly file: OpenFile, private readonly window = WINDOW) {
     this.size = file.size;
   }
 
   async bytes(pos: number, len: number): Promise<Uint8Array> {
     if (pos < this.start || pos + len > this.start + this.buf.length) {
-      this.buf = await this.file.read(pos, Math.min(Math.max(len, WINDOW), this.size - pos));
+      this.buf = await this.file.read(pos, Math.min(Math.max(len, this.window), this.size - pos));
       this.start = pos;
     }
     return this.buf.subarray(pos - this.start, pos - this.start + len);
   }
 
-  private async varint(pos: number): Promise<{ value: number; next: number }> {
+  async varint(pos: number): Promise<{ value: number; next: number }> {
     const b = await this.bytes(pos, Math.min(10, this.size - pos));
     let value = 0;
     let scale = 1;

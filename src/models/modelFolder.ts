@@ -8,6 +8,7 @@ import { resolveUserPath } from '../env/node/userPath';
 import { ModelConfig } from '../shared/modelConfig';
 import { checkOnnxOpen } from './onnxCheck';
 import { ExternalFile, findExternalData } from './externalData';
+import { checkGraphClaims } from './graphClaims';
 import { TextTokenizer } from '../tokenizers/tokenize';
 import { loadTokenizer } from './loadTokenizer';
 import { readDescription } from './describe';
@@ -66,6 +67,8 @@ export async function loadModelFolder(where: Loc, bundled: boolean, maxBytes = M
       throw new ModelFolderError(modelFile, (e as Error).message);
     }
     externalData = await findExternalData(modelFile, sizeBytes, maxBytes, fs, graph);
+    // What the graph claims (weights' dims, external offsets and lengths, node counts), bounded before the page allocates from it.
+    await checkGraphClaims(graph, modelFile, new Map(externalData.map((f) => [f.location, f.sizeBytes])), maxBytes);
   } finally {
     await graph.close();
   }
