@@ -19,6 +19,8 @@ export type BigModelName = (typeof BIG_MODELS)[number];
 export const BIG_VSCODE_SIZES = [512, 128] as const;
 
 export interface BigRow {
+  /** The extension build (a folder with dist/) this window ran. */
+  extension: string;
   model: BigModelName;
   /** The graph given as attentionLens.modelPath. */
   graph: string;
@@ -57,10 +59,10 @@ function split(t: CommandTiming): Record<string, number | string | null> {
   return out;
 }
 
-function row(m: BigModelFile, tokens: number, attentionBytes: number, load0: number, r: WindowReport | null, error: string | null): BigRow {
+function row(extension: string, m: BigModelFile, tokens: number, attentionBytes: number, load0: number, r: WindowReport | null, error: string | null): BigRow {
   const hovers = r?.hovers ?? [];
   return {
-    model: m.name, graph: m.graph, tokens, load_start: load0, load_end: round(os.loadavg()[0], 2)!,
+    extension, model: m.name, graph: m.graph, tokens, load_start: load0, load_end: round(os.loadavg()[0], 2)!,
     cold_ms: r ? round(r.cold.total_ms) : null,
     warm_ms: r ? med(r.warm.map((w) => w.total_ms)) : null,
     cold_split: r ? split(r.cold) : null,
@@ -82,6 +84,8 @@ export interface BigRunOptions {
   log: (l: string) => void;
   /** Called after each row (the rows so far), e.g. to write them out before the next window. */
   onRow?: (rows: BigRow[]) => void;
+  /** Extension builds to time, one window each in turn (default: the repository's own). */
+  extensions?: string[];
 }
 
 export async function benchBigInVsCode(repo: string, models: BigModelFile[], options: BigRunOptions): Promise<BigRow[]> {
@@ -93,23 +97,25 @@ export async function benchBigInVsCode(repo: string, models: BigModelFile[], opt
       const model = await loadModelFolder(m.dir, false);
       const c = makeCase(repo, model.tokenizer, model.config, 'prose', n);
       const attention = model.config.num_layers * model.config.num_heads * n * n * 4;
-      const load0 = round(os.loadavg()[0], 2)!;
-      let r: WindowReport | null = null;
-      let error: string | null = null;
-      try {
-        const reports = await benchVsCode({
-          repo, text: c.text, windows: 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
-          settings: { 'attentionLens.modelPath': m.graph },
-        });
-        r = reports.get(repo)?.[0] ?? null;
-      } catch (e) {
-        error = (e as Error).message.split('\n')[0];
+      for (const extension of options.extensions ?? [repo]) {
+        const load0 = round(os.loadavg()[0], 2)!;
+        let r: WindowReport | null = null;
+        let error: string | null = null;
+        try {
+          const reports = await benchVsCode({
+            repo, extensions: [extension], text: c.text, windows: 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
+            settings: { 'attentionLens.modelPath': m.graph },
+          });
+          r = reports.get(extension)?.[0] ?? null;
+        } catch (e) {
+          error = (e as Error).message.split('\n')[0];
+        }
+        const out = row(extension, m, n, attention, load0, r, error);
+        rows.push(out);
+        const mb = (b: number | null) => (b === null ? '—' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+        log(`VS Code big ${m.name} ${n} tokens, ${extension} (load ${out.load_start} → ${out.load_end}): ${error ?? `cold ${out.cold_ms} ms, warm ${out.warm_ms} ms, hover ${out.hover_ms ?? '—'} ms, page peak ${mb(out.page_peak_bytes)}, host peak ${mb(out.host_peak_bytes)}; cold split ${JSON.stringify(out.cold_split)}`}`);
+        options.onRow?.(rows);
       }
-      const out = row(m, n, attention, load0, r, error);
-      rows.push(out);
-      const mb = (b: number | null) => (b === null ? '—' : `${(b / 2 ** 20).toFixed(0)} MiB`);
-      log(`VS Code big ${m.name} ${n} tokens (load ${out.load_start} → ${out.load_end}): ${error ?? `cold ${out.cold_ms} ms, warm ${out.warm_ms} ms, hover ${out.hover_ms ?? '—'} ms, page peak ${mb(out.page_peak_bytes)}, host peak ${mb(out.host_peak_bytes)}; cold split ${JSON.stringify(out.cold_split)}`}`);
-      options.onRow?.(rows);
     }
   }
   return rows;
