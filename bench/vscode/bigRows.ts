@@ -9,7 +9,9 @@ import * as os from 'os';
 import { loadModelFolder } from '../../src/models/modelFolder';
 import { ensureFixtures } from '../../test/fixtures/build';
 import { ensureQuantized } from '../../test/fixtures/hubForms';
-import { makeCase } from '../inputs';
+import type { ModelConfig } from '../../src/shared/modelConfig';
+import { TextTokenizer, tokenizeForModel } from '../../src/tokenizers/tokenize';
+import { loadSource, prefixWithTokens } from '../texts';
 import { medianOrNull, round } from '../stats';
 import { benchVsCode } from './launch';
 import type { CommandTiming, WindowReport } from './protocol';
@@ -53,6 +55,19 @@ export function prepareBigModels(names: readonly BigModelName[]): BigModelFile[]
 
 const med = (xs: number[]): number | null => round(medianOrNull(xs));
 
+/**
+ * A prefix of the prose that the host makes exactly `n` tokens of (bos and the tokenizer's own
+ * additions included): bench/inputs.ts's makeCase assumes config.prepend_bos is the only one.
+ */
+export function exactText(root: string, tok: TextTokenizer, config: ModelConfig, n: number): string {
+  const source = loadSource(root, 'prose');
+  for (let extra = 0; extra <= 3; extra++) {
+    const { text } = prefixWithTokens(tok, source, n - extra);
+    if (tokenizeForModel(tok, text, config, config.max_tokens, null).tokens.length === n) return text;
+  }
+  throw new Error(`no prefix of the prose makes exactly ${n} tokens for this model`);
+}
+
 function split(t: CommandTiming): Record<string, number | string | null> {
   const out: Record<string, number | string | null> = { host_ms: round(t.host_ms), ready_ms: round(t.ready_ms), load_ms: round(t.load_ms), inference_ms: round(t.inference_ms), render_ms: round(t.render_ms) };
   for (const [k, v] of Object.entries(t.phases ?? {})) out[`phase_${k}`] = typeof v === 'number' ? round(v) : v;
@@ -95,7 +110,13 @@ export async function benchBigInVsCode(repo: string, models: BigModelFile[], opt
   for (const n of sizes) {
     for (const m of models) {
       const model = await loadModelFolder(m.dir, false);
-      const c = makeCase(repo, model.tokenizer, model.config, 'prose', n);
+      let text: string;
+      try {
+        text = exactText(repo, model.tokenizer, model.config, n);
+      } catch (e) {
+        log(`VS Code big ${m.name} ${n} tokens: ${(e as Error).message}`);
+        continue;
+      }
       const attention = model.config.num_layers * model.config.num_heads * n * n * 4;
       for (const extension of options.extensions ?? [repo]) {
         const load0 = round(os.loadavg()[0], 2)!;
@@ -103,7 +124,7 @@ export async function benchBigInVsCode(repo: string, models: BigModelFile[], opt
         let error: string | null = null;
         try {
           const reports = await benchVsCode({
-            repo, extensions: [extension], text: c.text, windows: 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
+            repo, extensions: [extension], text, windows: 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
             settings: { 'attentionLens.modelPath': m.graph },
           });
           r = reports.get(extension)?.[0] ?? null;
