@@ -177,6 +177,7 @@ async function main(): Promise<number> {
       const models = prepareBigModels(opts.bigModels);
       const big = await benchBigInVsCode(ROOT, models, {
         sizes: opts.bigSizes, warmRuns: Math.min(opts.vscodeWarm, 2), hovers: 5, log,
+        extensions: opts.vscodeBaseline ? [opts.vscodeBaseline, opts.vscodeExtension ?? ROOT] : [opts.vscodeExtension ?? ROOT],
         onRow: (rows) => fs.writeFileSync(`${opts.out}.big-partial.json`, JSON.stringify(rows, null, 2)),
       });
       x.summary.big = big;

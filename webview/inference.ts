@@ -129,7 +129,7 @@ export class Engine {
     const runtime = startRuntime(tryGpu ? 'webgpu' : 'wasm', opts.wasmBase);
     runtime.catch(() => undefined); // awaited below; a failure is thrown there
     const tFetch = performance.now();
-    let fetched: Uint8Array;
+    let fetched: Uint8Array | null;
     let external: ExternalFileData[];
     try {
       fetched = await fetchBytes(opts.modelUri, opts.onProgress).catch(async (e: unknown) => {
@@ -155,6 +155,9 @@ export class Engine {
       reason = graph.wasmOnly;
     }
     const f16 = tryGpu ? webGpuComputeRefusal(kernelType(parseModel(fetched)), shaderF16) : null;
+    // The graph as fetched is not read past here: let it go before the session copies the cut graph
+    // into WASM memory, so one model-sized buffer less is held at the load's peak (bench/README.md).
+    fetched = null;
     if (f16) {
       tryGpu = false;
       reason = f16;

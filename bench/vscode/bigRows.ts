@@ -9,7 +9,9 @@ import * as os from 'os';
 import { loadModelFolder } from '../../src/models/modelFolder';
 import { ensureFixtures } from '../../test/fixtures/build';
 import { ensureQuantized } from '../../test/fixtures/hubForms';
-import { makeCase } from '../inputs';
+import type { ModelConfig } from '../../src/shared/modelConfig';
+import { TextTokenizer, tokenizeForModel } from '../../src/tokenizers/tokenize';
+import { loadSource, prefixWithTokens } from '../texts';
 import { medianOrNull, round } from '../stats';
 import { benchVsCode } from './launch';
 import type { CommandTiming, WindowReport } from './protocol';
@@ -19,6 +21,8 @@ export type BigModelName = (typeof BIG_MODELS)[number];
 export const BIG_VSCODE_SIZES = [512, 128] as const;
 
 export interface BigRow {
+  /** The extension build (a folder with dist/) this window ran. */
+  extension: string;
   model: BigModelName;
   /** The graph given as attentionLens.modelPath. */
   graph: string;
@@ -51,16 +55,29 @@ export function prepareBigModels(names: readonly BigModelName[]): BigModelFile[]
 
 const med = (xs: number[]): number | null => round(medianOrNull(xs));
 
+/**
+ * A prefix of the prose that the host makes exactly `n` tokens of (bos and the tokenizer's own
+ * additions included): bench/inputs.ts's makeCase assumes config.prepend_bos is the only one.
+ */
+export function exactText(root: string, tok: TextTokenizer, config: ModelConfig, n: number): string {
+  const source = loadSource(root, 'prose');
+  for (let extra = 0; extra <= 3; extra++) {
+    const { text } = prefixWithTokens(tok, source, n - extra);
+    if (tokenizeForModel(tok, text, config, config.max_tokens, null).tokens.length === n) return text;
+  }
+  throw new Error(`no prefix of the prose makes exactly ${n} tokens for this model`);
+}
+
 function split(t: CommandTiming): Record<string, number | string | null> {
   const out: Record<string, number | string | null> = { host_ms: round(t.host_ms), ready_ms: round(t.ready_ms), load_ms: round(t.load_ms), inference_ms: round(t.inference_ms), render_ms: round(t.render_ms) };
   for (const [k, v] of Object.entries(t.phases ?? {})) out[`phase_${k}`] = typeof v === 'number' ? round(v) : v;
   return out;
 }
 
-function row(m: BigModelFile, tokens: number, attentionBytes: number, load0: number, r: WindowReport | null, error: string | null): BigRow {
+function row(extension: string, m: BigModelFile, tokens: number, attentionBytes: number, load0: number, r: WindowReport | null, error: string | null): BigRow {
   const hovers = r?.hovers ?? [];
   return {
-    model: m.name, graph: m.graph, tokens, load_start: load0, load_end: round(os.loadavg()[0], 2)!,
+    extension, model: m.name, graph: m.graph, tokens, load_start: load0, load_end: round(os.loadavg()[0], 2)!,
     cold_ms: r ? round(r.cold.total_ms) : null,
     warm_ms: r ? med(r.warm.map((w) => w.total_ms)) : null,
     cold_split: r ? split(r.cold) : null,
@@ -82,6 +99,8 @@ export interface BigRunOptions {
   log: (l: string) => void;
   /** Called after each row (the rows so far), e.g. to write them out before the next window. */
   onRow?: (rows: BigRow[]) => void;
+  /** Extension builds to time, one window each in turn (default: the repository's own). */
+  extensions?: string[];
 }
 
 export async function benchBigInVsCode(repo: string, models: BigModelFile[], options: BigRunOptions): Promise<BigRow[]> {
@@ -91,25 +110,33 @@ export async function benchBigInVsCode(repo: string, models: BigModelFile[], opt
   for (const n of sizes) {
     for (const m of models) {
       const model = await loadModelFolder(m.dir, false);
-      const c = makeCase(repo, model.tokenizer, model.config, 'prose', n);
-      const attention = model.config.num_layers * model.config.num_heads * n * n * 4;
-      const load0 = round(os.loadavg()[0], 2)!;
-      let r: WindowReport | null = null;
-      let error: string | null = null;
+      let text: string;
       try {
-        const reports = await benchVsCode({
-          repo, text: c.text, windows: 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
-          settings: { 'attentionLens.modelPath': m.graph },
-        });
-        r = reports.get(repo)?.[0] ?? null;
+        text = exactText(repo, model.tokenizer, model.config, n);
       } catch (e) {
-        error = (e as Error).message.split('\n')[0];
+        log(`VS Code big ${m.name} ${n} tokens: ${(e as Error).message}`);
+        continue;
       }
-      const out = row(m, n, attention, load0, r, error);
-      rows.push(out);
-      const mb = (b: number | null) => (b === null ? '—' : `${(b / 2 ** 20).toFixed(0)} MiB`);
-      log(`VS Code big ${m.name} ${n} tokens (load ${out.load_start} → ${out.load_end}): ${error ?? `cold ${out.cold_ms} ms, warm ${out.warm_ms} ms, hover ${out.hover_ms ?? '—'} ms, page peak ${mb(out.page_peak_bytes)}, host peak ${mb(out.host_peak_bytes)}; cold split ${JSON.stringify(out.cold_split)}`}`);
-      options.onRow?.(rows);
+      const attention = model.config.num_layers * model.config.num_heads * n * n * 4;
+      for (const extension of options.extensions ?? [repo]) {
+        const load0 = round(os.loadavg()[0], 2)!;
+        let r: WindowReport | null = null;
+        let error: string | null = null;
+        try {
+          const reports = await benchVsCode({
+            repo, extensions: [extension], text, windows: 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
+            settings: { 'attentionLens.modelPath': m.graph },
+          });
+          r = reports.get(extension)?.[0] ?? null;
+        } catch (e) {
+          error = (e as Error).message.split('\n')[0];
+        }
+        const out = row(extension, m, n, attention, load0, r, error);
+        rows.push(out);
+        const mb = (b: number | null) => (b === null ? '—' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+        log(`VS Code big ${m.name} ${n} tokens, ${extension} (load ${out.load_start} → ${out.load_end}): ${error ?? `cold ${out.cold_ms} ms, warm ${out.warm_ms} ms, hover ${out.hover_ms ?? '—'} ms, page peak ${mb(out.page_peak_bytes)}, host peak ${mb(out.host_peak_bytes)}; cold split ${JSON.stringify(out.cold_split)}`}`);
+        options.onRow?.(rows);
+      }
     }
   }
   return rows;
