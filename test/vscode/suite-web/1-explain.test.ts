@@ -72,4 +72,26 @@ describe('Explain attention here (web pass: browser worker extension host)', () 
       await ui.log(`      web ${kind}: ${exp.summary}`);
     });
   }
+
+  it('a disk path typed into modelPath is refused, saying what to do, and the bundled model runs', async () => {
+    const api = await lensApi();
+    const lens = () => vscode.workspace.getConfiguration('attentionLens');
+    await lens().update('modelPath', '/home/someone/models/gpt2', vscode.ConfigurationTarget.Global);
+    try {
+      await until('modelPath to be set', () => lens().get<string>('modelPath') === '/home/someone/models/gpt2');
+      const editor = await openSample('story.md');
+      const cursor = editor.document.positionAt(editor.document.getText().indexOf(SENTENCE) + 4);
+      editor.selection = new vscode.Selection(cursor, cursor);
+      const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
+      await ui.runCommand('Attention Lens: Explain attention here');
+      await result;
+      check.ok(api.model()?.bundled, `not the bundled model: ${api.model()?.dir}`);
+      const warning = api.messages().find((m) => m.severity === 'warning' && m.text.includes('/home/someone/models/gpt2'));
+      check.ok(warning, `no warning names the path: ${JSON.stringify(api.messages())}`);
+      check.match(warning.text, /VS Code for the Web cannot read; open the model's folder in the workspace and choose it with "Attention Lens: Choose model…"/);
+      check.match(warning.text, /Using the bundled model instead/);
+    } finally {
+      await lens().update('modelPath', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
