@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: everything, from a clean clone on a fresh Debian machine with Node 20.
 #   system packages (apt-get, as root) → npm ci when node_modules is missing or stale → build →
-#   compile tests → unit, browser, model, VS Code (code-server; WebGPU pass, WASM pass, untrusted-workspace pass).
+#   compile tests → unit, browser, model, VS Code (code-server; WebGPU pass, WASM pass, untrusted-workspace pass, web pass).
 # A part that cannot run, or runs no test, counts as failed; so does a skipped test.
 # Prints each part's counts and time, then one line: `N passed, N failed`. Exits 1 if any failed.
 set -uo pipefail
@@ -100,7 +100,7 @@ run_mocha unit out/test/unit 10000
 run_mocha browser out/test/browser 300000
 run_mocha model out/test/model 300000
 
-say "VS Code tests (code-server in Chromium: WebGPU pass, WASM pass, then an untrusted workspace)"
+say "VS Code tests (code-server in Chromium: WebGPU pass, WASM pass, an untrusted workspace, then the browser worker host)"
 t0=$SECONDS
 rc=0
 node out/test/vscode/runTests.js --counts "$COUNTS/vscode.json" || rc=$?

@@ -40,20 +40,21 @@ describe('the VS Code command line @vscode/test-electron gives the executable', 
   // What runTests builds: launchArgs first, then its own flags, then the profile flags.
   const argv = [
     '/tmp/ws', '--user-data-dir=/tmp/h/user-data', '--extensions-dir=/tmp/h/extensions', '--remote-debugging-port=9333',
-    CLI_FLAGS.trust, '--enable-unsafe-webgpu',
+    CLI_FLAGS.trust, '--enable-unsafe-webgpu', CLI_FLAGS.web,
     '--no-sandbox', '--disable-gpu-sandbox', '--disable-updates', '--skip-welcome', '--skip-release-notes',
     '--disable-workspace-trust', '--extensionTestsPath=/repo/out/test/vscode/index', '--extensionDevelopmentPath=/repo',
   ];
   it('finds the folder, the extension, the tests, the profile and the DevTools port', () => {
     assert.deepStrictEqual(parseVsCodeArgs(argv), {
       folder: '/tmp/ws', extensionDevelopmentPath: '/repo', extensionTestsPath: '/repo/out/test/vscode/index',
-      userDataDir: '/tmp/h/user-data', remoteDebuggingPort: 9333, webgpu: true, workspaceTrust: true,
+      userDataDir: '/tmp/h/user-data', remoteDebuggingPort: 9333, webgpu: true, workspaceTrust: true, web: true,
     });
   });
-  it('keeps workspace trust off and WebGPU off unless asked', () => {
-    const c = parseVsCodeArgs(argv.filter((a) => a !== CLI_FLAGS.trust && a !== '--enable-unsafe-webgpu'));
+  it('keeps workspace trust, WebGPU and the web worker host off unless asked', () => {
+    const c = parseVsCodeArgs(argv.filter((a) => a !== CLI_FLAGS.trust && a !== '--enable-unsafe-webgpu' && a !== CLI_FLAGS.web));
     assert.strictEqual(c.workspaceTrust, false);
     assert.strictEqual(c.webgpu, false);
+    assert.strictEqual(c.web, false);
   });
 });
 

@@ -1,6 +1,7 @@
 // The tests' side of the UI driver: sends a DriverRequest to the launcher and returns its value.
 import * as http from 'http';
 import { DriverRequest, DriverResponse, ENV } from './driverProtocol';
+import { makeUi } from './driverUi';
 
 function driverUrl(): URL {
   const url = process.env[ENV.driver];
@@ -30,19 +31,4 @@ export function drive(req: DriverRequest): Promise<unknown> {
   });
 }
 
-export const ui = {
-  runCommand: (title: string) => drive({ kind: 'runCommand', title }).then(() => undefined),
-  pickQuickItem: (text: string) => drive({ kind: 'pickQuickItem', text }).then(() => undefined),
-  typeInput: (text: string) => drive({ kind: 'typeInput', text }).then(() => undefined),
-  hoverWebview: (selector: string) => drive({ kind: 'hoverWebview', selector }).then(() => undefined),
-  webviewText: async (selector: string) => (await drive({ kind: 'webviewText', selector })) as string[],
-  waitWebview: async (selector: string, timeoutMs = 60_000) =>
-    (await drive({ kind: 'waitWebview', selector, timeoutMs })) as string | null,
-  webviewEval: (selector: string, expression: string) => drive({ kind: 'webviewEval', selector, expression }),
-  clickToastButton: (toast: string, label: string) => drive({ kind: 'clickToastButton', toast, label }).then(() => undefined),
-  mouseAway: () => drive({ kind: 'mouseAway' }).then(() => undefined),
-  toasts: async () => (await drive({ kind: 'toasts' })) as string[],
-  screenshot: async (name: string, target: 'window' | { webview: string }) =>
-    (await drive({ kind: 'screenshot', name, target })) as string,
-  log: (line: string) => drive({ kind: 'log', line }).then(() => undefined),
-};
+export const ui = makeUi(drive);

@@ -26,7 +26,17 @@ export type DriverRequest =
   /** Save a PNG under the artifacts folder: the whole window or the webview showing `selector`. */
   | { kind: 'screenshot'; name: string; target: 'window' | { webview: string } }
   /** A line for the launcher's console (the extension host's stdout is not the test's). */
-  | { kind: 'log'; line: string };
+  | { kind: 'log'; line: string }
+  /** The pass's counts, from a host that cannot write the report file itself (the web pass's worker). */
+  | { kind: 'report'; report: PassReport }
+  /**
+   * The model in `modelDir` (a local path or a vscode-remote Uri to one) run natively by onnxruntime-node on
+   * `ids`: the web pass's reference, computed by the launcher since a browser worker has no native runtime.
+   */
+  | { kind: 'nativeAttention'; modelDir: string; ids: number[]; layers: number; heads: number };
+
+/** An AttentionStack as JSON carries it (nativeAttention's answer). */
+export interface PlainStack { layers: number[][]; heads: number; seq: number }
 
 export type DriverResponse = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -44,18 +54,19 @@ export const ENV = {
 
 /**
  * webgpu: Chromium with a WebGPU adapter; wasm: without one (the WASM fallback); untrusted: a
- * workspace that is not trusted and sets attentionLens.modelPath (a short pass of its own suites).
+ * workspace that is not trusted and sets attentionLens.modelPath (a short pass of its own suites);
+ * web: the extension in code-server's browser worker extension host (dist/web), suite-web/ bundled for it.
  */
-export type TestPass = 'webgpu' | 'wasm' | 'untrusted';
+export type TestPass = 'webgpu' | 'wasm' | 'untrusted' | 'web';
 
-export const TEST_PASSES: readonly TestPass[] = ['webgpu', 'wasm', 'untrusted'];
+export const TEST_PASSES: readonly TestPass[] = ['webgpu', 'wasm', 'untrusted', 'web'];
 
 /** The config name of the model that the untrusted pass's workspace settings point at. */
 export const UNTRUSTED_MODEL_NAME = 'workspace-model';
 
 /** The folder (next to index.js) whose *.test.js files a pass runs. */
 export function suiteFolder(pass: string): string {
-  return pass === 'untrusted' ? 'suite-untrusted' : 'suite';
+  return pass === 'untrusted' ? 'suite-untrusted' : pass === 'web' ? 'suite-web' : 'suite';
 }
 
 /** What the in-host runner writes to ENV.report when mocha ends. */

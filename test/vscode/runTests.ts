@@ -3,12 +3,13 @@
 // extension and the mocha suite (out/test/vscode/index.js) run inside its real Node extension host.
 // Three passes: Chromium with --enable-unsafe-webgpu (WebGPU on SwiftShader) and without (WASM
 // fallback), running suite/; then a short one with workspace trust on, in a workspace that is not
-// trusted and whose .vscode/settings.json sets attentionLens.modelPath, running suite-untrusted/.
+// trusted and whose .vscode/settings.json sets attentionLens.modelPath, running suite-untrusted/;
+// then the web pass: the extension in the browser worker extension host, running suite-web/.
 //
 // Each pass goes through @vscode/test-electron's runTests, with launcher/code-server-as-vscode as the
 // VS Code executable; `--desktop PATH` runs the same suite in a desktop VS Code instead (WASM pass).
 //
-// node out/test/vscode/runTests.js [--pass webgpu|wasm|untrusted]... [--counts FILE] [--grep TITLE] [--desktop PATH]
+// node out/test/vscode/runTests.js [--pass webgpu|wasm|untrusted|web]... [--counts FILE] [--grep TITLE] [--desktop PATH]
 // Prints each pass's result and `N passed, N failed`; exits 1 when anything failed or could not run.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -17,9 +18,11 @@ import { ensureFixtures } from '../fixtures/build';
 import { ensureFusedModels } from '../fixtures/fusedModels';
 import { ensureHubForms } from '../fixtures/hubForms';
 import { ENV, PassReport, TEST_PASSES, TestPass, UNTRUSTED_MODEL_NAME } from './driverProtocol';
-import { SETTINGS, TRUST_SETTINGS, codeServerEntry } from './launcher/settings';
+import { SETTINGS, TRUST_SETTINGS, WEB_SETTINGS, codeServerEntry } from './launcher/settings';
 import { CODE_SERVER_AS_VSCODE, runThroughTestElectron, writeUserSettings } from './launcher/testElectronPass';
+import { CLI_FLAGS } from './launcher/cli';
 import { startUiDriver } from './launcher/uiDriver';
+import { buildWebTests } from './launcher/webTests';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
@@ -84,24 +87,29 @@ async function runPass(pass: TestPass, args: Args): Promise<PassReport> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), `attention-lens-vscode-${pass}-`));
   const reportFile = path.join(home, 'report.json');
   const say = (line: string) => process.stdout.write(`[vscode:${pass}] ${line}\n`);
-  const driver = await startUiDriver(args.artifacts, (line) => process.stdout.write(`${line}\n`));
+  const driver = await startUiDriver(args.artifacts, (line) => process.stdout.write(`${line}\n`), reportFile);
   const untrusted = pass === 'untrusted';
-  writeUserSettings(home, untrusted ? { ...SETTINGS, ...TRUST_SETTINGS } : SETTINGS);
+  const web = pass === 'web';
+  writeUserSettings(home, untrusted ? { ...SETTINGS, ...TRUST_SETTINGS } : web ? { ...SETTINGS, ...WEB_SETTINGS } : SETTINGS);
   let report: PassReport;
   try {
+    // The web pass's tests are a browser bundle inside the extension's folder (so they run in its host),
+    // told the driver's address at build time.
+    const testsPath = web ? path.join(args.extension, 'out', 'test', 'vscode-web', 'index.js') : args.tests;
+    if (web) await buildWebTests(REPO, testsPath, { driver: driver.url, ...(args.grep ? { grep: args.grep } : {}) });
     // Through @vscode/test-electron's runTests, as a desktop VS Code would be run (--desktop).
     const code = await runThroughTestElectron({
       executable: args.desktop ?? CODE_SERVER_AS_VSCODE,
       home,
       workspace: makeWorkspace(home, pass),
       extensionPath: args.extension,
-      testsPath: args.tests,
+      testsPath,
       env: {
         [ENV.driver]: driver.url, [ENV.pass]: pass, [ENV.report]: reportFile, [ENV.repo]: REPO, [ENV.artifacts]: args.artifacts,
         ...(args.grep ? { [ENV.grep]: args.grep } : {}),
       },
       // A desktop VS Code has a GPU of its own: without one (--disable-gpu) it is the WASM pass.
-      flags: pass === 'webgpu' ? ['--enable-unsafe-webgpu'] : args.desktop ? ['--disable-gpu'] : [],
+      flags: pass === 'webgpu' ? ['--enable-unsafe-webgpu'] : web ? [CLI_FLAGS.web] : args.desktop ? ['--disable-gpu'] : [],
       workspaceTrust: untrusted,
       driver,
       say,

@@ -13,6 +13,8 @@ import { openWorkbench } from './workbench';
 export const CLI_FLAGS = {
   /** Keep workspace trust on (runTests always adds --disable-workspace-trust). */
   trust: '--attention-lens-workspace-trust',
+  /** Run the extension in the browser worker extension host (the web pass). */
+  web: '--attention-lens-web',
 } as const;
 
 export interface VsCodeCommandLine {
@@ -23,13 +25,14 @@ export interface VsCodeCommandLine {
   remoteDebuggingPort: number | null;
   webgpu: boolean;
   workspaceTrust: boolean;
+  web: boolean;
 }
 
 /** Reads the command line runTests gives a VS Code executable; flags it does not need are ignored. */
 export function parseVsCodeArgs(argv: readonly string[]): VsCodeCommandLine {
   const c: VsCodeCommandLine = {
     folder: null, extensionDevelopmentPath: null, extensionTestsPath: null, userDataDir: null,
-    remoteDebuggingPort: null, webgpu: false, workspaceTrust: false,
+    remoteDebuggingPort: null, webgpu: false, workspaceTrust: false, web: false,
   };
   for (const a of argv) {
     const eq = a.indexOf('=');
@@ -41,6 +44,7 @@ export function parseVsCodeArgs(argv: readonly string[]): VsCodeCommandLine {
       case '--remote-debugging-port': c.remoteDebuggingPort = Number(value) || null; break;
       case '--enable-unsafe-webgpu': c.webgpu = true; break;
       case CLI_FLAGS.trust: c.workspaceTrust = true; break;
+      case CLI_FLAGS.web: c.web = true; break;
       default:
         if (!a.startsWith('-')) c.folder = a;
     }
@@ -65,7 +69,7 @@ async function main(): Promise<number> {
     const wb = await openWorkbench({
       origin: server.origin, port: server.port, folder: path.resolve(c.folder),
       extensionPath: path.resolve(c.extensionDevelopmentPath), testsPath: path.resolve(c.extensionTestsPath),
-      webgpu: c.webgpu, remoteDebuggingPort: c.remoteDebuggingPort ?? undefined,
+      webgpu: c.webgpu, web: c.web, remoteDebuggingPort: c.remoteDebuggingPort ?? undefined,
       onConsole: (t) => {
         if (process.env.VSCODE_TEST_CONSOLE) process.stderr.write(`[console] ${t}\n`);
         consoleLines.push(t);

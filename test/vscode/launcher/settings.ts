@@ -27,6 +27,16 @@ export const TRUST_SETTINGS: Record<string, unknown> = {
   'security.workspace.trust.banner': 'never',
 };
 
+/**
+ * The web pass: the extension runs in the browser worker extension host, as on vscode.dev. The
+ * workbench URL's ["extensionDevelopmentKind","web"] alone does not do it in VS Code 1.100's browser
+ * workbench (its environment service exposes that entry as extensionDevelopmentLocationKind, while
+ * the running-location tracker reads extensionDevelopmentKind); remote.extensionKind does.
+ */
+export const WEB_SETTINGS: Record<string, unknown> = {
+  'remote.extensionKind': { 'attention-lens.attention-lens': ['web'] },
+};
+
 /** code-server's entry.js, installed (once, cached) by scripts/install-code-server.sh. */
 export function codeServerEntry(repo: string): string {
   const out = execFileSync('bash', [path.join(repo, 'scripts', 'install-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
-import { DriverRequest, DriverResponse } from '../driverProtocol';
+import { nativeAttention } from '../../support/nativeAttention';
+import { DriverRequest, DriverResponse, PlainStack } from '../driverProtocol';
 
 export interface UiDriver {
   readonly url: string;
@@ -147,13 +148,29 @@ async function clickNotificationButton(page: Page, text: string, label: string, 
   throw new Error(`no notification "${text}" with a "${label}" button, on a toast or in the center; notifications shown: [${shown.join(' | ')}]`);
 }
 
-export function startUiDriver(artifacts: string, log: (line: string) => void): Promise<UiDriver> {
+/** A local path for a model folder a host names by path or by vscode-remote Uri (the web pass's worker). */
+function localDir(dir: string): string {
+  return dir.startsWith('vscode-remote://') ? decodeURIComponent(new URL(dir).pathname) : dir;
+}
+
+/** @param reportFile where a 'report' request's counts are written (the web pass's worker has no file system of its own). */
+export function startUiDriver(artifacts: string, log: (line: string) => void, reportFile?: string): Promise<UiDriver> {
   let page: Page | null = null;
 
   async function perform(req: DriverRequest): Promise<unknown> {
     if (req.kind === 'log') {
       log(req.line);
       return null;
+    }
+    if (req.kind === 'report') {
+      if (!reportFile) throw new Error('this pass takes no report by request');
+      fs.writeFileSync(reportFile, JSON.stringify(req.report));
+      return null;
+    }
+    if (req.kind === 'nativeAttention') {
+      const stack = await nativeAttention(localDir(req.modelDir), req.ids, req.layers, req.heads);
+      const plain: PlainStack = { layers: stack.layers.map((l) => Array.from(l)), heads: stack.heads, seq: stack.seq };
+      return plain;
     }
     if (!page) throw new Error('no workbench page yet');
     switch (req.kind) {
@@ -213,14 +230,21 @@ export function startUiDriver(artifacts: string, log: (line: string) => void): P
     }
   }
 
+  // The web pass's tests call from a browser worker on code-server's origin: a cross-origin fetch.
+  const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type' };
   const server = http.createServer((req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS);
+      res.end();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       let body: DriverResponse;
       const reply = (r: DriverResponse) => {
         body = r;
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(200, { 'content-type': 'application/json', ...CORS });
         res.end(JSON.stringify(body));
       };
       let parsed: DriverRequest;

@@ -14,6 +14,8 @@ export interface WorkbenchOptions {
   testsPath: string;
   /** Start Chromium with --enable-unsafe-webgpu (SwiftShader adapter) or without (no adapter). */
   webgpu: boolean;
+  /** Run the extension (and its tests) in the browser worker extension host, as VS Code for the Web does. */
+  web?: boolean;
   onConsole?: (text: string) => void;
   /**
    * Also open Chrome's DevTools protocol on this port, for a driver in another process
@@ -31,10 +33,14 @@ export interface Workbench {
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The payload URL: extensionDevelopmentPath/extensionTestsPath as vscode-remote URIs on this server. */
-export function workbenchUrl(o: Pick<WorkbenchOptions, 'origin' | 'port' | 'folder' | 'extensionPath'> & { testsPath?: string }): string {
+export function workbenchUrl(o: Pick<WorkbenchOptions, 'origin' | 'port' | 'folder' | 'extensionPath' | 'web'> & { testsPath?: string }): string {
   const remote = (p: string) => `vscode-remote://127.0.0.1:${o.port}${p}`;
   const payload: [string, string][] = [['extensionDevelopmentPath', remote(o.extensionPath)]];
   if (o.testsPath) payload.push(['extensionTestsPath', remote(o.testsPath)]);
+  // The extension under development goes to the web worker host (its "browser" entry) instead of the Node one.
+  // VS Code 1.100's browser workbench drops this entry (see WEB_SETTINGS in ./settings.ts, which does the work);
+  // it stays for the versions that read it.
+  if (o.web) payload.push(['extensionDevelopmentKind', 'web']);
   return `${o.origin}/?folder=${encodeURIComponent(o.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
