@@ -11,8 +11,10 @@ import type { ToHost } from '../../../src/shared/protocol';
 import { ui } from '../driverClient';
 import { ENV, TEST_PASSES, TestPass } from '../driverProtocol';
 import { nativeAttention as runNative } from '../../support/nativeAttention';
+import { BundledKind, closeWebviewTabs, sleep, until } from '../lensHelpers';
 
-export const EXTENSION_ID = 'attention-lens.attention-lens';
+export { EXTENSION_ID, lensApi, nextMessage, openSample, sleep, until, useBundled } from '../lensHelpers';
+export type { BundledKind } from '../lensHelpers';
 
 /** Which pass this is: Chromium with a WebGPU adapter (webgpu), without (wasm), or the untrusted workspace. */
 export function testPass(): TestPass {
@@ -21,56 +23,12 @@ export function testPass(): TestPass {
   return p as TestPass;
 }
 
-export async function lensApi(): Promise<AttentionLensApi> {
-  const ext = vscode.extensions.getExtension<AttentionLensApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not loaded in this VS Code`);
-  const api = await ext.activate();
-  assert.ok(api && typeof api.lastRun === 'function', 'activate() did not return the test API');
-  return api;
-}
-
-export async function openSample(name: string): Promise<vscode.TextEditor> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'no workspace folder is open');
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, name));
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preview: false });
-}
-
 export const plain = (r: vscode.Range): PlainRange => ({
   start: { line: r.start.line, character: r.start.character },
   end: { line: r.end.line, character: r.end.character },
 });
 export const toRange = (r: PlainRange): vscode.Range =>
   new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns a value that is not undefined/null/false. */
-export async function until<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-/** The next webview message that satisfies `match`, from now on (subscribe before acting). */
-export function nextMessage<T extends ToHost>(api: AttentionLensApi, what: string, match: (m: ToHost) => m is T, timeoutMs = 240_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`no ${what} within ${timeoutMs} ms (last error: ${api.lastError() ?? 'none'})`)); }, timeoutMs);
-    const off = api.onDidReceive((m) => {
-      if (m.type === 'error') {
-        clearTimeout(timer); off();
-        reject(new Error(`the webview reported an error while waiting for ${what}: ${m.message}`));
-      } else if (match(m)) {
-        clearTimeout(timer); off();
-        resolve(m);
-      }
-    });
-  });
-}
 
 export function modelFiles(api: AttentionLensApi): { dir: string; config: ModelConfig } {
   const model = api.model();
@@ -123,30 +81,12 @@ export function assertSameLine(shown: string, reference: string): void {
 
 /** Closes the Attention Lens panel the way a user does: its editor tab. */
 export async function closePanelTab(): Promise<void> {
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
-  assert.ok(tabs.length > 0, 'no webview tab is open');
-  await vscode.window.tabGroups.close(tabs);
+  assert.ok((await closeWebviewTabs()) > 0, 'no webview tab is open');
 }
 
-export type BundledKind = 'encoder' | 'decoder';
 /** Both bundled models, for the checks that differ between a bidirectional and a causal model. */
 export const BUNDLED: readonly BundledKind[] = ['encoder', 'decoder'];
 const ARCHITECTURE = { encoder: 'bidirectional', decoder: 'causal' } as const;
-
-/**
- * Sets attentionLens.bundledModel (undefined: back to auto). An open panel is closed first: the
- * change would rerun its last run, and that result could reach a test waiting for its own.
- */
-export async function useBundled(api: AttentionLensApi, kind: BundledKind | undefined): Promise<void> {
-  const lens = () => vscode.workspace.getConfiguration('attentionLens');
-  if (lens().inspect<string>('bundledModel')?.globalValue === kind) return;
-  if (api.stats().panels > 0) {
-    await closePanelTab();
-    await until('the panel to close', () => api.stats().panels === 0);
-  }
-  await lens().update('bundledModel', kind, vscode.ConfigurationTarget.Global);
-  await until(`bundledModel to be ${kind ?? 'auto'}`, () => lens().get<string>('bundledModel') === (kind ?? 'auto'));
-}
 
 /** The latest run ran on the bundled `kind`: its folder and its architecture. Returns its config. */
 export function assertBundled(api: AttentionLensApi, kind: BundledKind): ModelConfig {
