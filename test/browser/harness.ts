@@ -286,9 +286,12 @@ export async function openPanel(browser: Browser, server: PageServer, viewport =
     loseGpu: (opts = {}) => page.evaluate(async (idle) => {
       const devices = (window as unknown as { __driver: { gpuDevices: { destroy(): void; queue: { onSubmittedWorkDone(): Promise<void> } }[] } }).__driver.gpuDevices;
       if (idle) {
-        await Promise.all(devices.map((dev) => dev.queue.onSubmittedWorkDone()));
-        // and a task later, so buffer mappings resolved by that work have settled
-        await new Promise((r) => setTimeout(r, 0));
+        // Twice, a second apart: a readback the runtime starts after the first wait (a loaded machine
+        // delays it) is then done too, and the mappings it resolved have settled.
+        for (let i = 0; i < 2; i++) {
+          await Promise.all(devices.map((dev) => dev.queue.onSubmittedWorkDone()));
+          await new Promise((r) => setTimeout(r, i === 0 ? 1000 : 0));
+        }
       }
       devices.forEach((dev) => dev.destroy());
       return devices.length;
