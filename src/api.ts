@@ -78,6 +78,10 @@ export interface AttentionLensApi {
   lastError(): string | undefined;
   /** The messages the user was shown, oldest first (the last 100). */
   messages(): ShownMessage[];
+  /** How many messages the user was shown since activation: a mark for messagesSince (messages() stops growing at 100). */
+  messagesShown(): number;
+  /** The messages shown since messagesShown() returned `mark`, oldest first (at most the last 100). */
+  messagesSince(mark: number): ShownMessage[];
   /** What is decorated in the editor now, or null. */
   decorations(): DecorationSnapshot | null;
   /** The model in use: its folder, whether it is the bundled one, and its config's name. */

@@ -9,6 +9,8 @@ export class Notifier {
   /** The last MAX_KEPT_MESSAGES notifications, oldest first. */
   readonly shown: ShownMessage[] = [];
   lastErrorText: string | undefined;
+  /** Every notification since activation, the ones no longer kept included. */
+  shownCount = 0;
 
   constructor(private readonly log: vscode.OutputChannel) {}
 
@@ -20,10 +22,17 @@ export class Notifier {
   /** Shows a message with buttons (kept for the test API); resolves to the button pressed. */
   ask(severity: ShownMessage['severity'], text: string, ...buttons: string[]): Thenable<string | undefined> {
     this.shown.push({ severity, text });
+    this.shownCount++;
     if (this.shown.length > MAX_KEPT_MESSAGES) this.shown.shift();
     const show = severity === 'error' ? vscode.window.showErrorMessage
       : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     return show(text, ...buttons);
+  }
+
+  /** The kept notifications shown after the first `mark` (a past shownCount). */
+  shownSince(mark: number): ShownMessage[] {
+    const added = Math.max(0, this.shownCount - mark);
+    return added === 0 ? [] : this.shown.slice(-added);
   }
 
   fail(text: string): void {

@@ -49,6 +49,8 @@ export function testApi(p: TestApiParts): AttentionLensApi {
     },
     lastError: () => p.notifier.lastErrorText,
     messages: () => [...p.notifier.shown],
+    messagesShown: () => p.notifier.shownCount,
+    messagesSince: (mark: number) => p.notifier.shownSince(mark),
     decorations: (): DecorationSnapshot | null => {
       const c = p.highlighter.current();
       if (!c) return null;

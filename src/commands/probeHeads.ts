@@ -90,19 +90,8 @@ export class HeadProbeCommand {
       return undefined;
     }
     const probeId = ++this.nextId;
-    const result = new Promise<ProbeResultMessage | null>((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(probeId);
-        resolve(null);
-      }, RESULT_TIMEOUT_MS);
-      this.waiting.set(probeId, (m) => {
-        clearTimeout(timer);
-        resolve(m);
-      });
-    });
     log.appendLine(`[probe ${probeId}] ${config.name}: ${tokens.length} tokens (random tokens, then the same again)`);
-    await link.post({ type: 'probe', probeId, tokens });
-    const m = await result;
+    const m = await this.ask(probeId, tokens);
     if (!m || !m.scores) {
       notifier.fail(`Attention Lens could not probe the heads of ${config.name}: ${m?.error ?? 'the panel did not answer'}`);
       return undefined;
@@ -115,6 +104,23 @@ export class HeadProbeCommand {
     await this.store(loaded, m.scores);
     notifier.tell('info', `Attention Lens: probed the ${config.num_layers * config.num_heads} heads of ${config.name}: ${summary(m.scores)}. The panel labels heads with these roles from now on.`);
     return m.scores;
+  }
+
+  /** Sends the probe and waits for its result: null when the panel did not answer in time. */
+  private ask(probeId: number, tokens: TokenInfo[]): Promise<Pick<ProbeResultMessage, 'scores' | 'error'> | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const answered = new Promise<ProbeResultMessage | null>((resolve) => {
+      timer = setTimeout(() => resolve(null), RESULT_TIMEOUT_MS);
+      this.waiting.set(probeId, resolve);
+    });
+    const done = async () => {
+      const sent = await this.d.link.post({ type: 'probe', probeId, tokens });
+      return sent ? answered : { scores: null, error: 'the panel closed before the probe reached it' };
+    };
+    return done().finally(() => {
+      clearTimeout(timer);
+      this.waiting.delete(probeId);
+    });
   }
 
   /** A probeResult from the panel. */

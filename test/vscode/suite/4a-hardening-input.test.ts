@@ -149,7 +149,7 @@ describe(`Hardening (${PASS} pass)`, () => {
     const cursor = new vscode.Position(61_234, 30);
     editor.selection = new vscode.Selection(cursor, cursor);
     const rec = new Recorder(api);
-    const shown = api.messages().length;
+    const shown = api.messagesShown();
     const { runId, ms } = await command(CMD.explain);
     const run = api.lastRun();
     assert.ok(run && run.runId === runId);
@@ -174,7 +174,7 @@ describe(`Hardening (${PASS} pass)`, () => {
     if (config.architecture === 'causal') assert.ok(after <= Math.ceil(maxTokens / 4) + 1, `${after} tokens from the cursor on`);
     else assert.ok(Math.abs(after - focus) <= 3, `${focus} tokens before the cursor's, ${after} from it on`);
     assert.deepStrictEqual(api.analysedRange(), { documentUri: doc.uri.toString(), range: run.range });
-    const told = api.messages().slice(shown).map((m) => m.text);
+    const told = api.messagesSince(shown).map((m) => m.text);
     assert.ok(!told.some((m) => /the limit is|looked at most/.test(m)), `the window was chosen to fit, yet: ${JSON.stringify(told)}`);
 
     const t0 = Date.now();
@@ -189,7 +189,7 @@ describe(`Hardening (${PASS} pass)`, () => {
 
     // All of it selected: cut to a window around the selection's active end, quickly, and said so.
     editor.selection = new vscode.Selection(doc.lineAt(N - 1).range.end, new vscode.Position(0, 0));
-    const shown2 = api.messages().length;
+    const shown2 = api.messagesShown();
     const all = await command(CMD.selection);
     const run2 = api.lastRun();
     assert.ok(run2 && run2.runId === all.runId);
@@ -197,7 +197,7 @@ describe(`Hardening (${PASS} pass)`, () => {
     assert.ok(run2.message.truncation && run2.message.tokens.length <= maxTokens);
     assert.strictEqual(run2.range.start.line, 0, 'the window is not around the active end (line 1)');
     assertExactRanges(doc, run2);
-    const told2 = api.messages().slice(shown2).map((m) => m.text);
+    const told2 = api.messagesSince(shown2).map((m) => m.text);
     assert.ok(told2.some((m) => /characters; Attention Lens reads the [\d,]+ around the cursor/.test(m)));
     const t2 = run2.message.truncation;
     assert.ok(told2.some((m) => new RegExp(`the text has ${t2.totalTokens} tokens and the limit is ${maxTokens}`).test(m)), `the cut is not reported: ${JSON.stringify(told2)}`);

@@ -11,6 +11,22 @@ import {
 } from './hardening';
 import { Recorder, closePanelTab, lensApi, openSample, sleep, toRange, until } from './helpers';
 
+/**
+ * The panel's element count once it stops changing: a render finishes parts (grid, badges) after
+ * the result lands, and a token under the pointer adds its card; a leak keeps the count higher.
+ */
+async function settledDomCount(): Promise<number> {
+  await ui.mouseAway();
+  const read = async () => (await ui.webviewEval('.tok', 'document.getElementsByTagName("*").length')) as number;
+  const seen: number[] = [await read()];
+  return until('the panel\'s DOM to settle', async () => {
+    await sleep(400);
+    seen.push(await read());
+    const [a, b, c] = seen.slice(-3);
+    return seen.length >= 3 && a === b && b === c ? c : undefined;
+  }, 20_000).catch((e: Error) => { throw new Error(`${e.message}: counts ${seen.join(', ')}`); });
+}
+
 describe(`Hardening (${PASS} pass)`, () => {
   let api: AttentionLensApi;
 
@@ -72,8 +88,7 @@ describe(`Hardening (${PASS} pass)`, () => {
       assert.notStrictEqual(tokenCounts[18], tokenCounts[19]);
       assert.strictEqual(await panelTokenCount(), tokenCounts[19]);
       assert.strictEqual(end.cancelsSent, sent.cancelsSent);
-      const domNodes = (await ui.webviewEval('.tok', 'document.getElementsByTagName("*").length')) as number;
-      return { stats: end, domNodes, burstMs };
+      return { stats: end, domNodes: await settledDomCount(), burstMs };
     };
     const first = await burst();
     const second = await burst();
@@ -97,7 +112,7 @@ describe(`Hardening (${PASS} pass)`, () => {
     warm.dispose();
     await until('no run in flight', () => api.stats().inFlight === 0);
     await holdRunMessages();
-    const shown = api.messages().length;
+    const shown = api.messagesShown();
     const rec = new Recorder(api);
     const { runId } = await command(CMD.explain);
     assert.strictEqual(api.stats().inFlight, 1);
@@ -109,7 +124,7 @@ describe(`Hardening (${PASS} pass)`, () => {
     assert.deepStrictEqual(rec.of('result', runId), []);
     assert.deepStrictEqual(rec.of('error'), []);
     assert.strictEqual(api.lastError(), errorsBefore);
-    assert.deepStrictEqual(api.messages().slice(shown).filter((m) => m.severity !== 'info'), []);
+    assert.deepStrictEqual(api.messagesSince(shown).filter((m) => m.severity !== 'info'), []);
     const after = api.stats();
     assert.strictEqual(after.inFlight, 0);
     assert.strictEqual(after.decoratedRanges, 0);

@@ -64,7 +64,7 @@ describe(`Hardening (${PASS} pass)`, () => {
       await until('the setting to apply', () => config().get<string>('modelPath') === dir);
       const editor = await openSample('story.md');
       cursorOnIt(editor);
-      const shown = api.messages().length;
+      const shown = api.messagesShown();
       const rec = new Recorder(api);
       await vscode.commands.executeCommand(CMD.explain);
       // Host-side problems fall back at once; webview-side ones after the webview reports them.
@@ -81,7 +81,7 @@ describe(`Hardening (${PASS} pass)`, () => {
         else assert.match(error, s);
       }
       assert.match(error, /Using the bundled model instead/);
-      const told = api.messages().slice(shown).filter((m) => m.severity !== 'info');
+      const told = api.messagesSince(shown).filter((m) => m.severity !== 'info');
       assert.ok(told.some((m) => m.text.includes(error)), `the user was not shown it: ${JSON.stringify(told)}`);
       // Each problem is told once, not once per attempt.
       assert.strictEqual(told.length, 1, `shown: ${JSON.stringify(told)}`);
@@ -127,13 +127,13 @@ describe(`Hardening (${PASS} pass)`, () => {
       await until('the setting to clear', () => config().get<string>('modelPath') === '');
       const editor = await openSample('story.md');
       cursorOnIt(editor);
-      const shown = api.messages().length;
+      const shown = api.messagesShown();
       const rec = new Recorder(api);
       const { runId } = await command(CMD.explain);
       await rec.wait('result', runId);
       rec.dispose();
       assert.strictEqual(api.model()?.bundled, true);
-      assert.deepStrictEqual(api.messages().slice(shown).filter((m) => m.severity !== 'info'), []);
+      assert.deepStrictEqual(api.messagesSince(shown).filter((m) => m.severity !== 'info'), []);
     });
   });
 });

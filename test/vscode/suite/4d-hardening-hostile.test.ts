@@ -67,7 +67,7 @@ if (PASS === 'wasm') describe(`Hostile model folders (${PASS} pass)`, function (
     await until('the setting to apply', () => settings().get<string>('modelPath') === dir);
     const editor = await show(writeWorkspaceFile('hostile.md', TEXT));
     cursorOnIt(editor);
-    const shown = api.messages().length;
+    const shown = api.messagesShown();
     const meter = stallMeter();
     const rec = new Recorder(api);
     let stall: number;
@@ -96,7 +96,7 @@ if (PASS === 'wasm') describe(`Hostile model folders (${PASS} pass)`, function (
     assert.ok(error.includes(file), `the message does not name ${file}: ${error}`);
     assert.match(error, says);
     assert.match(error, /Using the bundled model instead/);
-    const told = api.messages().slice(shown).filter((m) => m.severity !== 'info');
+    const told = api.messagesSince(shown).filter((m) => m.severity !== 'info');
     assert.strictEqual(told.length, 1, `shown: ${JSON.stringify(told)}`);
     assert.ok(told[0].text.includes(file), told[0].text);
     assert.ok(stall < MAX_STALL_MS, `the extension host's event loop stalled for ${stall} ms`);

@@ -145,10 +145,10 @@ describe(`Words and head roles (${process.env.ATTENTION_LENS_TEST_PASS} pass)`, 
 
   it('"Probe heads" labels the heads from the fixed probe input, with the model\'s numbers, and caches them for the model', async () => {
     const api = await lensApi();
-    const before = api.messages().length;
+    const before = api.messagesShown();
     await ui.runCommand('Attention Lens: Probe heads');
     // Success or failure, the command ends with a message about the probe: fail on the first one.
-    const note = await until('the probe\'s notification', () => api.messages().slice(before).find((m) => /probed? (the )?heads|probed the \d+ heads/.test(m.text)), 240_000);
+    const note = await until('the probe\'s notification', () => api.messagesSince(before).find((m) => /probed? (the )?heads|probed the \d+ heads/.test(m.text)), 240_000);
     assert.match(note.text, /probed the \d+ heads/);
     assert.strictEqual(note.severity, 'info', note.text);
     await ui.waitWebview('.role-source[data-source="probe"]');

@@ -60,11 +60,11 @@ export const lastOf = (api: AttentionLensApi): ShownMessage | undefined => api.m
 /** A command that must not run: it returns nothing, starts no run, and tells the user `expected`. */
 export async function refused(api: AttentionLensApi, name: string, expected: RegExp): Promise<ShownMessage> {
   const runs = api.stats().runsStarted;
-  const shown = api.messages().length;
+  const shown = api.messagesShown();
   const runId = await vscode.commands.executeCommand<number | undefined>(name);
   assert.strictEqual(runId, undefined, `${name} started run ${runId}`);
   assert.strictEqual(api.stats().runsStarted, runs, `${name} started a run`);
-  const added = api.messages().slice(shown);
+  const added = api.messagesSince(shown);
   assert.strictEqual(added.length, 1, `${name} should show one message, showed ${JSON.stringify(added)}`);
   assert.strictEqual(added[0].severity, 'warning');
   assert.match(added[0].text, expected);
