@@ -47,8 +47,11 @@ describe('the VS Code command line @vscode/test-electron gives the executable', 
   it('finds the folder, the extension, the tests, the profile and the DevTools port', () => {
     assert.deepStrictEqual(parseVsCodeArgs(argv), {
       folder: '/tmp/ws', extensionDevelopmentPath: '/repo', extensionTestsPath: '/repo/out/test/vscode/index',
-      userDataDir: '/tmp/h/user-data', remoteDebuggingPort: 9333, webgpu: true, workspaceTrust: true, web: true,
+      userDataDir: '/tmp/h/user-data', remoteDebuggingPort: 9333, webgpu: true, workspaceTrust: true, web: true, proxy: null,
     });
+  });
+  it('takes the web pass\'s proxy for Chromium', () => {
+    assert.strictEqual(parseVsCodeArgs([...argv, `${CLI_FLAGS.proxy}=127.0.0.1:4567`]).proxy, '127.0.0.1:4567');
   });
   it('keeps workspace trust, WebGPU and the web worker host off unless asked', () => {
     const c = parseVsCodeArgs(argv.filter((a) => a !== CLI_FLAGS.trust && a !== '--enable-unsafe-webgpu' && a !== CLI_FLAGS.web));

@@ -33,7 +33,15 @@ export type DriverRequest =
    * The model in `modelDir` (a local path or a vscode-remote Uri to one) run natively by onnxruntime-node on
    * `ids`: the web pass's reference, computed by the launcher since a browser worker has no native runtime.
    */
-  | { kind: 'nativeAttention'; modelDir: string; ids: number[]; layers: number; heads: number };
+  | { kind: 'nativeAttention'; modelDir: string; ids: number[]; layers: number; heads: number }
+  /**
+   * What the browser sent beyond loopback so far: the web pass starts Chromium with the driver as its
+   * proxy (loopback bypasses it), so every such request, from any page, frame or worker, lands here.
+   */
+  | { kind: 'leftLoopback' };
+
+/** A request that reached the driver as the browser's proxy: `GET http://host/path`, `CONNECT host:443`. */
+export interface ProxiedRequest { method: string; target: string }
 
 /** An AttentionStack as JSON carries it (nativeAttention's answer). */
 export interface PlainStack { layers: number[][]; heads: number; seq: number }
@@ -63,6 +71,9 @@ export const TEST_PASSES: readonly TestPass[] = ['webgpu', 'wasm', 'untrusted', 
 
 /** The config name of the model that the untrusted pass's workspace settings point at. */
 export const UNTRUSTED_MODEL_NAME = 'workspace-model';
+
+/** The web pass's copy of the bundled decoder inside its workspace folder, under another name (Choose model… → Browse…). */
+export const WEB_WORKSPACE_MODEL = { folder: 'my-model', name: 'workspace decoder (web pass)' } as const;
 
 /** The folder (next to index.js) whose *.test.js files a pass runs. */
 export function suiteFolder(pass: string): string {

@@ -1,6 +1,6 @@
 // The requests a test can make of the UI driver, over whichever transport its host has: Node's http
 // (driverClient.ts) or fetch (the web pass, web/fetchDriver.ts).
-import type { DriverRequest, PassReport, PlainStack } from './driverProtocol';
+import type { DriverRequest, PassReport, PlainStack, ProxiedRequest } from './driverProtocol';
 
 export type Ui = ReturnType<typeof makeUi>;
 
@@ -23,5 +23,6 @@ export function makeUi(drive: (req: DriverRequest) => Promise<unknown>) {
     report: (report: PassReport) => drive({ kind: 'report', report }).then(() => undefined),
     nativeAttention: async (modelDir: string, ids: number[], layers: number, heads: number) =>
       (await drive({ kind: 'nativeAttention', modelDir, ids, layers, heads })) as PlainStack,
+    leftLoopback: async () => (await drive({ kind: 'leftLoopback' })) as ProxiedRequest[],
   };
 }

@@ -17,7 +17,7 @@ import * as path from 'path';
 import { ensureFixtures } from '../fixtures/build';
 import { ensureFusedModels } from '../fixtures/fusedModels';
 import { ensureHubForms } from '../fixtures/hubForms';
-import { ENV, PassReport, TEST_PASSES, TestPass, UNTRUSTED_MODEL_NAME } from './driverProtocol';
+import { ENV, PassReport, TEST_PASSES, TestPass, UNTRUSTED_MODEL_NAME, WEB_WORKSPACE_MODEL } from './driverProtocol';
 import { SETTINGS, TRUST_SETTINGS, WEB_SETTINGS, codeServerEntry } from './launcher/settings';
 import { CODE_SERVER_AS_VSCODE, runThroughTestElectron, writeUserSettings } from './launcher/testElectronPass';
 import { CLI_FLAGS } from './launcher/cli';
@@ -65,17 +65,23 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
+/** The bundled decoder copied to `dir` under another name, so that loading it would show. */
+function renamedDecoder(dir: string, name: string): void {
+  fs.cpSync(path.join(REPO, 'models', 'default'), dir, { recursive: true });
+  const configFile = path.join(dir, 'config.json');
+  const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(configFile, JSON.stringify({ ...config, name }, null, 2));
+}
+
 /** Copies the committed sample folder into a fresh workspace the tests may change. */
 function makeWorkspace(home: string, pass: TestPass): string {
   const ws = path.join(home, 'workspace');
   fs.cpSync(path.join(REPO, 'samples'), ws, { recursive: true });
+  // The web host reads model folders only through the workspace: one inside it, for Choose model… → Browse….
+  if (pass === 'web') renamedDecoder(path.join(ws, WEB_WORKSPACE_MODEL.folder), WEB_WORKSPACE_MODEL.name);
   if (pass === 'untrusted') {
-    // A workable model (the bundled one under another name), so that loading it would show.
     const model = path.join(home, 'workspace-model');
-    fs.cpSync(path.join(REPO, 'models', 'default'), model, { recursive: true });
-    const configFile = path.join(model, 'config.json');
-    const config = JSON.parse(fs.readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(configFile, JSON.stringify({ ...config, name: UNTRUSTED_MODEL_NAME }, null, 2));
+    renamedDecoder(model, UNTRUSTED_MODEL_NAME);
     fs.mkdirSync(path.join(ws, '.vscode'));
     fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'attentionLens.modelPath': model }, null, 2));
   }
@@ -109,7 +115,8 @@ async function runPass(pass: TestPass, args: Args): Promise<PassReport> {
         ...(args.grep ? { [ENV.grep]: args.grep } : {}),
       },
       // A desktop VS Code has a GPU of its own: without one (--disable-gpu) it is the WASM pass.
-      flags: pass === 'webgpu' ? ['--enable-unsafe-webgpu'] : web ? [CLI_FLAGS.web] : args.desktop ? ['--disable-gpu'] : [],
+      // The web pass's browser sends what would leave the machine to the driver (suite-web/5-no-network).
+      flags: pass === 'webgpu' ? ['--enable-unsafe-webgpu'] : web ? [CLI_FLAGS.web, `${CLI_FLAGS.proxy}=${driver.proxy}`] : args.desktop ? ['--disable-gpu'] : [],
       workspaceTrust: untrusted,
       driver,
       say,

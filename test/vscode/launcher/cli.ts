@@ -15,6 +15,8 @@ export const CLI_FLAGS = {
   trust: '--attention-lens-workspace-trust',
   /** Run the extension in the browser worker extension host (the web pass). */
   web: '--attention-lens-web',
+  /** --attention-lens-proxy=HOST:PORT: Chromium's proxy for everything beyond loopback (the web pass's driver, which records it). */
+  proxy: '--attention-lens-proxy',
 } as const;
 
 export interface VsCodeCommandLine {
@@ -26,13 +28,14 @@ export interface VsCodeCommandLine {
   webgpu: boolean;
   workspaceTrust: boolean;
   web: boolean;
+  proxy: string | null;
 }
 
 /** Reads the command line runTests gives a VS Code executable; flags it does not need are ignored. */
 export function parseVsCodeArgs(argv: readonly string[]): VsCodeCommandLine {
   const c: VsCodeCommandLine = {
     folder: null, extensionDevelopmentPath: null, extensionTestsPath: null, userDataDir: null,
-    remoteDebuggingPort: null, webgpu: false, workspaceTrust: false, web: false,
+    remoteDebuggingPort: null, webgpu: false, workspaceTrust: false, web: false, proxy: null,
   };
   for (const a of argv) {
     const eq = a.indexOf('=');
@@ -45,6 +48,7 @@ export function parseVsCodeArgs(argv: readonly string[]): VsCodeCommandLine {
       case '--enable-unsafe-webgpu': c.webgpu = true; break;
       case CLI_FLAGS.trust: c.workspaceTrust = true; break;
       case CLI_FLAGS.web: c.web = true; break;
+      case CLI_FLAGS.proxy: c.proxy = value || null; break;
       default:
         if (!a.startsWith('-')) c.folder = a;
     }
@@ -62,14 +66,18 @@ async function main(): Promise<number> {
   const repo = path.resolve(__dirname, '..', '..', '..', '..');
   // code-server keeps user-data/, extensions/ and its XDG dirs under one folder.
   const home = path.dirname(path.resolve(c.userDataDir));
-  const server = await startCodeServer({ entry: codeServerEntry(repo), home, workspaceTrust: c.workspaceTrust });
+  // With a proxy watching what leaves (the web pass), VS Code's own marketplace (open-vsx.org) is off: it is
+  // the workbench's, not the extension's, and this machine has no network.
+  const server = await startCodeServer({
+    entry: codeServerEntry(repo), home, workspaceTrust: c.workspaceTrust, ...(c.proxy ? { env: { EXTENSIONS_GALLERY: '{}' } } : {}),
+  });
   const consoleLines: string[] = [];
   let close: () => Promise<void> = async () => undefined;
   try {
     const wb = await openWorkbench({
       origin: server.origin, port: server.port, folder: path.resolve(c.folder),
       extensionPath: path.resolve(c.extensionDevelopmentPath), testsPath: path.resolve(c.extensionTestsPath),
-      webgpu: c.webgpu, web: c.web, remoteDebuggingPort: c.remoteDebuggingPort ?? undefined,
+      webgpu: c.webgpu, web: c.web, proxy: c.proxy ?? undefined, remoteDebuggingPort: c.remoteDebuggingPort ?? undefined,
       onConsole: (t) => {
         if (process.env.VSCODE_TEST_CONSOLE) process.stderr.write(`[console] ${t}\n`);
         consoleLines.push(t);

@@ -5,10 +5,13 @@ import * as http from 'http';
 import * as path from 'path';
 import type { Frame, Page } from 'playwright-core';
 import { nativeAttention } from '../../support/nativeAttention';
-import { DriverRequest, DriverResponse, PlainStack } from '../driverProtocol';
+import type { Duplex } from 'stream';
+import { DriverRequest, DriverResponse, PlainStack, ProxiedRequest } from '../driverProtocol';
 
 export interface UiDriver {
   readonly url: string;
+  /** host:port for Chromium's --proxy-server: what the browser sends beyond loopback reaches the driver, is recorded and refused. */
+  readonly proxy: string;
   attach(page: Page): void;
   close(): Promise<void>;
 }
@@ -156,6 +159,7 @@ function localDir(dir: string): string {
 /** @param reportFile where a 'report' request's counts are written (the web pass's worker has no file system of its own). */
 export function startUiDriver(artifacts: string, log: (line: string) => void, reportFile?: string): Promise<UiDriver> {
   let page: Page | null = null;
+  const leftLoopback: ProxiedRequest[] = [];
 
   async function perform(req: DriverRequest): Promise<unknown> {
     if (req.kind === 'log') {
@@ -167,6 +171,7 @@ export function startUiDriver(artifacts: string, log: (line: string) => void, re
       fs.writeFileSync(reportFile, JSON.stringify(req.report));
       return null;
     }
+    if (req.kind === 'leftLoopback') return leftLoopback;
     if (req.kind === 'nativeAttention') {
       const stack = await nativeAttention(localDir(req.modelDir), req.ids, req.layers, req.heads);
       const plain: PlainStack = { layers: stack.layers.map((l) => Array.from(l)), heads: stack.heads, seq: stack.seq };
@@ -233,6 +238,13 @@ export function startUiDriver(artifacts: string, log: (line: string) => void, re
   // The web pass's tests call from a browser worker on code-server's origin: a cross-origin fetch.
   const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type' };
   const server = http.createServer((req, res) => {
+    // As the browser's proxy: a request in absolute form (`GET http://host/path`) is one that would have left the machine.
+    if (!(req.url ?? '/').startsWith('/')) {
+      leftLoopback.push({ method: req.method ?? '?', target: req.url ?? '' });
+      res.writeHead(502);
+      res.end();
+      return;
+    }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, CORS);
       res.end();
@@ -261,6 +273,14 @@ export function startUiDriver(artifacts: string, log: (line: string) => void, re
     });
   });
 
+  // https and WebSockets through the proxy: a CONNECT (or an upgrade in absolute form), recorded and refused.
+  const refuse = (req: http.IncomingMessage, socket: Duplex) => {
+    leftLoopback.push({ method: req.method ?? '?', target: req.url ?? '' });
+    socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
+  };
+  server.on('connect', refuse);
+  server.on('upgrade', refuse);
+
   return new Promise((resolve, reject) => {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
@@ -268,6 +288,7 @@ export function startUiDriver(artifacts: string, log: (line: string) => void, re
       if (typeof addr !== 'object' || !addr) return reject(new Error('driver has no address'));
       resolve({
         url: `http://127.0.0.1:${addr.port}/`,
+        proxy: `127.0.0.1:${addr.port}`,
         attach: (p) => { page = p; },
         close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
       });

@@ -16,6 +16,11 @@ export interface WorkbenchOptions {
   webgpu: boolean;
   /** Run the extension (and its tests) in the browser worker extension host, as VS Code for the Web does. */
   web?: boolean;
+  /**
+   * host:port of an HTTP proxy for Chromium. Loopback bypasses it (Chromium's implicit rule), so only
+   * what would leave the machine reaches it, from any page, frame, worker or service worker.
+   */
+  proxy?: string;
   onConsole?: (text: string) => void;
   /**
    * Also open Chrome's DevTools protocol on this port, for a driver in another process
@@ -50,6 +55,7 @@ export async function openWorkbench(o: WorkbenchOptions): Promise<Workbench> {
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--disable-quic', '--no-first-run',
     ...(o.webgpu ? ['--enable-unsafe-webgpu'] : []),
+    ...(o.proxy ? [`--proxy-server=http://${o.proxy}`] : []),
   ];
   const viewport = { width: 1440, height: 900 };
   let context: BrowserContext;

@@ -1,6 +1,7 @@
 // What the web suite needs beyond ../lensHelpers, without Node (suite/helpers.ts holds the Node host's
 // versions, which read files with fs and run the model with onnxruntime-node).
 import * as vscode from 'vscode';
+import type { PlainRange } from '../../../src/api';
 import { ModelConfig, parseModelConfig } from '../../../src/shared/modelConfig';
 import { check } from '../web/check';
 
@@ -26,4 +27,9 @@ export function sameLine(shown: string, reference: string): void {
     const y = b[i] === '<1' ? 0.5 : Number(b[i]);
     check.ok(Math.abs(x - y) <= 1, `"${shown}": ${p}% where the native model gives ${b[i]}% ("${reference}")`);
   });
+}
+
+/** A test API range as the editor's. */
+export function toRange(r: PlainRange): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }

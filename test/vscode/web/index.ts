@@ -14,8 +14,12 @@ export async function run(): Promise<void> {
   // No reporter of mocha's own (they write to a DOM or a terminal): the events below are the report.
   mocha.setup({ ui: 'bdd', timeout: 240_000, reporter: function Silent() { /* events are read below */ } as unknown as Mocha.ReporterConstructor });
   if (WEB_ENV.grep) mocha.grep(WEB_ENV.grep);
-  // Loaded after setup, which defines describe/it for them.
+  // Loaded after setup, which defines describe/it for them; in this order (no-network last: it checks the whole pass).
   require('../suite-web/1-explain.test');
+  require('../suite-web/2-selection.test');
+  require('../suite-web/3-compare.test');
+  require('../suite-web/4-choose-model.test');
+  require('../suite-web/5-no-network.test');
 
   const report: PassReport = { passed: 0, failed: 0, failures: [] };
   await new Promise<void>((resolve) => {
