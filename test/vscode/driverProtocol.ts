@@ -13,6 +13,8 @@ export type DriverRequest =
   | { kind: 'hoverWebview'; selector: string }
   /** Text of every element matching `selector` inside the webview that has one (empty if none). */
   | { kind: 'webviewText'; selector: string }
+  /** Text of every element matching `selector` in the workbench itself (not a webview), once one shows (empty after `timeoutMs`). */
+  | { kind: 'workbenchText'; selector: string; timeoutMs: number }
   /** Wait until an element matching `selector` exists in a webview; resolves to its text. */
   | { kind: 'waitWebview'; selector: string; timeoutMs: number }
   /** Value of a JavaScript expression evaluated in the webview frame that has `selector`. */

@@ -11,6 +11,7 @@ export function makeUi(drive: (req: DriverRequest) => Promise<unknown>) {
     typeInput: (text: string) => drive({ kind: 'typeInput', text }).then(() => undefined),
     hoverWebview: (selector: string) => drive({ kind: 'hoverWebview', selector }).then(() => undefined),
     webviewText: async (selector: string) => (await drive({ kind: 'webviewText', selector })) as string[],
+    workbenchText: async (selector: string, timeoutMs = 30_000) => (await drive({ kind: 'workbenchText', selector, timeoutMs })) as string[],
     waitWebview: async (selector: string, timeoutMs = 60_000) =>
       (await drive({ kind: 'waitWebview', selector, timeoutMs })) as string | null,
     webviewEval: (selector: string, expression: string) => drive({ kind: 'webviewEval', selector, expression }),

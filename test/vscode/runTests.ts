@@ -115,7 +115,7 @@ async function runPass(pass: TestPass, args: Args): Promise<PassReport> {
         ...(args.grep ? { [ENV.grep]: args.grep } : {}),
       },
       // A desktop VS Code has a GPU of its own: without one (--disable-gpu) it is the WASM pass.
-      // The web pass's browser sends what would leave the machine to the driver (suite-web/5-no-network).
+      // The web pass's browser sends what would leave the machine to the driver (suite-web/6-no-network).
       flags: pass === 'webgpu' ? ['--enable-unsafe-webgpu'] : web ? [CLI_FLAGS.web, `${CLI_FLAGS.proxy}=${driver.proxy}`] : args.desktop ? ['--disable-gpu'] : [],
       workspaceTrust: untrusted,
       driver,

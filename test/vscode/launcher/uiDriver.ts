@@ -200,6 +200,11 @@ export function startUiDriver(artifacts: string, log: (line: string) => void, re
         const frame = await findWebviewFrame(page, req.selector);
         return frame ? await frame.locator(req.selector).allTextContents() : [];
       }
+      case 'workbenchText': {
+        const found = page.locator(req.selector);
+        await found.first().waitFor({ state: 'attached', timeout: req.timeoutMs }).catch(() => undefined);
+        return await found.allTextContents();
+      }
       case 'waitWebview': {
         const frame = await waitWebviewFrame(page, req.selector, req.timeoutMs);
         return await frame.locator(req.selector).first().textContent();
