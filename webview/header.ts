@@ -2,6 +2,7 @@
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import { describeWindow } from '../src/shared/runWindow';
 import type { RunData } from './runData';
+import { threadsFact } from './runtime';
 
 export class Header {
   readonly el: HTMLElement;
@@ -75,6 +76,7 @@ export class Header {
     const facts = [
       `Backend: ${backend}${why}`,
       `${count} tokens${special ? ` (${special} special)` : ''}`,
+      ...(run.threads !== undefined ? [threadsFact(run.threads)] : []),
       `inference ${run.inferenceMs.toFixed(1)} ms`,
       `model load ${run.loadMs.toFixed(0)} ms`,
       run.message.source.fileName,

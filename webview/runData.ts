@@ -21,6 +21,8 @@ export interface RunData {
   backendNote?: string | null;
   loadMs: number;
   inferenceMs: number;
+  /** WASM threads the run had (webview/runtime.ts); absent on WebGPU and in the bench's renders. */
+  threads?: number;
 }
 
 /** What the panel lights for a hovered token, and what the editor decorates. */

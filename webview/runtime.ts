@@ -24,6 +24,13 @@ export interface Runtime {
   from: RuntimeSource;
 }
 
+/** The header's words for the WASM threads a run had, and why no more. */
+export function threadsFact(threads: number): string {
+  return threads > 1
+    ? `${threads} WASM threads (the panel is cross-origin isolated)`
+    : '1 WASM thread (the panel is not cross-origin isolated: vscode.dev/?vscode-coi=on or code --enable-coi gives it threads)';
+}
+
 /**
  * WASM threads for this page. Threads need SharedArrayBuffer, which only a cross-origin isolated
  * page has (VS Code webviews are only when VS Code itself runs isolated: `code --enable-coi`);

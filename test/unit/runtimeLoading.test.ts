@@ -8,7 +8,7 @@ import { summarize } from '../../bench/vscode/phase';
 import type { CommandTiming, WindowReport } from '../../bench/vscode/protocol';
 import { identityModel } from '../../src/shared/tinyOnnx';
 import { CLI_FLAGS, parseVsCodeArgs } from '../vscode/launcher/cli';
-import { wasmThreads } from '../../webview/runtime';
+import { threadsFact, wasmThreads } from '../../webview/runtime';
 
 describe('WASM threads in the page', () => {
   it('one thread unless the page is cross-origin isolated', () => {
@@ -16,6 +16,10 @@ describe('WASM threads in the page', () => {
   });
   it('isolated: half the cores, at least 1 and at most 4 (onnxruntime-web\'s own default)', () => {
     assert.deepStrictEqual([1, 2, 3, 4, 6, 8, 16].map((c) => wasmThreads(true, c)), [1, 1, 2, 2, 3, 4, 4]);
+  });
+  it('the header says how many threads and, with one, how to get more', () => {
+    assert.strictEqual(threadsFact(4), '4 WASM threads (the panel is cross-origin isolated)');
+    assert.match(threadsFact(1), /^1 WASM thread \(the panel is not cross-origin isolated: vscode\.dev\/\?vscode-coi=on or code --enable-coi gives it threads\)$/);
   });
 });
 

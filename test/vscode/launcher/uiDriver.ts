@@ -19,15 +19,29 @@ export interface UiDriver {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function findWebviewFrame(page: Page, selector: string): Promise<Frame | null> {
+  const found: Frame[] = [];
   for (const frame of page.frames()) {
     if (frame === page.mainFrame()) continue;
     try {
-      if ((await frame.locator(selector).count()) > 0) return frame;
+      if ((await frame.locator(selector).count()) > 0) found.push(frame);
     } catch {
       // a frame detached while we looked
     }
   }
-  return null;
+  if (found.length < 2) return found[0] ?? null;
+  // A webview the workbench is replacing (or one it hid) can still hold an older page: the one on
+  // screen is the one the user sees.
+  for (const frame of found) {
+    // The content frame sits in VS Code's outer webview frame, which the workbench hides and shows.
+    const element = await (frame.parentFrame() ?? frame).frameElement().catch(() => null);
+    const box = element ? await element.boundingBox().catch(() => null) : null;
+    if (box && box.width > 0 && box.height > 0 && await element!.isVisible().catch(() => false)) {
+      console.log(`[driver] ${found.length} webview frames show ${selector}; using the one on screen`);
+      return frame;
+    }
+  }
+  console.log(`[driver] ${found.length} webview frames show ${selector}, none on screen; using the first`);
+  return found[0]!;
 }
 
 async function waitWebviewFrame(page: Page, selector: string, timeoutMs: number): Promise<Frame> {

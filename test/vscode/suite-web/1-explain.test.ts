@@ -58,7 +58,10 @@ describe('Explain attention here (web pass: browser worker extension host)', () 
       check.ok(focus !== null, 'the run has no focus token');
       check.equal(run.message.tokens[focus].text.trim(), 'it');
       check.equal(res.backend, 'wasm');
-      check.match(await ui.waitWebview('.facts[data-backend]') ?? '', /Backend: WASM \(not WebGPU: [^)]+\)/);
+      const facts = await ui.waitWebview('.facts[data-backend]') ?? '';
+      check.match(facts, /Backend: WASM \(not WebGPU: [^)]+\)/);
+      // code-server's webviews are not cross-origin isolated: one thread, and the header says how to get more.
+      check.match(facts, /1 WASM thread \(the panel is not cross-origin isolated: vscode\.dev\/\?vscode-coi=on/);
 
       // The same lines as the model run natively on the same ids, in words, and the panel shows them.
       const ids = run.message.tokens.map((t) => t.id);

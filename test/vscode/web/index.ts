@@ -19,6 +19,7 @@ export async function run(): Promise<void> {
   require('../suite-web/2-selection.test');
   require('../suite-web/3-compare.test');
   require('../suite-web/4-choose-model.test');
+  require('../suite-web/4b-exports.test');
   require('../suite-web/5-running-extensions.test');
   require('../suite-web/6-no-network.test');
 
