@@ -12,20 +12,23 @@ import {
 import { Recorder, closePanelTab, lensApi, openSample, sleep, toRange, until } from './helpers';
 
 /**
- * The panel's element count once it stops changing: a render finishes parts (grid, badges) after
- * the result lands, and a token under the pointer adds its card; a leak keeps the count higher.
- * `parts`: the count under each of the page's top-level parts, to say which one differs.
+ * The panel's element count once it stops changing while it shows the run's `tokens` tokens: a
+ * render finishes parts (grid, badges) after the result lands, a token under the pointer adds its
+ * card, and a page the workbench reloads shows the run again only once it has recomputed it; a
+ * leak keeps the count higher. `parts`: the count under each of the page's top-level parts, to say
+ * which one differs.
  */
-async function settledDomCount(): Promise<{ total: number; parts: string }> {
+async function settledDomCount(tokens: number): Promise<{ total: number; parts: string }> {
   await ui.mouseAway();
-  const read = async () => (await ui.webviewEval('.tok', 'document.getElementsByTagName("*").length')) as number;
-  const seen: number[] = [await read()];
+  const read = async () => (await ui.webviewEval('.tok',
+    '[document.getElementsByTagName("*").length, document.querySelectorAll(".tokens .tok").length].join(" with tokens ")')) as string;
+  const seen: string[] = [await read()];
   const total = await until('the panel\'s DOM to settle', async () => {
     await sleep(400);
     seen.push(await read());
     const [a, b, c] = seen.slice(-3);
-    return seen.length >= 3 && a === b && b === c ? c : undefined;
-  }, 20_000).catch((e: Error) => { throw new Error(`${e.message}: counts ${seen.join(', ')}`); });
+    return seen.length >= 3 && a === b && b === c && c.endsWith(` with tokens ${tokens}`) ? Number(c.split(' ')[0]) : undefined;
+  }, 30_000).catch((e: Error) => { throw new Error(`${e.message} showing ${tokens} tokens: counts ${seen.join(', ')}`); });
   // Each part with its element count, opened down to parts of 30 elements or fewer (not lists of over 40).
   const parts = (await ui.webviewEval('.tok', `(() => {
     const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
@@ -50,9 +53,23 @@ describe(`Hardening (${PASS} pass)`, () => {
   it('20 commands within a second: only the last renders, the others are cancelled, nothing grows', async () => {
     const editor = await openSample('shapes.ts');
     const doc = editor.document;
-    const selectUpTo = (end: number) => { editor.selection = new vscode.Selection(doc.positionAt(0), doc.positionAt(end)); };
+    // The host's editor.selection is overwritten by VS Code's echo of each change it made: set in a
+    // quick series, a late echo of an earlier one can stand when the next command reads it. So each
+    // selection is set and its own echo awaited, as a user's selection is there before the command.
+    const selectUpTo = async (end: number): Promise<void> => {
+      const want = new vscode.Selection(doc.positionAt(0), doc.positionAt(end));
+      let sub: vscode.Disposable | undefined;
+      const echoed = new Promise<void>((resolve) => {
+        sub = vscode.window.onDidChangeTextEditorSelection((e) => {
+          if (e.textEditor.document === doc && e.selections.length === 1 && e.selections[0]!.isEqual(want)) resolve();
+        });
+      });
+      editor.selection = want;
+      await Promise.race([echoed, sleep(5000)]).finally(() => sub?.dispose());
+      assert.ok(editor.selection.isEqual(want), `the selection is ${doc.offsetAt(editor.selection.end)}, not ${end}`);
+    };
     // Warm: the panel open and ready, the model loaded.
-    selectUpTo(100);
+    await selectUpTo(100);
     const warm = new Recorder(api);
     await warm.wait('result', (await command(CMD.selection)).runId);
     warm.dispose();
@@ -64,18 +81,24 @@ describe(`Hardening (${PASS} pass)`, () => {
       const rec = new Recorder(api);
       const ids: number[] = [];
       const tokenCounts: number[] = [];
+      const read: string[] = []; // what each run read: file and character range
       // The page gets the burst only once all 20 were sent: each run is still in flight when the
       // next starts, as on a machine slower than the commands, so each is cancelled.
       const held = await holdRunMessages();
-      const t0 = Date.now();
+      let burstMs = 0; // the commands' own time, the selections' aside
       for (let i = 0; i < 20; i++) {
-        selectUpTo(100 + 30 * i);
+        await selectUpTo(100 + 30 * i);
+        const t0 = Date.now();
         ids.push((await command(CMD.selection)).runId);
-        tokenCounts.push(api.lastRun()?.message.tokens.length ?? -1);
+        burstMs += Date.now() - t0;
+        const m = api.lastRun()?.message;
+        tokenCounts.push(m?.tokens.length ?? -1);
+        read.push(m ? `${m.source.fileName}:${m.tokens.find((t) => !t.special)?.start}-${m.tokens.at(-1)?.end}${m.truncation ? ' cut' : ''}` : 'none');
         assert.strictEqual(api.stats().inFlight, 1, 'a run in flight besides the newest');
       }
-      const burstMs = Date.now() - t0;
       assert.ok(burstMs < 1000, `20 commands took ${burstMs} ms`);
+      // Each run read exactly the selection made for it.
+      assert.deepStrictEqual(read, Array.from({ length: 20 }, (_, i) => `shapes.ts:0-${100 + 30 * i}`), 'a run read another selection');
       // Each earlier run was cancelled when the next one started.
       const sent = api.stats();
       assert.strictEqual(sent.runsStarted - start.runsStarted, 20);
@@ -101,7 +124,7 @@ describe(`Hardening (${PASS} pass)`, () => {
       assert.notStrictEqual(tokenCounts[18], tokenCounts[19]);
       assert.strictEqual(await panelTokenCount(), tokenCounts[19]);
       assert.strictEqual(end.cancelsSent, sent.cancelsSent);
-      return { stats: end, domNodes: await settledDomCount(), burstMs };
+      return { stats: end, domNodes: await settledDomCount(tokenCounts[19]), burstMs, tokenCounts, read };
     };
     const first = await burst();
     const second = await burst();
@@ -109,7 +132,7 @@ describe(`Hardening (${PASS} pass)`, () => {
     assert.deepStrictEqual(leakCounts(second.stats), leakCounts(first.stats), 'the second burst left something behind');
     assert.strictEqual(second.stats.inFlight, 0);
     assert.strictEqual(second.domNodes.total, first.domNodes.total,
-      `the panel's DOM changed between bursts; after the first: ${first.domNodes.parts}; after the second: ${second.domNodes.parts}`);
+      `the panel's DOM changed between bursts (tokens per command: ${first.tokenCounts.join(', ')}, then ${second.tokenCounts.join(', ')}; read ${first.read.join(', ')}, then ${second.read.join(', ')}); after the first: ${first.domNodes.parts}; after the second: ${second.domNodes.parts}`);
     assert.strictEqual(second.stats.droppedMessages, before.droppedMessages);
     await ui.log(`      bursts: ${first.burstMs} ms and ${second.burstMs} ms for 20 commands; ${JSON.stringify(leakCounts(second.stats))}, ${second.domNodes.total} DOM nodes (${second.domNodes.parts})`);
   });
