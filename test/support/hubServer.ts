@@ -8,14 +8,14 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { GRANTED_TOKEN, PLAIN_TOKEN } from './hubTokens';
 
 export interface ServedFile { path: string; size: number; sha256: string; gitSha1: string; lfs: boolean; source: string }
 export interface ServedRepo { id: string; sha: string; files: ServedFile[]; gated: boolean; private: boolean; license?: string; extraEntries?: object[] }
 export interface Recorded { server: 'hub' | 'cdn'; method: string; url: string; headers: http.IncomingHttpHeaders }
 
-/** Tokens the server knows: one granted every gated repo, one signed in without that. */
-export const GRANTED_TOKEN = 'hf_testgrantedtoken0000000000000000';
-export const PLAIN_TOKEN = 'hf_testplaintoken00000000000000000000';
+/** Tokens the server knows (hubTokens.ts). */
+export { GRANTED_TOKEN, PLAIN_TOKEN };
 
 /** What a page may read of an answer: the Hub's own headers, and those a resumed or paged read needs. */
 const EXPOSED = 'X-Repo-Commit, X-Linked-Etag, X-Linked-Size, X-Error-Code, X-Error-Message, ETag, Link, Content-Range, Accept-Ranges, Content-Length, RateLimit, Retry-After';

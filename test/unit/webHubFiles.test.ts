@@ -6,6 +6,9 @@ import * as assert from 'assert';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { uriHubFiles } from '../../src/env/browser/uriHubFiles';
+import { uriModelFs } from '../../src/env/browser/uriModelFs';
+import { modelFs } from '../../src/env/node/modelFs';
+import { folderDisplayName } from '../../src/models/describe';
 import { cachedModels, hubCacheDir } from '../../src/hub/cache';
 import { downloadFiles } from '../../src/hub/download';
 import { joinPath } from '../../src/hub/files';
@@ -144,6 +147,10 @@ describe('Hub cache in the browser host: a download from the local Hub', functio
     assert.deepStrictEqual(Buffer.from(await mem.readFile(`${snap}/${v.graph}`)), fs.readFileSync(graph.source));
     assert.ok(server.requests.some((r) => r.server === 'cdn' && r.headers.range === `bytes=${Math.floor(graph.size / 3)}-`), 'the dropped graph resumed with Range');
     assert.ok(![...mem.files.keys()].some((k) => k.includes('.incomplete')), 'nothing incomplete left');
+    // The panel's header names the repo, not the commit folder (here and on disk alike).
+    assert.strictEqual(folderDisplayName(snap, uriModelFs(mem, same)), 'test-org/tiny-gpt2');
+    assert.strictEqual(folderDisplayName(`/home/u/.cache/huggingface/hub/models--org--na-me/snapshots/${l.sha}`, modelFs), 'org/na-me');
+    assert.strictEqual(folderDisplayName('/models/my-gpt2', modelFs), 'my-gpt2');
     const listed = await cachedModels(files, cache);
     assert.deepStrictEqual(listed.map((m) => [m.repo, m.dir, m.graphs.map((g) => g.path).join()]), [['test-org/tiny-gpt2', snap, v.graph]]);
     // The browser's fetch (here Node's, which follows as the Fetch standard says) dropped the token at the CDN.
