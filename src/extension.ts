@@ -8,6 +8,7 @@ export function activate(context: vscode.ExtensionContext): AttentionLensApi {
   const log = vscode.window.createOutputChannel('Attention Lens');
   const lens = new AttentionLens(context.extensionUri, log, context.globalState, {
     secrets: context.secrets, version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0'),
+    storage: context.globalStorageUri,
   });
   context.subscriptions.push(log, lens, ...registerCommands(lens));
   return lens.api();

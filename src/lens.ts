@@ -37,10 +37,13 @@ export class AttentionLens implements vscode.Disposable, CommandTarget {
   private readonly prober: HeadProbeCommand;
 
   /** `state`: globalState, where the head probe's scores are cached per model. */
-  /** `hub`: the secret storage that keeps the Hugging Face token, and the version the User-Agent names. */
+  /**
+   * `hub`: the secret storage that keeps the Hugging Face token, the version the User-Agent names, and
+   * the extension's global storage (the Hub cache of a host without a disk: src/env/browser/nodeFiles.ts).
+   */
   constructor(
     extensionUri: vscode.Uri, private readonly log: vscode.OutputChannel, private readonly state: vscode.Memento,
-    private readonly hub: { secrets: vscode.SecretStorage; version: string },
+    private readonly hub: { secrets: vscode.SecretStorage; version: string; storage: vscode.Uri },
   ) {
     this.notifier = new Notifier(log);
     this.memory = new BackendMemory(state);
@@ -91,7 +94,7 @@ export class AttentionLens implements vscode.Disposable, CommandTarget {
   /** "Attention Lens: Choose model…" (src/commands/chooseModel.ts); `arg`, a path, skips the quick pick. */
   chooseModel(arg?: unknown): Promise<Chosen | undefined> {
     return chooseModel({
-      state: this.state, log: this.log, hasEncoder: () => this.models.hasEncoder,
+      state: this.state, log: this.log, hasEncoder: () => this.models.hasEncoder, hubStorage: this.hub.storage,
       tell: (severity, text) => this.notifier.tell(severity, text),
     }, arg);
   }
@@ -99,7 +102,7 @@ export class AttentionLens implements vscode.Disposable, CommandTarget {
   /** "Attention Lens: Download model…" (src/commands/downloadModel.ts); `arg` {repo, variant} skips the quick picks. */
   downloadModel(arg?: unknown): Promise<Downloaded | undefined> {
     return downloadModel({
-      secrets: this.hub.secrets, log: this.log, version: this.hub.version,
+      secrets: this.hub.secrets, log: this.log, version: this.hub.version, storage: this.hub.storage,
       tell: (severity, text) => this.notifier.tell(severity, text),
       ask: (severity, text, ...buttons) => this.notifier.ask(severity, text, ...buttons),
       use: (p) => this.chooseModel(p), explain: () => this.runCommand('explain'),

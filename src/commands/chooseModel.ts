@@ -9,7 +9,7 @@ import { modelFacts } from '../shared/modelSummary';
 import { ModelFolderError } from '../models/errors';
 import { findModelFiles } from '../models/layout';
 import { pushRecent } from '../models/routing';
-import { nodeEnv, nodeFiles } from '../env/node/nodeFiles';
+import { hubEnv, nodeFiles } from '../env/node/nodeFiles';
 import { cachedModels, hubCacheDir } from '../hub/cache';
 import { joinPath } from '../hub/files';
 
@@ -31,6 +31,8 @@ export interface ChooserDeps {
   log: vscode.OutputChannel;
   /** Shows a message (and keeps it for the test API's messages()). */
   tell: (severity: 'info' | 'warning' | 'error', text: string) => void;
+  /** The extension's global storage: where the browser host keeps its Hub cache. */
+  hubStorage: vscode.Uri;
 }
 
 /**
@@ -90,7 +92,7 @@ async function itemsFor(d: ChooserDeps): Promise<Item[]> {
     items.push({ label: `$(history) ${modelFs.basename(r)}${mark(current === r)}`, description: r, choose: () => checked(d, r) });
   }
   // Models already in the Hugging Face cache (fetched here, or by Python or transformers.js): no download.
-  const cached = await cachedModels(nodeFiles, hubCacheDir(nodeEnv)).catch(() => []);
+  const cached = await cachedModels(nodeFiles, hubCacheDir(hubEnv(d.hubStorage))).catch(() => []);
   if (cached.length > 0) items.push({ label: 'In the Hugging Face cache', kind: vscode.QuickPickItemKind.Separator, choose: async () => undefined });
   for (const c of cached) {
     for (const g of c.graphs) {

@@ -3,7 +3,8 @@
 // the model becomes attentionLens.modelPath in the user settings. It writes only the user's Hugging
 // Face cache and user settings, so it works in an untrusted workspace too.
 import * as vscode from 'vscode';
-import { HUB_UNAVAILABLE, nodeEnv, nodeFiles } from '../env/node/nodeFiles';
+import { HUB_REDIRECTS } from '../env/node/hubFetch';
+import { HUB_UNAVAILABLE, hubEnv, nodeFiles } from '../env/node/nodeFiles';
 import { hubCacheDir, isOffline, readMainRef, repoDir, snapshotDir, snapshotFiles } from '../hub/cache';
 import { downloadFiles } from '../hub/download';
 import { chooseEndpoint, parseRepoId } from '../hub/endpoint';
@@ -23,6 +24,8 @@ export interface DownloadDeps {
   secrets: vscode.SecretStorage;
   log: vscode.OutputChannel;
   version: string;
+  /** The extension's global storage: the Hub cache where there is no user cache (the browser host). */
+  storage: vscode.Uri;
   tell: (severity: 'info' | 'warning' | 'error', text: string) => void;
   /** Shows a message with buttons; resolves to the one pressed. */
   ask: (severity: 'info' | 'error', text: string, ...buttons: string[]) => Thenable<string | undefined>;
@@ -113,10 +116,11 @@ async function pickVariant(repo: string, variants: Variant[], wanted: string | u
 
 async function connection(d: DownloadDeps, signal?: AbortSignal): Promise<HubHttp> {
   const setting = vscode.workspace.getConfiguration('attentionLens').inspect<string>('hubEndpoint')?.globalValue;
-  const endpoint = chooseEndpoint(nodeEnv.get('HF_ENDPOINT'), setting);
-  const token = await hubToken(d.secrets, nodeEnv, nodeFiles);
+  const env = hubEnv(d.storage);
+  const endpoint = chooseEndpoint(env.get('HF_ENDPOINT'), setting);
+  const token = await hubToken(d.secrets, env, nodeFiles);
   return {
-    endpoint, userAgent: `attention-lens/${d.version}`, fetch: (u, i) => fetch(u, i), ...(token ? { token } : {}), ...(signal ? { signal } : {}),
+    endpoint, userAgent: `attention-lens/${d.version}`, redirects: HUB_REDIRECTS, fetch: (u, i) => fetch(u, i), ...(token ? { token } : {}), ...(signal ? { signal } : {}),
     onWait: (s) => {
       d.log.appendLine(`[hub] rate-limited: waiting ${s} s as the Hub asks`);
       void vscode.window.setStatusBarMessage(`Attention Lens: the Hub asks to wait ${s} s (rate limit)…`, s * 1000);
@@ -125,8 +129,9 @@ async function connection(d: DownloadDeps, signal?: AbortSignal): Promise<HubHtt
 }
 
 async function fetchRepo(d: DownloadDeps, repo: string, wanted: string | undefined): Promise<Downloaded | undefined> {
-  const cache = hubCacheDir(nodeEnv);
-  if (isOffline(nodeEnv)) return fromCache(d, cache, repo, wanted);
+  const env = hubEnv(d.storage);
+  const cache = hubCacheDir(env);
+  if (isOffline(env)) return fromCache(d, cache, repo, wanted);
   const h = await connection(d);
   const listing = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${repo} on the Hub…` }, () => fetchListing(h, repo));
   const variants = variantsOf(listing.files);

@@ -1,6 +1,7 @@
 // What the Hub client needs from the machine it runs on: files and the environment. The client
 // (src/hub/) uses only these, so the web build can give it a browser implementation; the Node one is
-// src/env/node/. Paths are plain strings joined with '/', which Node accepts on every platform.
+// src/env/node/. Paths are plain strings joined with '/', which Node accepts on every platform; in the
+// browser host they are Uri strings (src/env/browser/nodeFiles.ts).
 
 /** A file being written; bytes go to the end. */
 export interface FileWriter {
@@ -37,7 +38,10 @@ export interface HubEnv {
 }
 
 export function joinPath(...parts: string[]): string {
-  return parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/');
+  const joined = parts.filter((p) => p !== '').join('/');
+  // A Uri string (the browser host's paths) keeps the two slashes of its `scheme://authority`.
+  const head = /^[a-z][\w+.-]+:\/\//i.exec(joined)?.[0] ?? '';
+  return head + joined.slice(head.length).replace(/\/+/g, '/');
 }
 
 export function parentOf(p: string): string {

@@ -1,7 +1,9 @@
 // Every request to the Hub goes through here: the User-Agent and nothing else identifying, the token
-// only to the endpoint's own host (never to a redirect's host: the CDN's URL is signed), redirects
-// followed by hand to enforce that, 429 waited out as the RateLimit header says, and each status
-// turned into a HubError the user can act on (huggingface_hub utils/_http.py::hf_raise_for_status).
+// only to the endpoint's own host (never to a redirect's host: the CDN's URL is signed), 429 waited
+// out as the RateLimit header says, and each status turned into a HubError the user can act on
+// (huggingface_hub utils/_http.py::hf_raise_for_status). Redirects are followed by hand on Node, to
+// enforce the token rule ourselves; a browser cannot (a manual redirect is opaque there), so it lets
+// the browser follow: the Fetch standard drops Authorization on a cross-origin redirect.
 import { HubError } from './errors';
 import { repoPage } from './endpoint';
 
@@ -17,11 +19,19 @@ export interface HubHttp {
   onWait?: (seconds: number) => void;
   /** Most 429s in a row before giving up. */
   maxWaits?: number;
+  /**
+   * 'manual' (the default): each hop by hand, the token only to the endpoint's origin. 'browser': the
+   * browser's own redirect: 'follow', which drops the token itself; no User-Agent (a browser sets its own).
+   */
+  redirects?: 'manual' | 'browser';
 }
 
 export interface HubResponse {
   response: Response;
-  /** The first answer's headers (the Hub's, before any redirect): X-Repo-Commit, X-Linked-Etag… */
+  /**
+   * The first answer's headers (the Hub's, before any redirect): X-Repo-Commit, X-Linked-Etag…; with
+   * redirects 'browser', the last answer's (a followed redirect hides the first), so those may be absent.
+   */
   hubHeaders: Headers;
 }
 
@@ -67,7 +77,7 @@ export function networkError(e: unknown, signal: AbortSignal | undefined, what: 
 /** GET (or HEAD) `url`, following redirects; `range` asks for bytes from that offset on. */
 export async function hubGet(h: HubHttp, url: string, what: What, range?: number): Promise<HubResponse> {
   for (let waits = 0; ; waits++) {
-    const r = await follow(h, url, what, range);
+    const r = h.redirects === 'browser' ? await followByBrowser(h, url, what, range) : await follow(h, url, what, range);
     if (r.response.status !== 429) return r;
     const seconds = rateLimitWait(r.response.headers);
     await r.response.body?.cancel().catch(() => undefined);
@@ -108,6 +118,34 @@ async function follow(h: HubHttp, start: string, what: What, range?: number): Pr
     return { response, hubHeaders };
   }
   throw new HubError('network', `too many redirects for ${what.file ?? what.repo}`);
+}
+
+/**
+ * One fetch with redirect: 'follow'. The token goes only with a request to the endpoint's origin,
+ * and the browser drops it if the Hub redirects to another origin (the CDN). What the redirect led to
+ * is checked afterwards: an insecure final address is refused before a byte of it is used.
+ */
+async function followByBrowser(h: HubHttp, start: string, what: What, range?: number): Promise<HubResponse> {
+  const url = new URL(start);
+  const headers: Record<string, string> = {};
+  if (h.token && url.origin === h.endpoint.origin) headers.authorization = `Bearer ${h.token}`;
+  if (range !== undefined && range > 0) headers.range = `bytes=${range}-`;
+  let response: Response;
+  try {
+    response = await h.fetch(url.href, { headers, redirect: 'follow', signal: h.signal });
+  } catch (e) {
+    throw networkError(e, h.signal, what.file ? `${what.repo}/${what.file}` : what.repo);
+  }
+  const landed = response.url ? new URL(response.url) : url;
+  if (landed.protocol !== 'https:' && !(landed.protocol === 'http:' && isLoopback(landed))) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new HubError('network', `the Hub redirected ${what.file ?? what.repo} to an insecure address`);
+  }
+  if (response.status >= 400 && response.status !== 429) {
+    await response.body?.cancel().catch(() => undefined);
+    throw statusError(response, what, h.token !== undefined);
+  }
+  return { response, hubHeaders: response.headers };
 }
 
 /** The HubError for an HTTP error status, by X-Error-Code as the Hub sends it. */

@@ -79,9 +79,21 @@ async function readText(fs: ModelFs, file: Loc): Promise<string> {
   return utf8(bytes);
 }
 
+/**
+ * The name a folder gives its model when config.json names none: the folder's own, or, for a snapshot
+ * in the Hugging Face cache (models--org--name/snapshots/<commit>, what Download model… fetches), the
+ * repo id rather than a commit hash.
+ */
+export function folderDisplayName(dir: string, fs: ModelFs = modelFs): string {
+  const name = fs.basename(dir);
+  const up = fs.dirname(dir);
+  const repo = /^[0-9a-f]{40}$/.test(name) && fs.basename(up) === 'snapshots' ? /^models--([^-].*?)--(.+)$/.exec(fs.basename(fs.dirname(up))) : null;
+  return repo ? `${repo[1]}/${repo[2]}` : name;
+}
+
 /** Reads and describes the folder's JSON files; throws ModelFolderError naming the file. */
 export async function readDescription(files: ModelFiles, fs: ModelFs = modelFs): Promise<ModelConfig> {
-  const texts: DescriptionTexts = { folderName: fs.basename(files.dir), config: await readText(fs, files.config) };
+  const texts: DescriptionTexts = { folderName: folderDisplayName(files.dir, fs), config: await readText(fs, files.config) };
   if (files.tokenizerConfig) texts.tokenizerConfig = await readText(fs, files.tokenizerConfig);
   if (files.specialTokensMap) texts.specialTokensMap = await readText(fs, files.specialTokensMap);
   if (files.lensJson) texts.lensJson = await readText(fs, files.lensJson);

@@ -2,19 +2,41 @@
 // info, the tree paginated with Link, resolve with X-Repo-Commit / X-Linked-Etag / X-Linked-Size and
 // a 302 for LFS files, the X-Error-Code errors, 429 with RateLimit), the other as its CDN does (the
 // signed blob URL, Range → 206). Faults are switched on per test: a dropped connection, a 200 to a
-// Range, damaged bytes, a hostile listing. Every request is recorded, headers included.
+// Range, damaged bytes, a hostile listing. Every request is recorded, headers included. Both answer
+// CORS as the Hub and its CDN do, so a browser (the web pass's worker host) can read them.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import { GRANTED_TOKEN, PLAIN_TOKEN } from './hubTokens';
 
 export interface ServedFile { path: string; size: number; sha256: string; gitSha1: string; lfs: boolean; source: string }
 export interface ServedRepo { id: string; sha: string; files: ServedFile[]; gated: boolean; private: boolean; license?: string; extraEntries?: object[] }
 export interface Recorded { server: 'hub' | 'cdn'; method: string; url: string; headers: http.IncomingHttpHeaders }
 
-/** Tokens the server knows: one granted every gated repo, one signed in without that. */
-export const GRANTED_TOKEN = 'hf_testgrantedtoken0000000000000000';
-export const PLAIN_TOKEN = 'hf_testplaintoken00000000000000000000';
+/** Tokens the server knows (hubTokens.ts). */
+export { GRANTED_TOKEN, PLAIN_TOKEN };
+
+/** What a page may read of an answer: the Hub's own headers, and those a resumed or paged read needs. */
+const EXPOSED = 'X-Repo-Commit, X-Linked-Etag, X-Linked-Size, X-Error-Code, X-Error-Message, ETag, Link, Content-Range, Accept-Ranges, Content-Length, RateLimit, Retry-After';
+
+/**
+ * CORS on every answer (the Hub echoes the page's origin, its CDN says *); true when this was a
+ * preflight, answered here: a request with a token or a Range header is preflighted by the browser.
+ */
+function cors(q: http.IncomingMessage, r: http.ServerResponse, echoOrigin: boolean): boolean {
+  const origin = q.headers.origin;
+  r.setHeader('access-control-allow-origin', echoOrigin && origin ? origin : '*');
+  if (echoOrigin) r.setHeader('vary', 'Origin');
+  r.setHeader('access-control-expose-headers', EXPOSED);
+  if (q.method !== 'OPTIONS') return false;
+  r.writeHead(204, {
+    'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+    'access-control-allow-headers': 'authorization, range, content-type, user-agent',
+    'access-control-max-age': '86400',
+  }).end();
+  return true;
+}
 
 const isLfs = (p: string): boolean => /\.onnx$|\.onnx_data(_\d+)?$|\.onnx\.data$/.test(p);
 
@@ -82,6 +104,7 @@ export class HubServer {
 
   private answerHub(q: http.IncomingMessage, r: http.ServerResponse): void {
     this.requests.push({ server: 'hub', method: q.method ?? '', url: q.url ?? '', headers: q.headers });
+    if (cors(q, r, true)) return;
     if (this.rateLimit.count > 0) {
       this.rateLimit.count--;
       r.writeHead(429, { ratelimit: `"resolvers";r=0;t=${this.rateLimit.seconds}`, 'ratelimit-policy': '"fixed window";"resolvers";q=3000;w=300' }).end();
@@ -131,6 +154,7 @@ export class HubServer {
 
   private answerCdn(q: http.IncomingMessage, r: http.ServerResponse): void {
     this.requests.push({ server: 'cdn', method: q.method ?? '', url: q.url ?? '', headers: q.headers });
+    if (cors(q, r, false)) return;
     const m = /^\/blobs\/([0-9a-f]{64})\?X-Amz-Signature=/.exec(q.url ?? '');
     const file = this.repos.flatMap((x) => x.files).find((f) => f.sha256 === m?.[1]);
     if (!file) return void r.writeHead(403).end('signature');

@@ -2,15 +2,18 @@
 // host's ModelFs (src/env/browser/uriModelFs.ts). 'fetch' answers as vscode.dev answers for the
 // extension's own files (FetchFileSystemProvider): every stat "a file, 0 bytes, time 0", whatever the
 // name; no listing; a missing file fails its read with code Unknown and the HTTP status text.
-// 'disk' answers as a real provider does (File System Access, a remote folder).
-import type { UriFileSystem } from '../../src/env/browser/uriModelFs';
+// 'disk' answers as a real provider does (File System Access, a remote folder, the global storage),
+// with rename, delete and copy for the Hub's cache there (src/env/browser/uriHubFiles.ts).
+import type { UriHubFileSystem } from '../../src/env/browser/uriHubFiles';
 
 const FILE = 1;
 const DIRECTORY = 2;
 
-export class MemoryFs implements UriFileSystem<string> {
+export class MemoryFs implements UriHubFileSystem<string> {
   readonly files = new Map<string, { data: Uint8Array; mtime: number }>();
   reads = 0;
+  /** Bytes written through writeFile, so a test can tell O(n) from O(n²). */
+  written = 0;
   constructor(readonly mode: 'fetch' | 'disk') {}
 
   put(uri: string, data: Uint8Array | string): void {
@@ -51,7 +54,43 @@ export class MemoryFs implements UriFileSystem<string> {
 
   async writeFile(uri: string, data: Uint8Array): Promise<void> {
     if (this.mode === 'fetch') throw Object.assign(new Error('read-only'), { code: 'NoPermissions' });
+    this.written += data.length;
     this.put(uri, data);
+  }
+
+  /** The Uris at `uri` (a file) or under it (a folder). */
+  private under(uri: string): string[] {
+    const prefix = uri.replace(/\/+$/, '') + '/';
+    return [...this.files.keys()].filter((k) => k === uri || k.startsWith(prefix));
+  }
+
+  private missing(uri: string): Error {
+    return Object.assign(new Error(`${uri} not found`), { code: 'FileNotFound' });
+  }
+
+  async rename(from: string, to: string, options: { overwrite: boolean }): Promise<void> {
+    const moved = this.under(from);
+    if (moved.length === 0) throw this.missing(from);
+    if (!options.overwrite && this.under(to).length > 0) throw Object.assign(new Error(`${to} exists`), { code: 'FileExists' });
+    for (const k of this.under(to)) this.files.delete(k);
+    for (const k of moved) {
+      this.files.set(to + k.slice(from.length), this.files.get(k)!);
+      this.files.delete(k);
+    }
+  }
+
+  async delete(uri: string, options: { recursive: boolean }): Promise<void> {
+    const gone = this.under(uri);
+    if (gone.length === 0) throw this.missing(uri);
+    if (!options.recursive && !this.files.has(uri)) throw Object.assign(new Error(`${uri} is a folder`), { code: 'FileIsADirectory' });
+    for (const k of gone) this.files.delete(k);
+  }
+
+  async copy(from: string, to: string, options: { overwrite: boolean }): Promise<void> {
+    const f = this.files.get(from);
+    if (!f) throw this.missing(from);
+    if (!options.overwrite && this.files.has(to)) throw Object.assign(new Error(`${to} exists`), { code: 'FileExists' });
+    this.put(to, f.data);
   }
 
   async createDirectory(): Promise<void> {

@@ -29,7 +29,8 @@ describe('web host build (dist/web/extension.js)', function () {
     const required = new Set([...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
     assert.deepStrictEqual([...required], ['vscode']);
     assert.ok(text.includes('VS Code for the Web cannot read'), 'the browser ModelFs is not in the bundle');
-    assert.ok(text.includes('is not available in VS Code for the Web yet'), 'the browser Hub files are not in the bundle');
+    assert.ok(text.includes('PARTS = ".parts"'), 'the browser Hub files (parts, not append) are not in the bundle');
+    assert.ok(/HUB_REDIRECTS\w* = "browser"/.test(text), 'the browser\'s own redirects are not in the bundle');
     assert.ok(!/\bfs\.promises\b|\bcreateReadStream\b/.test(text), 'Node file access in the web bundle');
   });
 

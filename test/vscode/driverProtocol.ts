@@ -37,6 +37,12 @@ export type DriverRequest =
    */
   | { kind: 'nativeAttention'; modelDir: string; ids: number[]; layers: number; heads: number }
   /**
+   * The local Hub (test/support/hubServer.ts, two ports: the Hub and its CDN) run by the launcher for the
+   * web pass, whose worker cannot serve: start it (LocalHubInfo), read what it received (HubRequestSeen[]),
+   * clear that record, or stop it.
+   */
+  | { kind: 'localHub'; action: 'start' | 'requests' | 'clear' | 'stop' }
+  /**
    * What the browser sent beyond loopback so far: the web pass starts Chromium with the driver as its
    * proxy (loopback bypasses it), so every such request, from any page, frame or worker, lands here.
    */
@@ -44,6 +50,12 @@ export type DriverRequest =
 
 /** A request that reached the driver as the browser's proxy: `GET http://host/path`, `CONNECT host:443`. */
 export interface ProxiedRequest { method: string; target: string }
+
+/** The local Hub's addresses and its repos' pinned commits. */
+export interface LocalHubInfo { hubUrl: string; cdnUrl: string; repos: { id: string; sha: string }[] }
+
+/** One request the local Hub received: which port, and the headers a test checks. */
+export interface HubRequestSeen { server: 'hub' | 'cdn'; method: string; url: string; authorization?: string; preflightHeaders?: string; range?: string }
 
 /** An AttentionStack as JSON carries it (nativeAttention's answer). */
 export interface PlainStack { layers: number[][]; heads: number; seq: number }

@@ -1,6 +1,6 @@
 // The requests a test can make of the UI driver, over whichever transport its host has: Node's http
 // (driverClient.ts) or fetch (the web pass, web/fetchDriver.ts).
-import type { DriverRequest, PassReport, PlainStack, ProxiedRequest } from './driverProtocol';
+import type { DriverRequest, HubRequestSeen, LocalHubInfo, PassReport, PlainStack, ProxiedRequest } from './driverProtocol';
 
 export type Ui = ReturnType<typeof makeUi>;
 
@@ -25,5 +25,9 @@ export function makeUi(drive: (req: DriverRequest) => Promise<unknown>) {
     nativeAttention: async (modelDir: string, ids: number[], layers: number, heads: number) =>
       (await drive({ kind: 'nativeAttention', modelDir, ids, layers, heads })) as PlainStack,
     leftLoopback: async () => (await drive({ kind: 'leftLoopback' })) as ProxiedRequest[],
+    startLocalHub: async () => (await drive({ kind: 'localHub', action: 'start' })) as LocalHubInfo,
+    localHubRequests: async () => (await drive({ kind: 'localHub', action: 'requests' })) as HubRequestSeen[],
+    clearLocalHub: () => drive({ kind: 'localHub', action: 'clear' }).then(() => undefined),
+    stopLocalHub: () => drive({ kind: 'localHub', action: 'stop' }).then(() => undefined),
   };
 }

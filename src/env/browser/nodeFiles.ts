@@ -1,31 +1,33 @@
-// The Hub client's file access in the browser worker host (twin of src/env/node/nodeFiles.ts). The
-// Hub client follows redirects by hand to keep the token off the CDN, which a browser's fetch does
-// not allow (a manual redirect is opaque), so Download model… is refused here with what to do
-// instead (HUB_UNAVAILABLE), and there is no Hugging Face cache to list: it holds nothing.
-import type { FileWriter, HubEnv, HubFiles } from '../../hub/files';
+// The Hub client's files in the browser worker host (twin of src/env/node/nodeFiles.ts): there is no
+// ~/.cache/huggingface in a browser, so the cache is `hub/` in the extension's global storage, laid out
+// as the Hugging Face cache (models--org--name/{blobs,snapshots,refs}) and read through
+// vscode.workspace.fs (src/env/browser/uriHubFiles.ts). Its paths are Uri strings, so a snapshot's
+// graph is a Uri string, which is what modelPath takes here.
+import * as vscode from 'vscode';
+import type { HubEnv, HubFiles } from '../../hub/files';
+import { uriHubFiles } from './uriHubFiles';
 
 /** Why Download model… cannot run in this host, or undefined where it can. */
-export const HUB_UNAVAILABLE: string | undefined =
-  'Download model… is not available in VS Code for the Web yet. Download the model in desktop VS Code (or with huggingface-cli), put its folder in your workspace, and choose it with "Attention Lens: Choose model…" → Browse….';
+export const HUB_UNAVAILABLE: string | undefined = undefined;
 
-const refuse = (): Promise<never> => Promise.reject(new Error(HUB_UNAVAILABLE));
+interface StorageManager { estimate(): Promise<{ quota?: number; usage?: number }> }
+const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage;
 
-export const nodeFiles: HubFiles = {
-  size: async () => undefined,
-  exists: async () => false,
-  readText: async () => undefined,
-  writeTextAtomic: refuse,
-  append: (): Promise<FileWriter> => refuse(),
-  rename: refuse,
-  remove: refuse,
-  mkdirs: refuse,
-  list: async () => [],
-  linkOrCopy: refuse,
-  digest: refuse,
-  freeBytes: async () => undefined,
-};
+export const nodeFiles: HubFiles = uriHubFiles(
+  vscode.workspace.fs,
+  (p) => vscode.Uri.parse(p, true),
+  storage ? () => storage.estimate() : undefined,
+);
 
-export const nodeEnv: HubEnv = {
-  get: () => undefined,
-  home: '',
-};
+/** No environment variables in a browser. */
+export const nodeEnv: HubEnv = { get: () => undefined, home: '' };
+
+/**
+ * The environment the Hub's conventions read, for a host whose extension keeps its files in
+ * `globalStorage`: HF_HOME is that folder, so the cache is its `hub/` (and a `token` file there, which
+ * nothing writes, is all HF_HOME's token could be).
+ */
+export function hubEnv(globalStorage: vscode.Uri): HubEnv {
+  const home = globalStorage.toString();
+  return { get: (name) => (name === 'HF_HOME' ? home : undefined), home: '' };
+}

@@ -14,7 +14,8 @@ export interface UriFileSystem<U> {
 
 const FILE = 1;
 const DIRECTORY = 2;
-const SCHEME = /^[a-z][\w+.-]+:\/\/[^/?#]*/i;
+/** A Uri's `scheme://authority`, or its `scheme:` where the path follows at once (vscode-userdata:/User/…, the global storage on vscode.dev). */
+const SCHEME = /^[a-z][\w+.-]+:(\/\/[^/?#]*|(?=\/))/i;
 
 /** The Uri's text up to the end of its path, and what follows (?query#fragment). */
 function split(loc: Loc): [string, string] {

@@ -3,7 +3,8 @@
 // is kept as typed: the browser's ModelFs refuses it, saying what to do instead.
 import { uriJoin } from './uriModelFs';
 
-const URI = /^[a-z][\w+.-]+:\/\//i;
+// scheme:/path too (vscode-userdata:/User/globalStorage/…: where Download model… puts models); a drive letter is one letter, so C:/ is no scheme.
+const URI = /^[a-z][\w+.-]+:\//i;
 
 export function resolveUserPath(p: string, workspaceRoot: string | undefined): string {
   if (URI.test(p) || workspaceRoot === undefined) return p;

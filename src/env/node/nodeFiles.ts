@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import { createReadStream, promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import type * as vscode from 'vscode';
 import type { FileWriter, HubEnv, HubFiles } from '../../hub/files';
 
 async function digest(file: string, kind: 'sha256' | 'git-sha1'): Promise<string> {
@@ -100,3 +101,8 @@ export const nodeEnv: HubEnv = {
   get: (name) => process.env[name],
   home: os.homedir(),
 };
+
+/** The environment the Hub's conventions read; the extension's global storage is not used on Node (the user's cache is). */
+export function hubEnv(_globalStorage: vscode.Uri): HubEnv {
+  return nodeEnv;
+}

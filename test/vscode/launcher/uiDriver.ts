@@ -7,6 +7,7 @@ import type { Frame, Page } from 'playwright-core';
 import { nativeAttention } from '../../support/nativeAttention';
 import type { Duplex } from 'stream';
 import { DriverRequest, DriverResponse, PlainStack, ProxiedRequest } from '../driverProtocol';
+import { localHub, stopLocalHub } from './localHub';
 
 export interface UiDriver {
   readonly url: string;
@@ -186,6 +187,7 @@ export function startUiDriver(artifacts: string, log: (line: string) => void, re
       return null;
     }
     if (req.kind === 'leftLoopback') return leftLoopback;
+    if (req.kind === 'localHub') return localHub(req.action);
     if (req.kind === 'nativeAttention') {
       const stack = await nativeAttention(localDir(req.modelDir), req.ids, req.layers, req.heads);
       const plain: PlainStack = { layers: stack.layers.map((l) => Array.from(l)), heads: stack.heads, seq: stack.seq };
@@ -309,7 +311,7 @@ export function startUiDriver(artifacts: string, log: (line: string) => void, re
         url: `http://127.0.0.1:${addr.port}/`,
         proxy: `127.0.0.1:${addr.port}`,
         attach: (p) => { page = p; },
-        close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+        close: () => stopLocalHub().then(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); })),
       });
     });
   });

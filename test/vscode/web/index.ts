@@ -21,6 +21,7 @@ export async function run(): Promise<void> {
   require('../suite-web/4-choose-model.test');
   require('../suite-web/4b-exports.test');
   require('../suite-web/5-running-extensions.test');
+  require('../suite-web/5b-download.test');
   require('../suite-web/6-no-network.test');
 
   const report: PassReport = { passed: 0, failed: 0, failures: [] };
