@@ -70,10 +70,11 @@ describe('Exports (web pass)', () => {
       await ui.webviewEval(`[data-export="${format}"]`, `(document.querySelector('[data-export="${format}"]').click(), true)`);
       // VS Code's own save dialog (the simple one, as vscode.dev's is): the path typed, Enter.
       await ui.typeInput(target.path);
-      const bytes = await until(`${target.path} to be written`, () => readIfThere(target), 30_000);
-      check.ok(bytes.length > 0, `${format}: an empty file`);
-      const said = await until('the saved message', () => api.messagesSince(mark).find((m) => m.text.includes('saved')));
+      // The message comes once the write has finished: a file read before it can be partly written.
+      const said = await until('the saved message', () => api.messagesSince(mark).find((m) => m.text.includes('saved')), 60_000);
       check.ok(said.text.includes(`web-export.${format}`), `the message names another file: ${said.text}`);
+      const bytes = await readIfThere(target);
+      check.ok(bytes && bytes.length > 0, `${format}: no file, or an empty one, at ${target.path}`);
       saved[format] = bytes;
       await vscode.workspace.fs.delete(target);
     }
