@@ -8,9 +8,8 @@ import type { ExplanationMessage, ResultMessage, ToHost } from '../../../src/sha
 import { referenceExplanation } from '../../support/referenceExplain';
 import { check } from '../web/check';
 import { ui } from '../web/fetchDriver';
-import { BundledKind, closePanelTab, lensApi, modelConfig, nextMessage, openSample, sameLine, until, useBundled } from './webHelpers';
+import { BundledKind, closePanelTab, lensApi, modelConfig, nextMessage, openSample, sameLine, SENTENCE, until, useBundled } from './webHelpers';
 
-const SENTENCE = "The animal didn't cross the street because it was too tired.";
 const ARCHITECTURE = { encoder: 'bidirectional', decoder: 'causal' } as const;
 
 describe('Explain attention here (web pass: browser worker extension host)', () => {

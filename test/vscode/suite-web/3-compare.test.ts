@@ -11,9 +11,8 @@ import type { ComparisonMessage, ResultMessage, ToHost, VariantInfo } from '../.
 import { groupStack, groupTokens, groupWords } from '../../../src/shared/words';
 import { check } from '../web/check';
 import { ui } from '../web/fetchDriver';
-import { lensApi, modelConfig, nextMessage, openSample, useBundled } from './webHelpers';
+import { lensApi, modelConfig, nextMessage, openSample, SENTENCE, useBundled } from './webHelpers';
 
-const SENTENCE = "The animal didn't cross the street because it was too tired.";
 const TOLERANCE = 2e-4; // WASM against the CPU: float32 rounding in the last bits
 const isComparison = (m: ToHost): m is ComparisonMessage => m.type === 'comparison';
 

@@ -3,34 +3,17 @@
 // decoder there under another name: a web host reads model folders only through the workspace).
 // Each choice is written to the user settings, and the next Explain runs on it.
 import * as vscode from 'vscode';
-import type { AttentionLensApi } from '../../../src/api';
-import type { ResultMessage, ToHost } from '../../../src/shared/protocol';
 import { WEB_WORKSPACE_MODEL } from '../driverProtocol';
 import { check } from '../web/check';
 import { ui } from '../web/fetchDriver';
-import { closePanelTab, lensApi, nextMessage, openSample, until } from './webHelpers';
+import { explainIt, lensApi, until } from './webHelpers';
 
 const CHOOSE = 'attentionLens.chooseModel';
-const SENTENCE = "The animal didn't cross the street because it was too tired.";
 const settings = () => vscode.workspace.getConfiguration('attentionLens');
 type Chosen = { modelPath: string; bundled: string } | undefined;
 
 /** The command, not awaited: its quick pick stays open for the driver to click in. */
 const choose = () => Promise.resolve(vscode.commands.executeCommand<Chosen>(CHOOSE));
-
-/** Explain on "it" in story.md (prose: the encoder unless something else is chosen); the result. */
-async function explainIt(api: AttentionLensApi): Promise<ResultMessage> {
-  if (api.stats().panels > 0) {
-    await closePanelTab();
-    await until('the panel to close', () => api.stats().panels === 0);
-  }
-  const editor = await openSample('story.md');
-  const cursor = editor.document.positionAt(editor.document.getText().indexOf(SENTENCE) + SENTENCE.indexOf(' it ') + 2);
-  editor.selection = new vscode.Selection(cursor, cursor);
-  const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
-  await ui.runCommand('Attention Lens: Explain attention here');
-  return result;
-}
 
 describe('Choose model… (web pass)', () => {
   after(async () => {

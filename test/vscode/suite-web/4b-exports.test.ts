@@ -3,12 +3,11 @@
 // layer and head equal the model run natively on the same ids.
 import * as vscode from 'vscode';
 import { makeStack } from '../../../src/shared/attention';
-import type { ExportFormat, ResultMessage, ToHost } from '../../../src/shared/protocol';
+import type { ExportFormat } from '../../../src/shared/protocol';
 import { check } from '../web/check';
 import { ui } from '../web/fetchDriver';
-import { closePanelTab, lensApi, modelConfig, nextMessage, openSample, until, useBundled } from './webHelpers';
+import { closePanelTab, explainIt, lensApi, modelConfig, until, useBundled } from './webHelpers';
 
-const SENTENCE = "The animal didn't cross the street because it was too tired.";
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 interface ExportedJson {
@@ -40,14 +39,7 @@ describe('Exports (web pass)', () => {
     await useBundled(api, 'encoder');
     const folder = vscode.workspace.workspaceFolders?.[0];
     check.ok(folder, 'no workspace folder is open');
-    const editor = await openSample('story.md');
-    const at = editor.document.getText().indexOf(SENTENCE);
-    check.ok(at >= 0, 'story.md lost the seeds\' sentence');
-    const cursor = editor.document.positionAt(at + SENTENCE.indexOf(' it ') + 2);
-    editor.selection = new vscode.Selection(cursor, cursor);
-    const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
-    await ui.runCommand('Attention Lens: Explain attention here');
-    const res = await result;
+    const res = await explainIt(api);
     const run = api.lastRun();
     check.ok(run && run.runId === res.runId, 'the result is not the last run\'s');
     await ui.waitWebview('[data-export="json"]');

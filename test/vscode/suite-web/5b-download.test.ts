@@ -5,33 +5,17 @@
 // its Uri becomes modelPath and Explain runs it; the token set reaches the Hub, never the CDN the
 // browser follows the redirect to; a second download reuses the blobs.
 import * as vscode from 'vscode';
-import type { AttentionLensApi } from '../../../src/api';
 import type { Downloaded } from '../../../src/commands/target';
-import type { ResultMessage, ToHost } from '../../../src/shared/protocol';
 import type { HubRequestSeen, LocalHubInfo } from '../driverProtocol';
 import { GRANTED_TOKEN } from '../../support/hubTokens';
 import { check } from '../web/check';
 import { ui } from '../web/fetchDriver';
-import { closePanelTab, lensApi, nextMessage, openSample, until } from './webHelpers';
+import { closePanelTab, explainIt, lensApi } from './webHelpers';
 
-const SENTENCE = "The animal didn't cross the street because it was too tired.";
 const REPO = 'test-org/tiny-gpt2';
 const settings = () => vscode.workspace.getConfiguration('attentionLens');
 const download = (arg: { repo: string; variant: string }) => Promise.resolve(vscode.commands.executeCommand<Downloaded | undefined>('attentionLens.downloadModel', arg));
 const show = (rs: HubRequestSeen[]) => rs.map((r) => `${r.server} ${r.method} ${r.url.split('?')[0]}${r.authorization ? ' (token)' : ''}`).join(', ');
-
-async function explainIt(api: AttentionLensApi): Promise<ResultMessage> {
-  if (api.stats().panels > 0) {
-    await closePanelTab();
-    await until('the panel to close', () => api.stats().panels === 0);
-  }
-  const editor = await openSample('story.md');
-  const cursor = editor.document.positionAt(editor.document.getText().indexOf(SENTENCE) + SENTENCE.indexOf(' it ') + 2);
-  editor.selection = new vscode.Selection(cursor, cursor);
-  const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
-  await ui.runCommand('Attention Lens: Explain attention here');
-  return result;
-}
 
 describe('Download model… (web pass: into the extension\'s global storage)', () => {
   let hub: LocalHubInfo;

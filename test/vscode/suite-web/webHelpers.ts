@@ -1,9 +1,12 @@
 // What the web suite needs beyond ../lensHelpers, without Node (suite/helpers.ts holds the Node host's
 // versions, which read files with fs and run the model with onnxruntime-node).
 import * as vscode from 'vscode';
-import type { PlainRange } from '../../../src/api';
+import type { AttentionLensApi, PlainRange } from '../../../src/api';
+import type { ResultMessage, ToHost } from '../../../src/shared/protocol';
 import { ModelConfig, parseModelConfig } from '../../../src/shared/modelConfig';
+import { closeWebviewTabs, nextMessage, openSample, until } from '../lensHelpers';
 import { check } from '../web/check';
+import { ui } from '../web/fetchDriver';
 
 export { EXTENSION_ID, lensApi, nextMessage, openSample, sleep, until, useBundled } from '../lensHelpers';
 export type { BundledKind } from '../lensHelpers';
@@ -32,4 +35,21 @@ export function sameLine(shown: string, reference: string): void {
 /** A test API range as the editor's. */
 export function toRange(r: PlainRange): vscode.Range {
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+/** The seeds' sentence, in the sample story.md. */
+export const SENTENCE = "The animal didn't cross the street because it was too tired.";
+
+/** Explain on "it" in story.md's seeds' sentence, with the panel closed first; the result. */
+export async function explainIt(api: AttentionLensApi): Promise<ResultMessage> {
+  if (api.stats().panels > 0) {
+    await closeWebviewTabs();
+    await until('the panel to close', () => api.stats().panels === 0);
+  }
+  const editor = await openSample('story.md');
+  const cursor = editor.document.positionAt(editor.document.getText().indexOf(SENTENCE) + SENTENCE.indexOf(' it ') + 2);
+  editor.selection = new vscode.Selection(cursor, cursor);
+  const result = nextMessage(api, 'a result', (m: ToHost): m is ResultMessage => m.type === 'result');
+  await ui.runCommand('Attention Lens: Explain attention here');
+  return result;
 }
