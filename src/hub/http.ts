@@ -87,34 +87,44 @@ export async function hubGet(h: HubHttp, url: string, what: What, range?: number
   }
 }
 
+/** An address the client may read: https, or http on this machine. */
+const isSecure = (u: URL): boolean => u.protocol === 'https:' || (u.protocol === 'http:' && isLoopback(u));
+
+/** One request: the token only to the endpoint's origin (compared by origin, so no other host or port gets it). */
+async function fetchHop(h: HubHttp, url: URL, what: What, redirect: RequestRedirect, range?: number): Promise<Response> {
+  // A browser sets its own User-Agent.
+  const headers: Record<string, string> = redirect === 'manual' ? { 'user-agent': h.userAgent } : {};
+  if (h.token && url.origin === h.endpoint.origin) headers.authorization = `Bearer ${h.token}`;
+  if (range !== undefined && range > 0) headers.range = `bytes=${range}-`;
+  try {
+    return await h.fetch(url.href, { headers, redirect, signal: h.signal });
+  } catch (e) {
+    throw networkError(e, h.signal, what.file ? `${what.repo}/${what.file}` : what.repo);
+  }
+}
+
+/** An error status as a HubError (429 is waited out by the caller). */
+async function refuseError(r: Response, h: HubHttp, what: What): Promise<void> {
+  if (r.status >= 400 && r.status !== 429) {
+    await r.body?.cancel().catch(() => undefined);
+    throw statusError(r, what, h.token !== undefined);
+  }
+}
+
 async function follow(h: HubHttp, start: string, what: What, range?: number): Promise<HubResponse> {
   let url = new URL(start);
   let hubHeaders: Headers | undefined;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const headers: Record<string, string> = { 'user-agent': h.userAgent };
-    // Compared by origin, so neither another host nor another port of this one gets the token.
-    if (h.token && url.origin === h.endpoint.origin) headers.authorization = `Bearer ${h.token}`;
-    if (range !== undefined && range > 0) headers.range = `bytes=${range}-`;
-    let response: Response;
-    try {
-      response = await h.fetch(url.href, { headers, redirect: 'manual', signal: h.signal });
-    } catch (e) {
-      throw networkError(e, h.signal, what.file ? `${what.repo}/${what.file}` : what.repo);
-    }
+    const response = await fetchHop(h, url, what, 'manual', range);
     hubHeaders ??= response.headers;
     if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
       await response.body?.cancel().catch(() => undefined);
       const next = new URL(response.headers.get('location')!, url);
-      if (next.protocol !== 'https:' && !(next.protocol === 'http:' && isLoopback(next))) {
-        throw new HubError('network', `the Hub redirected ${what.file ?? what.repo} to an insecure address`);
-      }
+      if (!isSecure(next)) throw new HubError('network', `the Hub redirected ${what.file ?? what.repo} to an insecure address`);
       url = next;
       continue;
     }
-    if (response.status >= 400 && response.status !== 429) {
-      await response.body?.cancel().catch(() => undefined);
-      throw statusError(response, what, h.token !== undefined);
-    }
+    await refuseError(response, h, what);
     return { response, hubHeaders };
   }
   throw new HubError('network', `too many redirects for ${what.file ?? what.repo}`);
@@ -127,24 +137,12 @@ async function follow(h: HubHttp, start: string, what: What, range?: number): Pr
  */
 async function followByBrowser(h: HubHttp, start: string, what: What, range?: number): Promise<HubResponse> {
   const url = new URL(start);
-  const headers: Record<string, string> = {};
-  if (h.token && url.origin === h.endpoint.origin) headers.authorization = `Bearer ${h.token}`;
-  if (range !== undefined && range > 0) headers.range = `bytes=${range}-`;
-  let response: Response;
-  try {
-    response = await h.fetch(url.href, { headers, redirect: 'follow', signal: h.signal });
-  } catch (e) {
-    throw networkError(e, h.signal, what.file ? `${what.repo}/${what.file}` : what.repo);
-  }
-  const landed = response.url ? new URL(response.url) : url;
-  if (landed.protocol !== 'https:' && !(landed.protocol === 'http:' && isLoopback(landed))) {
+  const response = await fetchHop(h, url, what, 'follow', range);
+  if (!isSecure(response.url ? new URL(response.url) : url)) {
     await response.body?.cancel().catch(() => undefined);
     throw new HubError('network', `the Hub redirected ${what.file ?? what.repo} to an insecure address`);
   }
-  if (response.status >= 400 && response.status !== 429) {
-    await response.body?.cancel().catch(() => undefined);
-    throw statusError(response, what, h.token !== undefined);
-  }
+  await refuseError(response, h, what);
   return { response, hubHeaders: response.headers };
 }
 
