@@ -4,7 +4,7 @@
 // Face cache and user settings, so it works in an untrusted workspace too.
 import * as vscode from 'vscode';
 import { HUB_REDIRECTS } from '../env/node/hubFetch';
-import { HUB_UNAVAILABLE, hubEnv, nodeFiles } from '../env/node/nodeFiles';
+import { hubEnv, nodeFiles } from '../env/node/nodeFiles';
 import { hubCacheDir, isOffline, readMainRef, repoDir, snapshotDir, snapshotFiles } from '../hub/cache';
 import { downloadFiles } from '../hub/download';
 import { chooseEndpoint, parseRepoId } from '../hub/endpoint';
@@ -43,10 +43,6 @@ function argsOf(arg: unknown): DownloadArgs {
 /** Runs the command; `arg` {repo, variant} skips the quick picks. Returns what was downloaded and used. */
 export async function downloadModel(d: DownloadDeps, arg?: unknown): Promise<Downloaded | undefined> {
   const args = argsOf(arg);
-  if (HUB_UNAVAILABLE !== undefined) {
-    d.tell('error', `Attention Lens: ${HUB_UNAVAILABLE}`);
-    return undefined;
-  }
   try {
     const typed = args.repo ?? (await pickRepo());
     if (typed === undefined) return undefined;

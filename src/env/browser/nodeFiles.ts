@@ -7,9 +7,6 @@ import * as vscode from 'vscode';
 import type { HubEnv, HubFiles } from '../../hub/files';
 import { uriHubFiles } from './uriHubFiles';
 
-/** Why Download model… cannot run in this host, or undefined where it can. */
-export const HUB_UNAVAILABLE: string | undefined = undefined;
-
 interface StorageManager { estimate(): Promise<{ quota?: number; usage?: number }> }
 const storage = (globalThis as { navigator?: { storage?: StorageManager } }).navigator?.storage;
 
@@ -18,9 +15,6 @@ export const nodeFiles: HubFiles = uriHubFiles(
   (p) => vscode.Uri.parse(p, true),
   storage ? () => storage.estimate() : undefined,
 );
-
-/** No environment variables in a browser. */
-export const nodeEnv: HubEnv = { get: () => undefined, home: '' };
 
 /**
  * The environment the Hub's conventions read, for a host whose extension keeps its files in

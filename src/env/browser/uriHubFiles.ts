@@ -61,7 +61,7 @@ export function uriHubFiles<U>(fs: UriHubFileSystem<U>, parse: (p: string) => U,
     for (const n of list) chunks.push(await fs.readFile(parse(`${p}${PARTS}/${n}`)));
     const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
     let at = 0;
-    for (const c of chunks.splice(0)) {
+    for (const c of chunks) {
       out.set(c, at);
       at += c.length;
     }

@@ -14,9 +14,6 @@ async function digest(file: string, kind: 'sha256' | 'git-sha1'): Promise<string
   return h.digest('hex');
 }
 
-/** Why Download model… cannot run in this host, or undefined where it can (the browser twin says why not). */
-export const HUB_UNAVAILABLE: string | undefined = undefined;
-
 export const nodeFiles: HubFiles = {
   async size(p) {
     try {
