@@ -85,14 +85,17 @@ export interface ExternalFileData { path: string; data: Uint8Array }
  * The graph's external data files (ONNX external data), one after another: the host streams one
  * chunked file at a time. Progress counts on from the graph's `graphBytes`.
  */
-export async function fetchExternalData(refs: readonly ExternalDataRef[], graphBytes: number, onProgress?: FetchProgress): Promise<ExternalFileData[]> {
+export async function fetchExternalData(
+  refs: readonly ExternalDataRef[], graphBytes: number, onProgress?: FetchProgress,
+  read: (ref: ExternalDataRef, onProgress?: FetchProgress) => Promise<Uint8Array> = (r, p) => fetchBytes(r.uri, p),
+): Promise<ExternalFileData[]> {
   const total = graphBytes + refs.reduce((s, r) => s + r.sizeBytes, 0);
   const out: ExternalFileData[] = [];
   let before = graphBytes;
   for (const r of refs) {
     let data: Uint8Array;
     try {
-      data = await fetchBytes(r.uri, onProgress && ((loaded) => onProgress(before + loaded, total)));
+      data = await read(r, onProgress && ((loaded) => onProgress(before + loaded, total)));
     } catch (e) {
       throw new Error(`${r.location}: ${(e as Error).message}`);
     }

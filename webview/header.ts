@@ -78,7 +78,7 @@ export class Header {
       `${count} tokens${special ? ` (${special} special)` : ''}`,
       ...(run.threads !== undefined ? [threadsFact(run.threads)] : []),
       `inference ${run.inferenceMs.toFixed(1)} ms`,
-      `model load ${run.loadMs.toFixed(0)} ms`,
+      `model load ${run.loadMs.toFixed(0)} ms${run.modelFrom === 'cache' ? ' (from the panel\'s cache)' : ''}`,
       run.message.source.fileName,
     ];
     this.facts.replaceChildren(...facts.map((f) => {

@@ -11,7 +11,8 @@ import { decideWebGpu } from './backendChoice';
 import { kernelType, webGpuComputeRefusal } from '../src/shared/onnxGraph/computeType';
 import { parseModel } from '../src/shared/onnxGraph/model';
 import { ModelContractError, checkRows, feedsFor, graphFileName, graphForPage, queryKeyAgree, sessionError } from './modelGraph';
-import { ExternalFileData, FetchProgress, fetchBytes, fetchExternalData } from './fetchModel';
+import { ExternalFileData, FetchProgress, fetchBytes } from './fetchModel';
+import { ModelSource, readModel } from './modelSource';
 import { OrtModule, startRuntime, sessionOptions } from './runtime';
 import type { RuntimeSource } from './runtimeBinary';
 import { checkOutputs, checkShapes, outputNames } from './outputChecks';
@@ -20,6 +21,9 @@ export interface EngineOptions {
   modelUri: string;
   /** The files the graph keeps its weights in (ONNX external data), fetched after it. */
   externalData?: ExternalDataRef[];
+  /** The graph's SHA-256 and size from init: the page's cache key (webview/modelCache.ts). */
+  sha256?: string;
+  sizeBytes?: number;
   /** Folder URI (ending in '/') that holds ort-wasm-simd-threaded.jsep.{wasm,mjs}. */
   wasmBase: string;
   preference: BackendPreference;
@@ -73,6 +77,8 @@ export interface LoadPhases {
   threads: number;
   /** Where the runtime's .wasm came from: the page's cache, the host by message, or a fetch. */
   runtime_from: RuntimeSource;
+  /** Where the model's bytes came from: the page's cache or the host. */
+  model_from: ModelSource;
 }
 
 /**
@@ -131,8 +137,9 @@ export class Engine {
     const tFetch = performance.now();
     let fetched: Uint8Array | null;
     let external: ExternalFileData[];
+    let modelFrom: ModelSource;
     try {
-      fetched = await fetchBytes(opts.modelUri, opts.onProgress).catch(async (e: unknown) => {
+      const fetchGraph = () => fetchBytes(opts.modelUri, opts.onProgress).catch(async (e: unknown) => {
         // VS Code's resource loader answers 408 when a file takes over 30 s to arrive, which an
         // overloaded machine reaches with the runtime's .wasm arriving at the same time: once
         // more, after the runtime is in.
@@ -140,7 +147,7 @@ export class Engine {
         await runtime.catch(() => undefined);
         return fetchBytes(opts.modelUri, opts.onProgress);
       });
-      external = await fetchExternalData(opts.externalData ?? [], fetched.length, opts.onProgress);
+      ({ graph: fetched, external, from: modelFrom } = await readModel(opts, fetchGraph, opts.onProgress));
     } catch (e) {
       throw new ModelContractError(`cannot read ${graphFileName(opts.modelUri)} (${(e as Error).message})`);
     }
@@ -178,7 +185,7 @@ export class Engine {
     if (!session) session = await createWasm(rt.ort, bytes, external).catch((e: unknown) => { throw sessionError(e, opts.modelUri) ?? e; });
     const phases: LoadPhases = {
       runtime_start_ms: rt.startMs, model_fetch_ms: tPrune - tFetch, prune_ms: tWait - tPrune,
-      runtime_wait_ms: tSession - tWait, session_ms: performance.now() - tSession, warmup_ms: 0, threads: rt.threads, runtime_from: rt.from,
+      runtime_wait_ms: tSession - tWait, session_ms: performance.now() - tSession, warmup_ms: 0, threads: rt.threads, runtime_from: rt.from, model_from: modelFrom,
     };
 
     const fetches = checkOutputs(session, opts.config);

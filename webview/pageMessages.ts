@@ -78,7 +78,7 @@ export class PageMessages {
       header.busy(`Loading ${msg.model.name} (${(msg.model.sizeBytes / 1e6).toFixed(1)} MB)…`);
       post({ type: 'progress', runId: null, phase: 'loading-model', detail: `loading ${msg.model.name}` });
       const loading: Promise<Engine> = Engine.load({
-        modelUri: msg.model.modelUri, externalData: msg.model.externalData, wasmBase: msg.wasmBase, preference: this.auto.preference(msg), config: msg.model.config,
+        modelUri: msg.model.modelUri, externalData: msg.model.externalData, sha256: msg.model.sha256, sizeBytes: msg.model.sizeBytes, wasmBase: msg.wasmBase, preference: this.auto.preference(msg), config: msg.model.config,
         webGpuFailed: state.saved?.webGpuFailed,
         onProgress: (loaded, total) => {
           if (this.engine !== loading) return;
@@ -201,7 +201,7 @@ export class PageMessages {
     // Auto on a real GPU, a model's first run: both backends timed, the faster kept (and remembered by the host).
     const trial = await this.auto.afterRun(engine, init, msg.tokens.map((t) => t.id), () => {
       header.busy('Timing WASM against WebGPU for this model (once)…');
-      return Engine.load({ modelUri: init.model.modelUri, externalData: init.model.externalData, wasmBase: init.wasmBase, preference: 'wasm', config });
+      return Engine.load({ modelUri: init.model.modelUri, externalData: init.model.externalData, sha256: init.model.sha256, sizeBytes: init.model.sizeBytes, wasmBase: init.wasmBase, preference: 'wasm', config });
     });
     if (trial) {
       post({ type: 'backendMeasured', measurement: trial.measurement });
@@ -226,6 +226,7 @@ export class PageMessages {
       loadMs: engine.loadMs,
       inferenceMs: result.inferenceMs,
       ...(engine.backend === 'wasm' ? { threads: engine.phases.threads } : {}),
+      modelFrom: engine.phases.model_from,
     };
     post({ type: 'progress', runId, phase: 'rendering', detail: '' });
     const r0 = performance.now();

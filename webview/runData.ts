@@ -23,6 +23,8 @@ export interface RunData {
   inferenceMs: number;
   /** WASM threads the run had (webview/runtime.ts); absent on WebGPU and in the bench's renders. */
   threads?: number;
+  /** Where the model's bytes came from when it was loaded: the panel's own cache or the host. */
+  modelFrom?: 'cache' | 'host';
 }
 
 /** What the panel lights for a hovered token, and what the editor decorates. */

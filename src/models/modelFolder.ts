@@ -9,6 +9,7 @@ import { ModelConfig } from '../shared/modelConfig';
 import { checkOnnxOpen } from './onnxCheck';
 import { ExternalFile, findExternalData } from './externalData';
 import { checkGraphClaims } from './graphClaims';
+import { contentSha256 } from './contentKey';
 import { TextTokenizer } from '../tokenizers/tokenize';
 import { loadTokenizer } from './loadTokenizer';
 import { readDescription } from './describe';
@@ -34,13 +35,17 @@ export interface ModelFolder {
   sizeBytes: number;
   /** The graph file's modification time (names a chunked transfer: src/models/modelTransfer.ts). */
   mtimeMs: number;
+  /** The graph's SHA-256: the page keeps the bytes in its cache under it (src/models/contentKey.ts). */
+  sha256: string;
   config: ModelConfig;
   tokenizer: TextTokenizer;
   bundled: boolean;
   files: ModelFiles;
   /** The files the graph keeps its weights in (ONNX external data), sent to the page with it. */
-  externalData: ExternalFile[];
+  externalData: HashedFile[];
 }
+
+export interface HashedFile extends ExternalFile { sha256: string }
 
 const mb = (n: number): string => `${Math.round(n / (1024 * 1024))} MB`;
 
@@ -57,8 +62,10 @@ export async function loadModelFolder(where: Loc, bundled: boolean, maxBytes = M
   const graph = await fs.open(modelFile).catch((e: Error) => {
     throw new ModelFolderError(modelFile, `${modelFile} cannot be read: ${e.message}`);
   });
-  let externalData: ExternalFile[];
+  let externalData: HashedFile[];
+  let sha256: string;
   const sizeBytes = graph.size;
+  const mtimeMs = st?.mtimeMs ?? 0;
   try {
     if (sizeBytes > maxBytes) throw tooBig(modelFile, sizeBytes, maxBytes);
     try {
@@ -66,13 +73,14 @@ export async function loadModelFolder(where: Loc, bundled: boolean, maxBytes = M
     } catch (e) {
       throw new ModelFolderError(modelFile, (e as Error).message);
     }
-    externalData = await findExternalData(modelFile, sizeBytes, maxBytes, fs, graph);
+    const external = await findExternalData(modelFile, sizeBytes, maxBytes, fs, graph);
     // What the graph claims (weights' dims, external offsets and lengths, node counts), bounded before the page allocates from it.
-    await checkGraphClaims(graph, modelFile, new Map(externalData.map((f) => [f.location, f.sizeBytes])), maxBytes);
+    await checkGraphClaims(graph, modelFile, new Map(external.map((f) => [f.location, f.sizeBytes])), maxBytes);
+    sha256 = await contentSha256(modelFile, graph, mtimeMs);
+    externalData = await hashed(external, fs);
   } finally {
     await graph.close();
   }
-  const mtimeMs = st?.mtimeMs ?? 0;
 
   const config = await readDescription(files, fs);
   if (config.source !== 'huggingface' && config.max_tokens > MAX_SUPPORTED_TOKENS) {
@@ -91,7 +99,22 @@ export async function loadModelFolder(where: Loc, bundled: boolean, maxBytes = M
   }
   checkConsistency(config, tokenizer, files.config, files.tokenizer);
   config.tokenizer_family = tokenizer.family;
-  return { dir: files.dir, modelFile, sizeBytes, mtimeMs, config, tokenizer, bundled, files, externalData };
+  return { dir: files.dir, modelFile, sizeBytes, mtimeMs, sha256, config, tokenizer, bundled, files, externalData };
+}
+
+async function hashed(files: ExternalFile[], fs: ModelFs): Promise<HashedFile[]> {
+  const out: HashedFile[] = [];
+  for (const f of files) {
+    const open = await fs.open(f.file).catch((e: Error) => {
+      throw new ModelFolderError(f.file, `${f.file} cannot be read: ${e.message}`);
+    });
+    try {
+      out.push({ ...f, sha256: await contentSha256(f.file, open, f.mtimeMs) });
+    } finally {
+      await open.close();
+    }
+  }
+  return out;
 }
 
 function checkConsistency(config: ModelConfig, tok: TextTokenizer, configFile: string, tokenizerFile: string): void {

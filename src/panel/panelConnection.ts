@@ -104,7 +104,7 @@ export class PanelConnection implements vscode.Disposable {
     };
     const modelUri = uriFor(modelFile, sizeBytes, loaded.model.mtimeMs);
     this.modelUri = modelUri;
-    const externalData = loaded.model.externalData.map((f) => ({ location: f.location, uri: uriFor(f.file, f.sizeBytes, f.mtimeMs), sizeBytes: f.sizeBytes }));
+    const externalData = loaded.model.externalData.map((f) => ({ location: f.location, uri: uriFor(f.file, f.sizeBytes, f.mtimeMs), sizeBytes: f.sizeBytes, sha256: f.sha256 }));
     void this.post({
       type: 'init',
       model: {
@@ -112,6 +112,7 @@ export class PanelConnection implements vscode.Disposable {
         config: loaded.model.config,
         modelUri,
         sizeBytes: loaded.model.sizeBytes,
+        sha256: loaded.model.sha256,
         ...(externalData.length > 0 ? { externalData } : {}),
       },
       wasmBase: `${panel.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')).toString()}/`,

@@ -23,8 +23,8 @@ const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
   init: object<InitMessage>({
     type: oneOf('init'),
     model: object({
-      name: str, config: configShape, modelUri: str, sizeBytes: int,
-      externalData: optional(arrayOf(object({ location: str, uri: str, sizeBytes: int }), MAX_EXTERNAL_FILES)),
+      name: str, config: configShape, modelUri: str, sizeBytes: int, sha256: optional(sha256Hex),
+      externalData: optional(arrayOf(object({ location: str, uri: str, sizeBytes: int, sha256: optional(sha256Hex) }), MAX_EXTERNAL_FILES)),
     }),
     wasmBase: str,
     backend: oneOf<BackendPreference>('auto', 'webgpu', 'wasm'),
@@ -71,7 +71,7 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
     phases: optional(object<ResultPhases>({
       runtime_start_ms: optional(num), model_fetch_ms: optional(num), prune_ms: optional(num), runtime_wait_ms: optional(num),
       session_ms: optional(num), warmup_ms: optional(num), threads: optional(int), render_ms: optional(num),
-      runtime_from: optional(oneOf('cache', 'message', 'fetch')),
+      runtime_from: optional(oneOf('cache', 'message', 'fetch')), model_from: optional(oneOf('cache', 'host')),
     })),
   }),
   highlight: object<HighlightMessage>({

@@ -37,6 +37,8 @@ export interface ResultPhases {
   threads?: number;
   render_ms?: number;
   runtime_from?: 'cache' | 'message' | 'fetch';
+  /** Where the model's bytes came from: the page's cache, or the host (a resource fetch or chunks). */
+  model_from?: 'cache' | 'host';
 }
 
 /** A highlighted target: token `index`, or in the words view tokens [index, end) — one word. */

@@ -10,11 +10,17 @@ export interface ExternalDataRef {
   location: string;
   uri: string;
   sizeBytes: number;
+  /** The file's SHA-256: the page's cache key for its bytes (absent: the page does not cache it). */
+  sha256?: string;
 }
 
 export interface InitMessage {
   type: 'init';
-  model: { name: string; config: ModelConfig; modelUri: string; sizeBytes: number; externalData?: ExternalDataRef[] };
+  model: {
+    name: string; config: ModelConfig; modelUri: string; sizeBytes: number; externalData?: ExternalDataRef[];
+    /** The graph file's SHA-256: the page keeps its bytes under it, so a later panel or window need not move them again. */
+    sha256?: string;
+  };
   /** Folder (webview URI, ending in '/') holding onnxruntime-web's .wasm and .mjs files. */
   wasmBase: string;
   backend: BackendPreference;
