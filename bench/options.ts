@@ -34,15 +34,28 @@ export interface BenchOptions {
   bigModels: BigModelName[];
   /** Token counts of the big rows in the real VS Code (one new window each). */
   bigSizes: number[];
+  /** fresh: every VS Code window an empty Chromium profile; same: one kept profile per extension (window 1 a user's first, the rest later ones). */
+  vscodeProfile: 'fresh' | 'same';
+  /** A slow link between Chromium and code-server (bench/vscode/throttle.ts): Mbit/s each way; null: none. */
+  vscodeThrottleMbit: number | null;
+  /** The round trip that link adds (half each way). */
+  vscodeThrottleRttMs: number;
   /** Where results.json goes. */
   out: string;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--vscode-windows N] [--vscode-warm N] [--vscode-only] [--vscode-baseline DIR] [--vscode-extension DIR] [--big|--no-big] [--vscode-big|--no-vscode-big] [--big-models ${BIG_MODELS.join(',')}] [--big-sizes 512,128] [--out FILE]`;
+const USAGE = `usage: npm run bench -- [--quick] [--runs N] [--warmup N] [--memory-runs N] [--sizes 64,512] [--texts prose,code] [--no-webgpu] [--vscode-windows N] [--vscode-warm N] [--vscode-only] [--vscode-baseline DIR] [--vscode-extension DIR] [--vscode-profile fresh|same] [--vscode-throttle-mbit N [--vscode-throttle-rtt-ms 20]] [--big|--no-big] [--vscode-big|--no-vscode-big] [--big-models ${BIG_MODELS.join(',')}] [--big-sizes 512,128] [--out FILE]`;
 
 function count(flag: string, v: string | undefined, min: number): number {
   const n = Number(v);
   if (v === undefined || !Number.isInteger(n) || n < min) throw new Error(`${flag} needs a whole number ≥ ${min}\n${USAGE}`);
+  return n;
+}
+
+/** A number, not necessarily whole: > 0, or ≥ 0 where zero is allowed. */
+function amount(flag: string, v: string | undefined, zero: boolean): number {
+  const n = Number(v);
+  if (v === undefined || v.trim() === '' || !Number.isFinite(n) || n < 0 || (!zero && n === 0)) throw new Error(`${flag} needs a number ${zero ? '≥' : '>'} 0\n${USAGE}`);
   return n;
 }
 
@@ -52,7 +65,9 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     quick, warmup: quick ? 1 : 2, runs: quick ? 5 : 7, memoryRuns: quick ? 0 : 50, sizes: null, texts: null, webgpu: !quick, out: defaultOut,
     vscodeWindows: quick ? 1 : 3, vscodeWarm: quick ? 3 : 5, vscodeOnly: false, vscodeBaseline: null, vscodeExtension: null, big: !quick,
     vscodeBig: !quick, bigModels: [...BIG_MODELS], bigSizes: [...BIG_VSCODE_SIZES],
+    vscodeProfile: 'fresh', vscodeThrottleMbit: null, vscodeThrottleRttMs: 20,
   };
+  let rttAsked = false;
   let bigAsked = false;
   let vscodeBigAsked = false;
   for (let i = 0; i < argv.length; i++) {
@@ -75,6 +90,12 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     else if (a === '--vscode-windows') o.vscodeWindows = count(a, argv[++i], 0);
     else if (a === '--vscode-warm') o.vscodeWarm = count(a, argv[++i], 1);
     else if (a === '--vscode-only') o.vscodeOnly = true;
+    else if (a === '--vscode-profile') {
+      const v = argv[++i];
+      if (v !== 'fresh' && v !== 'same') throw new Error(`--vscode-profile takes fresh or same\n${USAGE}`);
+      o.vscodeProfile = v;
+    } else if (a === '--vscode-throttle-mbit') o.vscodeThrottleMbit = amount(a, argv[++i], false);
+    else if (a === '--vscode-throttle-rtt-ms') { o.vscodeThrottleRttMs = amount(a, argv[++i], true); rttAsked = true; }
     else if (a === '--vscode-extension') {
       const v = argv[++i];
       if (!v) throw new Error(`--vscode-extension needs an extension folder\n${USAGE}`);
@@ -103,6 +124,7 @@ export function parseOptions(argv: readonly string[], defaultOut: string): Bench
     } else if (a === '--help' || a === '-h') throw new Error(USAGE);
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
+  if (rttAsked && o.vscodeThrottleMbit === null) throw new Error(`--vscode-throttle-rtt-ms needs --vscode-throttle-mbit\n${USAGE}`);
   if (o.vscodeOnly && !bigAsked) o.big = false;
   if (o.vscodeOnly && !vscodeBigAsked) o.vscodeBig = false;
   if (o.quick) o.vscodeBig = false;

@@ -42,7 +42,17 @@ export function report(results: Results, list: Row[], targets: ReturnType<typeof
     const show = (sp: Record<string, number | null>) => Object.entries(sp).map(([k, v]) => `${k.replace(/_ms$/, '')} ${v === null ? '—' : v.toFixed(0)}`).join(', ');
     out.push(`real VS Code${label} (code-server + Chromium, ${vs.backend}), command → first overlay, ${vs.windows} new window(s), ${vs.warm_runs} warm runs; ms from the command:`);
     out.push(`  cold: ${show(vs.cold)}`);
+    if (vs.cold_by_profile) {
+      out.push(`  one Chromium profile kept across the windows (${vs.windows_profile.join(', ')}): cold ${vs.cold_windows_ms.map((x) => x.toFixed(0)).join(', ')}`);
+      out.push(`  cold, first window (empty profile): ${show(vs.cold_by_profile.first)}`);
+      out.push(`  cold, later windows (median): ${show(vs.cold_by_profile.later)}`);
+    }
+    const words = Object.entries(vs.cold_words ?? {});
+    if (words.length) out.push(`  cold, per window: ${words.map(([k, v]) => `${k} ${v.join(', ')}`).join('; ')}`);
     out.push(`  warm: ${show(vs.warm)}`);
+    const t = vs.throttle;
+    const mb = (xs: number[]) => xs.map((x) => (x / 1e6).toFixed(1)).join(', ');
+    if (t) out.push(`  link to code-server throttled: ${t.mbit} Mbit/s each way + ${t.rtt_ms} ms round trip; per window ${mb(t.down_bytes)} MB down, ${mb(t.up_bytes)} MB up`);
     out.push(`  cold fetches: ${Object.entries(vs.cold_fetches).map(([f, v]) => `${f} ${(v.bytes / 1e6).toFixed(1)} MB at +${v.start_ms?.toFixed(0)} took ${v.fetch_ms?.toFixed(0)}`).join('; ')}`);
   }
   const gpu = results.webgpu as { backend: string; reason: string | null } | undefined;

@@ -73,6 +73,12 @@ export interface Row {
   vscode_cold_first_overlay_ms?: number | null;
   vscode_warm_first_overlay_ms?: number | null;
   /**
+   * With --vscode-profile same (one Chromium profile kept across the windows): the first window's
+   * cold figure (a user's first ever window) and the median of the later windows'.
+   */
+  vscode_cold_first_window_ms?: number | null;
+  vscode_cold_later_windows_ms?: number | null;
+  /**
    * The page served cross-origin isolated (COOP/COEP, as in a VS Code started with --enable-coi):
    * inference with its WASM threads, and onnxruntime-node with as many threads on the same graph.
    */

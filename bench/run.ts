@@ -163,7 +163,10 @@ async function main(): Promise<number> {
     await phase('VS Code', failures, async () => {
       const self = opts.vscodeExtension ?? ROOT;
       const extensions = opts.vscodeBaseline ? [opts.vscodeBaseline, self] : [self];
-      const reports = await benchVsCode({ repo: ROOT, extensions, text: prose512.text, windows: opts.vscodeWindows, warmRuns: opts.vscodeWarm, log });
+      const reports = await benchVsCode({
+        repo: ROOT, extensions, text: prose512.text, windows: opts.vscodeWindows, warmRuns: opts.vscodeWarm, log, profile: opts.vscodeProfile,
+        throttle: opts.vscodeThrottleMbit === null ? undefined : { mbit: opts.vscodeThrottleMbit, rttMs: opts.vscodeThrottleRttMs },
+      });
       const s = { extension: self, ...summarize(reports.get(self)!) };
       x.summary.vscode = s;
       // The same figures for an earlier build of the extension, timed in turn with this one.

@@ -6,7 +6,14 @@ const ms = (v: number | null | undefined): string => (v === null || v === undefi
 const mib = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : (v / 2 ** 20).toFixed(1));
 const times = (v: number | null | undefined): string => (v === null || v === undefined ? '' : ` (${v.toFixed(2)}×)`);
 
-interface Column { head: string; cell(r: Row): string }
+interface Column {
+  head: string;
+  cell(r: Row): string;
+  /** A column only some runs fill (the real VS Code's): printed only when some row has it. */
+  has?(r: Row): boolean;
+}
+
+const filled = (v: number | null | undefined): boolean => v !== null && v !== undefined;
 
 const COLUMNS: Column[] = [
   { head: 'text', cell: (r) => r.text },
@@ -25,13 +32,19 @@ const COLUMNS: Column[] = [
   { head: 'hover', cell: (r) => ms(r.hover_ms) + (r.synthetic_attention ? '†' : '') },
   { head: 'attn MiB', cell: (r) => mib(r.attention_bytes) },
   { head: 'heap MiB', cell: (r) => mib(r.js_heap_bytes) },
+  { head: 'vscode cold', cell: (r) => ms(r.vscode_cold_first_overlay_ms), has: (r) => filled(r.vscode_cold_first_overlay_ms) },
+  // --vscode-profile same: the first window (empty profile) and the later ones (profile kept).
+  { head: 'cold 1st win', cell: (r) => ms(r.vscode_cold_first_window_ms), has: (r) => filled(r.vscode_cold_first_window_ms) },
+  { head: 'cold later', cell: (r) => ms(r.vscode_cold_later_windows_ms), has: (r) => filled(r.vscode_cold_later_windows_ms) },
+  { head: 'vscode warm', cell: (r) => ms(r.vscode_warm_first_overlay_ms), has: (r) => filled(r.vscode_warm_first_overlay_ms) },
 ];
 
 export function formatTable(rows: readonly Row[]): string {
-  const cells = rows.map((r) => COLUMNS.map((c) => c.cell(r)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.head.length, ...cells.map((row) => row[i].length)));
+  const columns = COLUMNS.filter((c) => !c.has || rows.some((r) => c.has!(r)));
+  const cells = rows.map((r) => columns.map((c) => c.cell(r)));
+  const widths = columns.map((c, i) => Math.max(c.head.length, ...cells.map((row) => row[i].length)));
   const line = (xs: string[]): string => xs.map((x, i) => (i < 2 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
-  return [line(COLUMNS.map((c) => c.head)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  return [line(columns.map((c) => c.head)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
 export function formatTargets(results: readonly TargetResult[]): string {

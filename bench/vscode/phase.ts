@@ -1,8 +1,9 @@
 // Folds the VS Code windows' reports into results.json: medians of command → first overlay, cold
-// (one per window) and warm, each with its split into phases.
+// (one per window) and warm, each with its split into phases; with one kept profile, the first
+// window (a user's first ever) apart from the later ones.
 import type { Row } from '../results';
 import { medianOrNull, round } from '../stats';
-import type { CommandTiming, WindowReport } from './protocol';
+import type { CommandTiming, ProfileState, WindowReport } from './protocol';
 
 export interface VsCodeSummary {
   windows: number;
@@ -17,6 +18,18 @@ export interface VsCodeSummary {
   cold_words: Record<string, string[]>;
   /** The page's own console lines that name the extension ([attention-lens] …), per window. */
   console: string[][];
+  /** fresh: every window an empty profile; same: one profile kept across the windows (--vscode-profile). */
+  profile: 'fresh' | 'same';
+  /** Each window's profile state and cold total, in window order. */
+  windows_profile: ProfileState[];
+  cold_windows_ms: number[];
+  /** With profile same: the first window's cold total, and the median of the later windows' (null if none). */
+  cold_first_ms?: number | null;
+  cold_later_ms?: number | null;
+  /** With profile same: the cold split of the first window and of the later windows (medians). */
+  cold_by_profile?: { first: Split; later: Split };
+  /** With --vscode-throttle-mbit: the link, and each window's bytes through it, in window order. */
+  throttle?: { mbit: number; rtt_ms: number; down_bytes: number[]; up_bytes: number[]; connections: number[] };
 }
 
 export type Split = Record<string, number | null>;
@@ -58,6 +71,11 @@ export function summarize(reports: WindowReport[]): VsCodeSummary {
     const seen = colds.map((c) => c.fetches?.[f]).filter((x) => x !== undefined);
     fetches[f] = { start_ms: med(seen.map((s) => s.start_ms)), fetch_ms: med(seen.map((s) => s.fetch_ms)), bytes: seen[0]?.bytes ?? 0 };
   }
+  const states = reports.map((r) => r.profile ?? 'fresh');
+  const same = states.some((p) => p !== 'fresh');
+  const first = reports.filter((r) => r.profile === 'first').map((r) => r.cold);
+  const later = reports.filter((r) => r.profile === 'later').map((r) => r.cold);
+  const links = reports.map((r) => r.throttle).filter((t) => t !== undefined);
   return {
     windows: reports.length,
     warm_runs: reports.reduce((n, r) => n + r.warm.length, 0),
@@ -68,10 +86,27 @@ export function summarize(reports: WindowReport[]): VsCodeSummary {
     backend: colds[0]?.backend ?? 'none',
     cold_words: words(colds),
     console: reports.map((r) => r.console ?? []),
+    profile: same ? 'same' : 'fresh',
+    windows_profile: states,
+    cold_windows_ms: colds.map((c) => round(c.total_ms)!),
+    ...(same ? {
+      cold_first_ms: med(first.map((c) => c.total_ms)), cold_later_ms: med(later.map((c) => c.total_ms)),
+      cold_by_profile: { first: split(first), later: split(later) },
+    } : {}),
+    ...(links.length ? {
+      throttle: {
+        mbit: links[0].mbit, rtt_ms: links[0].rtt_ms,
+        down_bytes: links.map((t) => t.down_bytes), up_bytes: links.map((t) => t.up_bytes), connections: links.map((t) => t.connections),
+      },
+    } : {}),
   };
 }
 
 export function fillRow(row: Row, s: VsCodeSummary): void {
   row.vscode_cold_first_overlay_ms = s.cold.total_ms;
   row.vscode_warm_first_overlay_ms = s.warm.total_ms;
+  if (s.profile === 'same') {
+    row.vscode_cold_first_window_ms = s.cold_first_ms ?? null;
+    row.vscode_cold_later_windows_ms = s.cold_later_ms ?? null;
+  }
 }

@@ -4,6 +4,7 @@
 // across the extension host, the launcher and the webview, which all run on this machine.
 
 import type { WindowMemory } from './procMemory';
+import type { ThrottleBytes } from './throttle';
 
 export const BENCH_ENV = {
   /** Folder the in-host bench writes its report into (one file per window). */
@@ -79,5 +80,20 @@ export interface WindowReport {
   host_max_rss_bytes?: number;
   /** The window's console lines that name the extension (the page's warnings, say a runtime that did not come by message). */
   console?: string[];
+  /**
+   * The Chromium profile the window opened in (set by the launcher): fresh (empty, thrown away:
+   * --vscode-profile fresh), first (empty, kept: a user's first window) or later (one an earlier
+   * window of this extension used: its IndexedDB, HTTP cache and code cache).
+   */
+  profile?: ProfileState;
+  /** The window's traffic through the throttled link (--vscode-throttle-mbit), set by the launcher. */
+  throttle?: WindowThrottle;
   error?: string;
+}
+
+export type ProfileState = 'fresh' | 'first' | 'later';
+
+export interface WindowThrottle extends ThrottleBytes {
+  mbit: number;
+  rtt_ms: number;
 }

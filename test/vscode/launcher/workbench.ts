@@ -27,6 +27,12 @@ export interface WorkbenchOptions {
    * (connectOverCDP; see launcher/cli.ts). The page then lives in the browser's default context.
    */
   remoteDebuggingPort?: number;
+  /**
+   * A Chromium profile folder to open (launchPersistentContext) and leave in place on close, so a
+   * later window finds this one's IndexedDB, HTTP cache and code cache, as a user's later windows do.
+   * Absent: a fresh, empty profile each time (a new browser context, or a temp folder deleted on close).
+   */
+  profileDir?: string;
 }
 
 export interface Workbench {
@@ -60,16 +66,17 @@ export async function openWorkbench(o: WorkbenchOptions): Promise<Workbench> {
   const viewport = { width: 1440, height: 900 };
   let context: BrowserContext;
   let close: () => Promise<void>;
-  if (o.remoteDebuggingPort) {
-    // A fresh profile, in the default context, which a CDP client in another process can see.
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'attention-lens-chromium-'));
+  if (o.remoteDebuggingPort || o.profileDir) {
+    // A profile folder (given, or a temp one), in the default context, which a CDP client in another
+    // process can see.
+    const profile = o.profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'attention-lens-chromium-'));
+    const debugging = o.remoteDebuggingPort ? [`--remote-debugging-port=${o.remoteDebuggingPort}`, '--remote-debugging-address=127.0.0.1'] : [];
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, viewport,
-      args: [...args, `--remote-debugging-port=${o.remoteDebuggingPort}`, '--remote-debugging-address=127.0.0.1'],
+      executablePath: CHROMIUM, headless: true, viewport, args: [...args, ...debugging],
     });
     close = async () => {
       await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
+      if (!o.profileDir) fs.rmSync(profile, { recursive: true, force: true });
     };
   } else {
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
