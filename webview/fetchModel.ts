@@ -5,9 +5,24 @@ import { CHUNK_SCHEME, ExternalDataRef, ModelChunkMessage, ToHost } from '../src
 
 export type FetchProgress = (loadedBytes: number, totalBytes: number | null) => void;
 
-interface Transfer { buf: Uint8Array | null; got: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void; onProgress?: FetchProgress }
+interface Transfer {
+  buf: Uint8Array | null; got: number; resolve: (b: Uint8Array) => void; reject: (e: Error) => void; onProgress?: FetchProgress;
+  /** Each chunk also as a Blob, made as it arrives (webview/modelCache.ts keeps the file as one). */
+  parts: Blob[] | null;
+}
 
 const transfers = new Map<string, Transfer>();
+/** A chunked file's bytes → the same bytes as a Blob built chunk by chunk while they arrived. */
+const blobs = new WeakMap<Uint8Array, Blob>();
+
+/**
+ * The Blob made while `bytes` arrived in chunks, if they did and one was asked for: copying a
+ * 244 MB graph into a Blob at once, after it is in, takes a model-sized copy at the load's peak;
+ * chunk by chunk, it is made while the page waits for the next chunk.
+ */
+export function blobOf(bytes: Uint8Array): Blob | undefined {
+  return blobs.get(bytes);
+}
 let requestChunks: ((m: ToHost) => void) | null = null;
 
 /** main.ts gives the way to ask the host for a model's chunks. */
@@ -26,10 +41,12 @@ export function receiveChunk(m: ModelChunkMessage): void {
       throw new Error(`model chunk at byte ${m.offset} of ${m.total} does not follow byte ${t.got}: the file changed while it was sent`);
     }
     t.buf.set(m.data, m.offset);
+    t.parts?.push(new Blob([m.data as Uint8Array<ArrayBuffer>]));
     t.got += m.data.length;
     t.onProgress?.(t.got, m.total);
     if (t.got === m.total) {
       transfers.delete(m.key);
+      if (t.parts) blobs.set(t.buf, new Blob(t.parts));
       t.resolve(t.buf);
     }
   } catch (e) {
@@ -38,17 +55,20 @@ export function receiveChunk(m: ModelChunkMessage): void {
   }
 }
 
-function viaChunks(key: string, onProgress?: FetchProgress): Promise<Uint8Array> {
+function viaChunks(key: string, onProgress: FetchProgress | undefined, asBlob: boolean): Promise<Uint8Array> {
   if (!requestChunks) return Promise.reject(new Error('no channel to the host for the model\'s chunks'));
   transfers.get(key)?.reject(new Error('the model was asked for again'));
-  const done = new Promise<Uint8Array>((resolve, reject) => transfers.set(key, { buf: null, got: 0, resolve, reject, onProgress }));
+  const done = new Promise<Uint8Array>((resolve, reject) => transfers.set(key, { buf: null, got: 0, resolve, reject, onProgress, parts: asBlob ? [] : null }));
   requestChunks({ type: 'modelRequest', key });
   return done;
 }
 
-/** The whole model at `uri`, reporting progress at most every `everyBytes`; throws on an HTTP error. */
-export async function fetchBytes(uri: string, onProgress?: FetchProgress, everyBytes = 8 * 1024 * 1024): Promise<Uint8Array> {
-  if (uri.startsWith(CHUNK_SCHEME)) return viaChunks(decodeURIComponent(uri.slice(CHUNK_SCHEME.length)), onProgress);
+/**
+ * The whole model at `uri`, reporting progress at most every `everyBytes`; throws on an HTTP error.
+ * `asBlob`: a chunked file is also made into a Blob as it arrives (see blobOf).
+ */
+export async function fetchBytes(uri: string, onProgress?: FetchProgress, everyBytes = 8 * 1024 * 1024, asBlob = false): Promise<Uint8Array> {
+  if (uri.startsWith(CHUNK_SCHEME)) return viaChunks(decodeURIComponent(uri.slice(CHUNK_SCHEME.length)), onProgress, asBlob);
   const response = await fetch(uri);
   if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
   const length = Number(response.headers.get('content-length'));

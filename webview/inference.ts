@@ -139,13 +139,13 @@ export class Engine {
     let external: ExternalFileData[];
     let modelFrom: ModelSource;
     try {
-      const fetchGraph = () => fetchBytes(opts.modelUri, opts.onProgress).catch(async (e: unknown) => {
+      const fetchGraph = (asBlob: boolean) => fetchBytes(opts.modelUri, opts.onProgress, undefined, asBlob).catch(async (e: unknown) => {
         // VS Code's resource loader answers 408 when a file takes over 30 s to arrive, which an
         // overloaded machine reaches with the runtime's .wasm arriving at the same time: once
         // more, after the runtime is in.
         if (!/^408\b/.test((e as Error).message)) throw e;
         await runtime.catch(() => undefined);
-        return fetchBytes(opts.modelUri, opts.onProgress);
+        return fetchBytes(opts.modelUri, opts.onProgress, undefined, asBlob);
       });
       ({ graph: fetched, external, from: modelFrom } = await readModel(opts, fetchGraph, opts.onProgress));
     } catch (e) {

@@ -48,11 +48,12 @@ async function quota(): Promise<number | undefined> {
  * Stores `data` under `sha256`, dropping least recently used models to stay within the budget.
  * The bytes go in as a Blob: an ArrayBuffer value is serialized on the page's thread (1.8 s for a
  * 244 MB graph) and refused over 133 MB, a Blob is copied once (0.17 s) and written in the
- * background. The caller may let its own bytes go at once; the promise settles when the write is
+ * background (a chunked file arrives as one already: webview/fetchModel.ts blobOf). The caller may
+ * let its own bytes go at once; the promise settles when the write is
  * committed (true if stored), for tests and the log.
  */
-export async function storeModel(sha256: string, data: Uint8Array, budget?: number): Promise<boolean> {
-  const blob = new Blob([data as Uint8Array<ArrayBuffer>]);
+export async function storeModel(sha256: string, data: Uint8Array | Blob, budget?: number): Promise<boolean> {
+  const blob = data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>]);
   const limit = budget ?? cacheBudget(await quota());
   try {
     return await withDb(DB_NAME, 1, STORES, async (db) => {

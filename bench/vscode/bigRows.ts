@@ -26,6 +26,8 @@ export interface BigRow {
   model: BigModelName;
   /** The graph given as attentionLens.modelPath. */
   graph: string;
+  /** The window's browser profile: fresh, or (profile 'same') a user's first or later window. */
+  profile: 'fresh' | 'first' | 'later';
   tokens: number;
   /** Load average (1 min) as the window opened and as it closed: these cores are shared. */
   load_start: number;
@@ -77,7 +79,7 @@ function split(t: CommandTiming): Record<string, number | string | null> {
 function row(extension: string, m: BigModelFile, tokens: number, attentionBytes: number, load0: number, r: WindowReport | null, error: string | null): BigRow {
   const hovers = r?.hovers ?? [];
   return {
-    extension, model: m.name, graph: m.graph, tokens, load_start: load0, load_end: round(os.loadavg()[0], 2)!,
+    extension, model: m.name, graph: m.graph, profile: r?.profile ?? 'fresh', tokens, load_start: load0, load_end: round(os.loadavg()[0], 2)!,
     cold_ms: r ? round(r.cold.total_ms) : null,
     warm_ms: r ? med(r.warm.map((w) => w.total_ms)) : null,
     cold_split: r ? split(r.cold) : null,
@@ -101,6 +103,8 @@ export interface BigRunOptions {
   onRow?: (rows: BigRow[]) => void;
   /** Extension builds to time, one window each in turn (default: the repository's own). */
   extensions?: string[];
+  /** same: each model and build gets a user's first window and then a later one with the same browser profile. */
+  profile?: 'fresh' | 'same';
 }
 
 export async function benchBigInVsCode(repo: string, models: BigModelFile[], options: BigRunOptions): Promise<BigRow[]> {
@@ -120,21 +124,23 @@ export async function benchBigInVsCode(repo: string, models: BigModelFile[], opt
       const attention = model.config.num_layers * model.config.num_heads * n * n * 4;
       for (const extension of options.extensions ?? [repo]) {
         const load0 = round(os.loadavg()[0], 2)!;
-        let r: WindowReport | null = null;
+        let reports: WindowReport[] = [];
         let error: string | null = null;
         try {
-          const reports = await benchVsCode({
-            repo, extensions: [extension], text, windows: 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
-            settings: { 'attentionLens.modelPath': m.graph },
+          const byExtension = await benchVsCode({
+            repo, extensions: [extension], text, windows: options.profile === 'same' ? 2 : 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
+            settings: { 'attentionLens.modelPath': m.graph }, profile: options.profile,
           });
-          r = reports.get(extension)?.[0] ?? null;
+          reports = byExtension.get(extension) ?? [];
         } catch (e) {
           error = (e as Error).message.split('\n')[0];
         }
-        const out = row(extension, m, n, attention, load0, r, error);
-        rows.push(out);
         const mb = (b: number | null) => (b === null ? '—' : `${(b / 2 ** 20).toFixed(0)} MiB`);
-        log(`VS Code big ${m.name} ${n} tokens, ${extension} (load ${out.load_start} → ${out.load_end}): ${error ?? `cold ${out.cold_ms} ms, warm ${out.warm_ms} ms, hover ${out.hover_ms ?? '—'} ms, page peak ${mb(out.page_peak_bytes)}, host peak ${mb(out.host_peak_bytes)}; cold split ${JSON.stringify(out.cold_split)}`}`);
+        for (const r of reports.length > 0 ? reports : [null]) {
+          const out = row(extension, m, n, attention, load0, r, error);
+          rows.push(out);
+          log(`VS Code big ${m.name} ${n} tokens, ${extension}, ${out.profile} window (load ${out.load_start} → ${out.load_end}): ${error ?? `cold ${out.cold_ms} ms, warm ${out.warm_ms} ms, hover ${out.hover_ms ?? '—'} ms, page peak ${mb(out.page_peak_bytes)}, host peak ${mb(out.host_peak_bytes)}; cold split ${JSON.stringify(out.cold_split)}`}`);
+        }
         options.onRow?.(rows);
       }
     }
