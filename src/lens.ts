@@ -8,6 +8,8 @@ import { Highlighter } from './editor/decorations';
 import { CompareCommand } from './commands/compareWithEdit';
 import { attentionHover } from './editor/editorHover';
 import { HeadProbeCommand } from './commands/probeHeads';
+import { PanelCacheCommand } from './commands/clearPanelCache';
+import { rememberHashesIn } from './models/contentKey';
 import { HostReceiver } from './panel/hostReceiver';
 import { ModelManager } from './models/modelManager';
 import { chooseModel } from './commands/chooseModel';
@@ -35,6 +37,7 @@ export class AttentionLens implements vscode.Disposable, CommandTarget {
   private readonly receiver: HostReceiver;
   private readonly comparer: CompareCommand;
   private readonly prober: HeadProbeCommand;
+  private readonly cache: PanelCacheCommand;
 
   /** `state`: globalState, where the head probe's scores are cached per model. */
   /**
@@ -46,6 +49,7 @@ export class AttentionLens implements vscode.Disposable, CommandTarget {
     private readonly hub: { secrets: vscode.SecretStorage; version: string; storage: vscode.Uri },
   ) {
     this.notifier = new Notifier(log);
+    rememberHashesIn(state);
     this.memory = new BackendMemory(state);
     this.models = new ModelManager(extensionUri, log, this.notifier);
     this.link = new PanelConnection(extensionUri, log, {
@@ -60,7 +64,8 @@ export class AttentionLens implements vscode.Disposable, CommandTarget {
     const parts = { log, notifier: this.notifier, models: this.models, link: this.link, highlighter: this.highlighter, marker: this.marker };
     this.runs = new RunControl(parts);
     this.prober = new HeadProbeCommand({ log, notifier: this.notifier, models: this.models, link: this.link, state });
-    this.receiver = new HostReceiver({ ...parts, runs: this.runs, probe: this.prober, memory: this.memory });
+    this.cache = new PanelCacheCommand({ log, notifier: this.notifier, models: this.models, link: this.link });
+    this.receiver = new HostReceiver({ ...parts, runs: this.runs, probe: this.prober, memory: this.memory, cache: this.cache });
     this.comparer = new CompareCommand({ ...parts, runs: this.runs });
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -116,6 +121,11 @@ export class AttentionLens implements vscode.Disposable, CommandTarget {
   /** "Attention Lens: Probe heads": the roles of every head from the fixed probe input, cached per model. */
   probeHeads(): Promise<unknown> {
     return this.prober.run();
+  }
+
+  /** "Attention Lens: Clear the panel's cache": the model files and runtime the panel keeps. */
+  clearPanelCache(): Promise<{ files: number; bytes: number } | undefined> {
+    return this.cache.run();
   }
 
   /** "Compare with an edit": the current run against variants of its text. */

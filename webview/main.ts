@@ -3,6 +3,7 @@
 import { parseToWebview } from '../src/shared/protocol';
 import { App, SavedState } from './app';
 import { decideWebGpu } from './backendChoice';
+import { clearPageCaches } from './cacheClear';
 import { receiveChunk, setChunkRequester } from './fetchModel';
 import { preloadRuntime } from './runtime';
 import { receiveRuntime, setRuntimeRequester } from './runtimeBinary';
@@ -29,6 +30,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   }
   if (msg.type === 'runtime') {
     receiveRuntime(msg);
+    return;
+  }
+  if (msg.type === 'clearCache') {
+    void clearPageCaches().then((m) => api.postMessage(m));
     return;
   }
   try {

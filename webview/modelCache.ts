@@ -19,7 +19,7 @@ const isStored = (v: unknown): v is Stored =>
 /** The file stored under `sha256` if it has `sizeBytes` bytes, else null; a hit counts as a use. */
 export async function cachedModel(sha256: string, sizeBytes: number): Promise<Uint8Array | null> {
   try {
-    const blob = await withDb(DB_NAME, 1, STORES, async (db) => {
+    const blob = await withDb(DB_NAME, STORES, async (db) => {
       const tx = db.transaction(STORES, 'readwrite');
       const req = tx.objectStore(FILES).get(sha256);
       req.onsuccess = () => {
@@ -56,7 +56,7 @@ export async function storeModel(sha256: string, data: Uint8Array | Blob, budget
   const blob = data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>]);
   const limit = budget ?? cacheBudget(await quota());
   try {
-    return await withDb(DB_NAME, 1, STORES, async (db) => {
+    return await withDb(DB_NAME, STORES, async (db) => {
       const tx = db.transaction(STORES, 'readwrite');
       const entries = tx.objectStore(ENTRIES);
       const all = entries.openCursor();
@@ -86,4 +86,17 @@ export async function storeModel(sha256: string, data: Uint8Array | Blob, budget
   } catch {
     return false;
   }
+}
+
+/** Empties the cache; what it held (models and bytes). Throws when IndexedDB cannot be used. */
+export async function clearModelCache(): Promise<{ files: number; bytes: number }> {
+  return withDb(DB_NAME, STORES, async (db) => {
+    const tx = db.transaction(STORES, 'readwrite');
+    const all = tx.objectStore(ENTRIES).getAll();
+    tx.objectStore(FILES).clear();
+    tx.objectStore(ENTRIES).clear();
+    await done(tx);
+    const held = (all.result as unknown[]).filter(isStored);
+    return { files: held.length, bytes: held.reduce((s, e) => s + e.bytes, 0) };
+  });
 }

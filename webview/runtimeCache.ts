@@ -10,7 +10,7 @@ const STORE = 'wasm';
 /** The runtime stored under `sha256`, or null (none, or IndexedDB unusable). */
 export async function cachedRuntime(sha256: string): Promise<ArrayBuffer | null> {
   try {
-    return await withDb(DB_NAME, 1, [STORE], async (db) => {
+    return await withDb(DB_NAME, [STORE], async (db) => {
       const tx = db.transaction(STORE, 'readonly');
       const req = tx.objectStore(STORE).get(sha256);
       await done(tx);
@@ -25,7 +25,7 @@ export async function cachedRuntime(sha256: string): Promise<ArrayBuffer | null>
 /** Keeps `bytes` under `sha256` and drops every runtime whose key is not in `keep` (earlier builds). */
 export async function storeRuntime(sha256: string, bytes: ArrayBuffer, keep: readonly string[]): Promise<boolean> {
   try {
-    return await withDb(DB_NAME, 1, [STORE], async (db) => {
+    return await withDb(DB_NAME, [STORE], async (db) => {
       const tx = db.transaction(STORE, 'readwrite');
       const store = tx.objectStore(STORE);
       const keys = store.getAllKeys();
@@ -39,4 +39,15 @@ export async function storeRuntime(sha256: string, bytes: ArrayBuffer, keep: rea
   } catch {
     return false;
   }
+}
+
+/** Empties the runtime cache; the bytes it held. Throws when IndexedDB cannot be used. */
+export async function clearRuntimeCache(): Promise<number> {
+  return withDb(DB_NAME, [STORE], async (db) => {
+    const tx = db.transaction(STORE, 'readwrite');
+    const all = tx.objectStore(STORE).getAll();
+    tx.objectStore(STORE).clear();
+    await done(tx);
+    return (all.result as unknown[]).reduce<number>((s, v) => s + (v instanceof ArrayBuffer ? v.byteLength : 0), 0);
+  });
 }

@@ -85,7 +85,7 @@ export class HeadProbeCommand {
       return undefined;
     }
     link.ensure(loaded);
-    if (!(await this.whenReady())) {
+    if (!(await this.d.link.whenReady(READY_TIMEOUT_MS))) {
       notifier.fail('Attention Lens cannot probe heads: the panel did not open');
       return undefined;
     }
@@ -150,15 +150,6 @@ export class HeadProbeCommand {
     // Keep the newest few: each entry is a few kB per 100 heads.
     const keep = Object.entries(all).sort((a, b) => b[1].at - a[1].at).slice(0, MAX_CACHED);
     await this.d.state.update(PROBE_CACHE_KEY, Object.fromEntries(keep));
-  }
-
-  private async whenReady(): Promise<boolean> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!this.d.link.ready) {
-      if (!this.d.link.panel || Date.now() > deadline) return false;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return true;
   }
 }
 

@@ -2,6 +2,7 @@
 // per command in this folder; each returns what tests and keybindings wait on.
 import * as vscode from 'vscode';
 import { registerChooseModel } from './chooseModel';
+import { registerClearPanelCache } from './clearPanelCache';
 import { registerCompareWithEdit } from './compareWithEdit';
 import { DOWNLOAD_MODEL } from './downloadModel';
 import { SET_HUB_TOKEN } from './hubToken';
@@ -17,6 +18,7 @@ export function registerCommands(target: CommandTarget): vscode.Disposable[] {
     registerCompareWithEdit(target),
     registerProbeHeads(target),
     registerChooseModel(target),
+    registerClearPanelCache(target),
     vscode.commands.registerCommand(DOWNLOAD_MODEL, (arg?: unknown) => target.downloadModel(arg)),
     vscode.commands.registerCommand(SET_HUB_TOKEN, (arg?: unknown) => target.setHubToken(arg)),
   ];

@@ -38,4 +38,6 @@ export interface CommandTarget {
   downloadModel(arg?: unknown): Promise<Downloaded | undefined>;
   /** "Set Hugging Face token": whether a token is stored now. */
   setHubToken(arg?: unknown): Promise<boolean>;
+  /** "Clear the panel's cache": what it held, or undefined when it could not be cleared. */
+  clearPanelCache(): Promise<{ files: number; bytes: number } | undefined>;
 }

@@ -7,13 +7,15 @@ import { saveExport } from '../export/exportSave';
 import type { HostParts } from '../hostParts';
 import type { RunRecord } from '../run/runRecord';
 import type { LoadedModel } from '../models/modelFolder';
-import type { ComparisonMessage, ExplanationMessage, HighlightMessage, ProbeResultMessage, ToHost } from '../shared/protocol';
+import type { CacheClearedMessage, ComparisonMessage, ExplanationMessage, HighlightMessage, ProbeResultMessage, ToHost } from '../shared/protocol';
 
 export interface ReceiverDeps extends HostParts {
   /** Probe heads (headProbeCommand.ts): its results, and the cached scores a fresh page gets. */
   probe?: { receive(msg: ProbeResultMessage): void; sendCached(loaded: LoadedModel | null): void };
   /** Auto's measurements per model, across windows. */
   memory?: BackendMemory;
+  /** "Clear the panel's cache" (commands/clearPanelCache.ts): the page's answer. */
+  cache?: { receive(msg: CacheClearedMessage): void };
 }
 
 export class HostReceiver {
@@ -78,6 +80,9 @@ export class HostReceiver {
         return;
       case 'probeResult':
         this.deps.probe?.receive(msg);
+        return;
+      case 'cacheCleared':
+        this.deps.cache?.receive(msg);
         return;
       case 'backendMeasured': {
         const loaded = this.deps.models.loaded;

@@ -148,6 +148,16 @@ export class PanelConnection implements vscode.Disposable {
     this.log.appendLine(`[runtime] ${msg.error ?? (sent ? `sent the ${kind} runtime (${msg.data.length} bytes) in ${Date.now() - t0} ms` : 'the page went away before the runtime was sent')}`);
   }
 
+  /** True once the page says ready; false when the panel closes first or `timeoutMs` passes. */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ready) {
+      if (!this.panel || Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  }
+
   /** Loads the page anew; it sends ready, then gets init and the current run again. */
   reload(): void {
     if (!this.panel) return;

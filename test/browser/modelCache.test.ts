@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser } from 'playwright-core';
 import { parseModelConfig } from '../../src/shared/modelConfig';
-import { CHUNK_SCHEME, InitMessage, ResultMessage, ToHost, TokenInfo } from '../../src/shared/protocol';
+import { CHUNK_SCHEME, CacheClearedMessage, InitMessage, ResultMessage, ToHost, TokenInfo } from '../../src/shared/protocol';
 import { loadTokenizer } from '../../src/models/loadTokenizer';
 import { tokenizeForModel } from '../../src/tokenizers/tokenize';
 import { Panel, PageServer, REPO_ROOT, initMessage, is, launchBrowser, openPanel, startServer } from './harness';
@@ -83,6 +83,19 @@ describe('the model kept in the page', function () {
       assert.strictEqual(changed.phases?.model_from, 'host');
       const unnamed = await runOnce(panel, withSha(undefined), tokens);
       assert.strictEqual(unnamed.phases?.model_from, 'host');
+
+      // Cleared: the page says what it held (the same bytes twice: the 'changed' file was kept under its own hash),
+      // and a reloaded page fetches the model again.
+      const before = await panel.count();
+      await panel.send({ type: 'clearCache' });
+      const cleared = await panel.waitFor((m: ToHost): m is CacheClearedMessage => m.type === 'cacheCleared', { from: before });
+      assert.deepStrictEqual({ files: cleared.files, bytes: cleared.bytes, error: cleared.error }, { files: 2, bytes: 2 * base.model.sizeBytes, error: undefined });
+      await panel.page.reload();
+      await panel.waitFor(is.ready, { timeoutMs: 60_000 });
+      server.requests.length = 0;
+      const afterClear = await runOnce(panel, withSha(SHA), tokens);
+      assert.strictEqual(afterClear.phases?.model_from, 'host');
+      assert.deepStrictEqual(server.requests.filter((p) => p === GRAPH), [GRAPH]);
       assert.deepStrictEqual(await panel.violations(), []);
     } finally {
       await panel.close();

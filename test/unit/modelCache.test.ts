@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ToWebview, parseToHost, parseToWebview } from '../../src/shared/protocol';
 import { parseModelConfig } from '../../src/shared/modelConfig';
-import { contentSha256 } from '../../src/models/contentKey';
+import { contentSha256, rememberHashesIn } from '../../src/models/contentKey';
 import { loadModelFolder } from '../../src/models/modelFolder';
 import { modelFs } from '../../src/env/node/modelFs';
 import type { OpenFile } from '../../src/models/modelFs';
@@ -43,6 +43,22 @@ describe('model files named by content', () => {
     await contentSha256(loc, f, 0);
     await contentSha256(loc, f, 0);
     assert.strictEqual(f.reads, 4);
+  });
+
+  it('hashes outlive the host: a later window takes them from globalState without reading the file', async () => {
+    const bytes = new TextEncoder().encode(`later ${Math.random()}`);
+    const loc = `/models/${Math.random()}/model.onnx`;
+    const saved = new Map<string, unknown>([['attentionLens.modelHashes', [[`${bytes.length}:5000:${loc}`, 'c'.repeat(64)], ['bad', 'not a hash']]]]);
+    const state = { get: <T>(k: string) => saved.get(k) as T | undefined, update: async (k: string, v: unknown) => { saved.set(k, v); } };
+    rememberHashesIn(state);
+    const f = counted(bytes);
+    assert.strictEqual(await contentSha256(loc, f, 5000), 'c'.repeat(64));
+    assert.strictEqual(f.reads, 0);
+    // A new file is hashed and written back with the rest.
+    assert.strictEqual(await contentSha256(loc, f, 6000), sha(bytes));
+    const held = new Map(saved.get('attentionLens.modelHashes') as [string, string][]);
+    assert.strictEqual(held.get(`${bytes.length}:6000:${loc}`), sha(bytes));
+    assert.ok(!held.has('bad'));
   });
 
   it('a file over one read is hashed whole, in order', async () => {

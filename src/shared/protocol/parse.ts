@@ -7,12 +7,12 @@ import {
   truncation, variantInfo, withWordIds,
 } from './fields';
 import type {
-  BackendMeasuredMessage, ComparisonMessage, ComparisonRow, ErrorMessage, ExplanationMessage, ExportFormat, HighlightMessage,
+  BackendMeasuredMessage, CacheClearedMessage, ComparisonMessage, ComparisonRow, ErrorMessage, ExplanationMessage, ExportFormat, HighlightMessage,
   HighlightTarget, ModelRequestMessage, Phase, ProbeResultMessage, ProgressMessage, ReadyMessage, ReloadMessage, ResultMessage,
   ResultPhases, RuntimeRequestMessage, SaveMessage, ToHost,
 } from './toHost';
 import type {
-  CancelMessage, CompareMessage, ExplainMessage, HeadRolesMessage, InitMessage, ModelChunkMessage, PinMessage, ProbeMessage,
+  CancelMessage, ClearCacheMessage, CompareMessage, ExplainMessage, HeadRolesMessage, InitMessage, ModelChunkMessage, PinMessage, ProbeMessage,
   RunMessage, RuntimeMessage, ToWebview,
 } from './toWebview';
 
@@ -47,6 +47,7 @@ const toWebview: Record<ToWebview['type'], Check<ToWebview>> = {
   cancel: object<CancelMessage>({ type: oneOf('cancel'), runId: int }),
   modelChunk: object<ModelChunkMessage>({ type: oneOf('modelChunk'), key: str, offset: int, total: int, data: chunkBytes, error: optional(str) }),
   runtime: object<RuntimeMessage>({ type: oneOf('runtime'), kind: backend, sha256: sha256Hex, data: runtimeBytes, error: optional(str) }),
+  clearCache: object<ClearCacheMessage>({ type: oneOf('clearCache') }),
   probe: object<ProbeMessage>({ type: oneOf('probe'), probeId: int, tokens: arrayOf(token, MAX_TOKENS) }),
   headRoles: object<HeadRolesMessage>({ type: oneOf('headRoles'), probe: nullable(probeScores) }),
   compare: object<CompareMessage>({
@@ -85,6 +86,7 @@ const toHost: Record<ToHost['type'], Check<ToHost>> = {
   reload: object<ReloadMessage>({ type: oneOf('reload'), reason: str }),
   runtimeRequest: object<RuntimeRequestMessage>({ type: oneOf('runtimeRequest'), kind: backend }),
   modelRequest: object<ModelRequestMessage>({ type: oneOf('modelRequest'), key: str }),
+  cacheCleared: object<CacheClearedMessage>({ type: oneOf('cacheCleared'), files: int, bytes: int, error: optional(str) }),
   probeResult: object<ProbeResultMessage>({
     type: oneOf('probeResult'), probeId: int, scores: nullable(probeScores), error: nullable(str),
   }),

@@ -126,6 +126,9 @@ export interface ModelRequestMessage { type: 'modelRequest'; key: string }
 /** Auto timed both backends on this model's first run: the host remembers it for the model. */
 export interface BackendMeasuredMessage { type: 'backendMeasured'; measurement: BackendMeasurement }
 
+/** What the page's caches held when it emptied them (models: files, bytes: models' and runtimes' together). */
+export interface CacheClearedMessage { type: 'cacheCleared'; files: number; bytes: number; error?: string }
+
 export type ToHost =
   | BackendMeasuredMessage | ReadyMessage | ProgressMessage | ResultMessage | HighlightMessage | ExplanationMessage | ErrorMessage | SaveMessage
-  | ReloadMessage | ComparisonMessage | ProbeResultMessage | ModelRequestMessage | RuntimeRequestMessage;
+  | ReloadMessage | ComparisonMessage | ProbeResultMessage | ModelRequestMessage | RuntimeRequestMessage | CacheClearedMessage;

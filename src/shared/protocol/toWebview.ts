@@ -105,6 +105,9 @@ export const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
 export interface RuntimeMessage { type: 'runtime'; kind: Backend; sha256: string; data: Uint8Array; error?: string }
 export const MAX_RUNTIME_BYTES = 64 * 1024 * 1024;
 
+/** "Clear the panel's cache": the page empties its model and runtime caches and answers cacheCleared. */
+export interface ClearCacheMessage { type: 'clearCache' }
+
 export type ToWebview =
   | InitMessage | RunMessage | PinMessage | ExplainMessage | CancelMessage | CompareMessage | ProbeMessage | HeadRolesMessage
-  | ModelChunkMessage | RuntimeMessage;
+  | ModelChunkMessage | RuntimeMessage | ClearCacheMessage;

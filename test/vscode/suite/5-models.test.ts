@@ -381,27 +381,12 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
     assert.ok(selectionRun);
     const warm = await again.wait('result', selectionRun, 120_000);
     again.dispose();
+    off();
     assert.strictEqual(api.lastRun()?.message.tokens.length, 512);
     assert.strictEqual(warm.loadMs, 0);
     assert.strictEqual(requests.length, 1);
-
-    // A new panel takes the runtime and the model from the page's own cache (the webview keeps its
-    // origin across panels): nothing is asked of the host, and it explains the same.
-    await closePanel(api);
-    editor.selection = new vscode.Selection(cursor, cursor);
-    const reopened = new Recorder(api);
-    const cachedRun = await vscode.commands.executeCommand<number | undefined>(CMD.explain);
-    assert.ok(cachedRun);
-    const fromCache = await reopened.wait('result', cachedRun, 300_000);
-    const expAgain = await reopened.wait('explanation', cachedRun);
-    reopened.dispose();
-    off();
-    assert.strictEqual(fromCache.phases?.model_from, 'cache', JSON.stringify(fromCache.phases));
-    assert.strictEqual(fromCache.phases?.runtime_from, 'cache', JSON.stringify(fromCache.phases));
-    assert.strictEqual(requests.length, 1, 'the new panel asked the host for the model again');
-    assert.strictEqual(expAgain.summary, exp.summary);
-    const phases = Object.entries(res.phases ?? {}).map(([k, v]) => `${k} ${typeof v === 'number' ? Math.round(v) : v}`).join(', ');
-    timings.push(`gpt2-big-vocab, ${(size / 1e6).toFixed(1)} MB in ${chunks} chunks (${res.backend}): load ${res.loadMs.toFixed(0)} ms (${phases}); inference ${res.inferenceMs.toFixed(0)} ms at ${run.message.tokens.length} tokens, ${warm.inferenceMs.toFixed(0)} ms at 512; a new panel from the page's cache: load ${fromCache.loadMs.toFixed(0)} ms`);
+    const phases = Object.entries(res.phases ?? {}).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ');
+    timings.push(`gpt2-big-vocab, ${(size / 1e6).toFixed(1)} MB in ${chunks} chunks (${res.backend}): load ${res.loadMs.toFixed(0)} ms (${phases}); inference ${res.inferenceMs.toFixed(0)} ms at ${run.message.tokens.length} tokens, ${warm.inferenceMs.toFixed(0)} ms at 512`);
   });
 
   itOnce('with no model set, prose and code go to the bundled models (encoder for prose when one is bundled)', async () => {
