@@ -78,7 +78,10 @@ describe('The panel\'s own cache of model files', () => {
     assert.ok(emptied, api.lastError());
     // Closed while its page still loads the model, the next panel's webview started ~28 s late in
     // code-server (twice; with this wait, at once): let the load finish first.
-    await until('the bundled model to load', async () => String(await ui.webviewEval('#app', "document.querySelector('.status')?.textContent ?? ''")).startsWith('Model ready'), 120_000);
+    // Loaded: the page says the model is ready, or shows (or fails) the run the host posts to every new page.
+    const loadedProbe = `(() => { const s = document.querySelector('.status');
+      return /^Model ready/.test(s?.textContent ?? '') || !!s?.classList.contains('error') || (document.querySelector('.facts')?.textContent ?? '') !== ''; })()`;
+    await until('the bundled model to load', async () => (await ui.webviewEval('#app', loadedProbe)) === true, 120_000);
     await closePanel();
     await settings().update('modelPath', big.dir, vscode.ConfigurationTarget.Global);
     await until('modelPath to apply', () => settings().get<string>('modelPath') === big.dir);
