@@ -14,7 +14,7 @@ import type { ResultMessage, ToHost } from '../../../src/shared/protocol';
 import { Fixture, ensureFixtures } from '../../fixtures/build';
 import { ui } from '../driverClient';
 import { lensApi, nextMessage, toRange, until } from './helpers';
-import { CMD, PASS, SENTENCE, closePanel, itOnce, openWithCursorOnIt, setModelPath, settings } from './modelSuites';
+import { CMD, PASS, SENTENCE, closePanel, itOnce, openWithCursorOnIt, restoreModelSettings, setModelPath, settings } from './modelSuites';
 
 /** Every token's document range holds exactly its text, in order; what lies between tokens is whitespace. */
 function assertExactRanges(api: AttentionLensApi, doc: vscode.TextDocument): void {
@@ -45,11 +45,7 @@ describe(`Model folders people bring (${PASS} pass)`, () => {
     fx = ensureFixtures();
   });
 
-  after(async () => {
-    await setModelPath(undefined);
-    await settings().update('bundledModel', undefined, vscode.ConfigurationTarget.Global);
-    for (const t of timings) await ui.log(`      ${t}`);
-  });
+  after(() => restoreModelSettings(timings));
 
   const shapes: [string, RegExp, RegExp][] = [
     ['gpt2', /^2 layers × 4 heads · causal · byte-level BPE · model\.onnx \(fp32\)$/, /^it$/],

@@ -15,7 +15,7 @@ import { fixtureAttention } from '../../fixtures/reference';
 import { referenceExplanation } from '../../support/referenceExplain';
 import { ui } from '../driverClient';
 import { EXTENSION_ID, Recorder, assertSameLine, lensApi, nextMessage, until } from './helpers';
-import { CMD, PASS, SENTENCE, closePanel, itOnce, openWithCursorOnIt, setModelPath, settings } from './modelSuites';
+import { CMD, PASS, SENTENCE, closePanel, itOnce, openWithCursorOnIt, restoreModelSettings, setModelPath, settings } from './modelSuites';
 
 describe(`Model sizes: memory budget, chunks, routing (${PASS} pass)`, () => {
   let api: AttentionLensApi;
@@ -27,11 +27,7 @@ describe(`Model sizes: memory budget, chunks, routing (${PASS} pass)`, () => {
     fx = ensureFixtures();
   });
 
-  after(async () => {
-    await setModelPath(undefined);
-    await settings().update('bundledModel', undefined, vscode.ConfigurationTarget.Global);
-    for (const t of timings) await ui.log(`      ${t}`);
-  });
+  after(() => restoreModelSettings(timings));
 
   itOnce('attention memory budget: past it the window shrinks and the panel says why', async () => {
     await setModelPath(undefined);

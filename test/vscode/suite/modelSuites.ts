@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AttentionLensApi } from '../../../src/api';
+import { ui } from '../driverClient';
 import { closePanelTab, testPass, until } from './helpers';
 
 export const PASS = testPass();
@@ -18,6 +19,13 @@ export const settings = () => vscode.workspace.getConfiguration('attentionLens')
 export async function setModelPath(value: string | undefined): Promise<void> {
   await settings().update('modelPath', value, vscode.ConfigurationTarget.Global);
   await until('modelPath to apply', () => (settings().get<string>('modelPath') ?? '') === (value ?? ''));
+}
+
+/** After a suite: the settings the model suites change put back, then the timings it collected logged. */
+export async function restoreModelSettings(timings: readonly string[]): Promise<void> {
+  await setModelPath(undefined);
+  await settings().update('bundledModel', undefined, vscode.ConfigurationTarget.Global);
+  for (const t of timings) await ui.log(`      ${t}`);
 }
 
 export async function closePanel(api: AttentionLensApi): Promise<void> {
