@@ -180,6 +180,7 @@ async function main(): Promise<number> {
       const models = prepareBigModels(opts.bigModels);
       const big = await benchBigInVsCode(ROOT, models, {
         sizes: opts.bigSizes, warmRuns: Math.min(opts.vscodeWarm, 2), hovers: 5, log, profile: opts.vscodeProfile,
+        throttle: opts.vscodeThrottleMbit === null ? undefined : { mbit: opts.vscodeThrottleMbit, rttMs: opts.vscodeThrottleRttMs },
         extensions: opts.vscodeBaseline ? [opts.vscodeBaseline, opts.vscodeExtension ?? ROOT] : [opts.vscodeExtension ?? ROOT],
         onRow: (rows) => fs.writeFileSync(`${opts.out}.big-partial.json`, JSON.stringify(rows, null, 2)),
       });

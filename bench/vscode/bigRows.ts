@@ -28,6 +28,8 @@ export interface BigRow {
   graph: string;
   /** The window's browser profile: fresh, or (profile 'same') a user's first or later window. */
   profile: 'fresh' | 'first' | 'later';
+  /** The slow link the window had, and what crossed it (null: loopback). */
+  throttle: WindowReport['throttle'] | null;
   tokens: number;
   /** Load average (1 min) as the window opened and as it closed: these cores are shared. */
   load_start: number;
@@ -79,7 +81,7 @@ function split(t: CommandTiming): Record<string, number | string | null> {
 function row(extension: string, m: BigModelFile, tokens: number, attentionBytes: number, load0: number, r: WindowReport | null, error: string | null): BigRow {
   const hovers = r?.hovers ?? [];
   return {
-    extension, model: m.name, graph: m.graph, profile: r?.profile ?? 'fresh', tokens, load_start: load0, load_end: round(os.loadavg()[0], 2)!,
+    extension, model: m.name, graph: m.graph, profile: r?.profile ?? 'fresh', throttle: r?.throttle ?? null, tokens, load_start: load0, load_end: round(os.loadavg()[0], 2)!,
     cold_ms: r ? round(r.cold.total_ms) : null,
     warm_ms: r ? med(r.warm.map((w) => w.total_ms)) : null,
     cold_split: r ? split(r.cold) : null,
@@ -105,6 +107,8 @@ export interface BigRunOptions {
   extensions?: string[];
   /** same: each model and build gets a user's first window and then a later one with the same browser profile. */
   profile?: 'fresh' | 'same';
+  /** A slow link between Chromium and code-server (bench/vscode/throttle.ts), as a remote user has. */
+  throttle?: { mbit: number; rttMs: number };
 }
 
 export async function benchBigInVsCode(repo: string, models: BigModelFile[], options: BigRunOptions): Promise<BigRow[]> {
@@ -129,7 +133,7 @@ export async function benchBigInVsCode(repo: string, models: BigModelFile[], opt
         try {
           const byExtension = await benchVsCode({
             repo, extensions: [extension], text, windows: options.profile === 'same' ? 2 : 1, warmRuns, log, hovers, memory: true, commandTimeoutMs: 900_000,
-            settings: { 'attentionLens.modelPath': m.graph }, profile: options.profile,
+            settings: { 'attentionLens.modelPath': m.graph }, profile: options.profile, throttle: options.throttle,
           });
           reports = byExtension.get(extension) ?? [];
         } catch (e) {
