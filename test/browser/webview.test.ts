@@ -1,7 +1,8 @@
 // The webview page in headless Chromium — the real bundle, onnxruntime-web and model — checked
 // against the same model run natively by onnxruntime-node on the same input ids, once on WASM
 // (Chromium without WebGPU) and once on WebGPU (SwiftShader, --enable-unsafe-webgpu).
-// Needs `npm run build` first (dist/webview).
+// Needs `npm run build` first (dist/webview). Shared helpers: webviewChecks.ts; a config that breaks
+// the graph's contract: contractErrors.test.ts.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,75 +11,11 @@ import { AttentionStack, aggregateHeads, column, headMatrix, row, topTargets } f
 import { rollout } from '../../src/shared/rollout';
 import { referenceExplanation } from '../support/referenceExplain';
 import { ModelConfig, parseModelConfig } from '../../src/shared/modelConfig';
-import { RunMessage, TokenInfo, ToHost, ToWebview, parseToHost } from '../../src/shared/protocol';
-import { loadTokenizer } from '../../src/models/loadTokenizer';
-import { tokenizeForModel } from '../../src/tokenizers/tokenize';
+import { TokenInfo, ToHost, parseToHost } from '../../src/shared/protocol';
 import { HOST_TARGETS } from '../../webview/runData';
-import {
-  PageServer, Panel, REPO_ROOT, artifactsDir, initMessage, is, launchBrowser, openPanel, startServer,
-} from './harness';
+import { PageServer, Panel, artifactsDir, initMessage, is, launchBrowser, openPanel, startServer } from './harness';
 import { nativeAttention } from './reference';
-
-const MODEL_DIR = path.join(REPO_ROOT, 'models', 'default');
-const PROSE = "The animal didn't cross the street because it was too tired.";
-const CODE = 'function area(r: number): number {\n\tconst pi = 3.14159;\n  return pi * r * r; // 🍕 面積\r\n}\n';
-
-interface ExportedJson {
-  tokens: { text: string; special: boolean }[];
-  attentions: number[][][][];
-  view: { mode: string; layer: number; head: number; heads: number[]; direction: 'from' | 'to'; matrix: number[][] };
-  backend: { used: string; reason: string | null };
-}
-
-async function tokensFor(text: string, config: ModelConfig, focusOffset: number | null): Promise<{ tokens: TokenInfo[]; focus: number | null }> {
-  const tok = await loadTokenizer(path.join(MODEL_DIR, 'tokenizer.json'));
-  const input = tokenizeForModel(tok, text, config, config.max_tokens, focusOffset);
-  return { tokens: input.tokens, focus: input.focus };
-}
-
-function runMessage(runId: number, tokens: TokenInfo[], focus: number | null, explainIt: boolean, fileName = 'story.txt'): RunMessage {
-  return { type: 'run', runId, source: { fileName, languageId: 'plaintext' }, tokens, truncation: null, focus, explain: explainIt };
-}
-
-/** The view's matrix from the native attentions, as the page should compute it. */
-function expectedView(stack: AttentionStack, v: ExportedJson['view']): Float32Array {
-  const layer = stack.layers[v.layer];
-  switch (v.mode) {
-    case 'head': return headMatrix(layer, v.head, stack.seq);
-    case 'max': return aggregateHeads(layer, stack.seq, v.heads, 'max');
-    case 'rollout': return rollout(stack)[v.layer];
-    default: return aggregateHeads(layer, stack.seq, v.heads, 'mean');
-  }
-}
-
-/** Largest |page − native| over every layer, head and weight of the JSON export. */
-function maxDiff(json: ExportedJson, stack: AttentionStack): number {
-  const S = stack.seq;
-  let worst = 0;
-  json.attentions.forEach((heads, l) => heads.forEach((rows, h) => {
-    const m = headMatrix(stack.layers[l], h, S);
-    for (let i = 0; i < S; i++) {
-      for (let j = 0; j < S; j++) worst = Math.max(worst, Math.abs((rows[i][j] ?? 0) - m[i * S + j]));
-    }
-  }));
-  return worst;
-}
-
-function percents(line: string): number[] {
-  return [...line.matchAll(/(\d+)%/g)].map((m) => Number(m[1]));
-}
-
-async function exportJson(panel: Panel): Promise<ExportedJson> {
-  const from = await panel.count();
-  await panel.page.click('vscode-button[data-export="json"]');
-  const save = await panel.waitFor(is.save, { from });
-  assert.strictEqual(save.format, 'json');
-  assert.strictEqual(save.encoding, 'utf8');
-  return JSON.parse(save.data) as ExportedJson;
-}
-
-/** SwiftShader is a software adapter, which auto does not use (test/browser/backendAuto.test.ts): WebGPU is asked for by name. */
-const PREFERENCE = { wasm: 'auto', webgpu: 'webgpu' } as const;
+import { CODE, MODEL_DIR, PREFERENCE, PROSE, exportJson, expectedView, maxDiff, percents, runMessage, tokensFor } from './webviewChecks';
 
 function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
   describe(`webview in Chromium on ${name === 'wasm' ? 'WASM (started without WebGPU)' : 'WebGPU (SwiftShader)'}`, function () {
@@ -453,55 +390,3 @@ function backendSuite(name: 'wasm' | 'webgpu', tolerance: number): void {
 
 backendSuite('wasm', 1e-4);
 backendSuite('webgpu', 1e-4);
-
-describe('webview in Chromium: models that break the contract', function () {
-  this.timeout(120_000);
-  let server: PageServer;
-  let browser: Browser;
-  let panel: Panel;
-  let tokens: TokenInfo[];
-  let config: ModelConfig;
-
-  before(async () => {
-    config = parseModelConfig(fs.readFileSync(path.join(MODEL_DIR, 'config.json'), 'utf8'));
-    tokens = (await tokensFor(PROSE, config, null)).tokens;
-    server = await startServer();
-    browser = await launchBrowser({ webgpu: false });
-    panel = await openPanel(browser, server);
-    await panel.waitFor(is.ready);
-  });
-
-  after(async () => {
-    await panel?.close();
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function errorFor(change: (c: ModelConfig) => ModelConfig, runId: number): Promise<string> {
-    const init = initMessage(server, 'wasm') as Extract<ToWebview, { type: 'init' }>;
-    const from = await panel.count();
-    await panel.send({ ...init, model: { ...init.model, config: change(init.model.config) } });
-    await panel.send(runMessage(runId, tokens, null, false));
-    const e = await panel.waitFor(is.error, { from });
-    return e.message;
-  }
-
-  it('a config with more layers than the graph: the error names the missing outputs', async () => {
-    const msg = await errorFor((c) => ({ ...c, num_layers: c.num_layers + 2 }), 1);
-    assert.match(msg, new RegExp(`lacks outputs attentions\\.${config.num_layers}, attentions\\.${config.num_layers + 1}`));
-  });
-
-  it('a config with other heads than the graph: the error names the output and its shape', async () => {
-    const msg = await errorFor((c) => ({ ...c, num_heads: c.num_heads + 2, heads: {} }), 2);
-    assert.match(msg, new RegExp(`attentions\\.0 has shape \\[1, ${config.num_heads}, ${tokens.length}, ${tokens.length}\\], expected \\[1, ${config.num_heads + 2}, `));
-  });
-
-  it('the bundled model then works, on WASM as the setting asks', async () => {
-    const from = await panel.count();
-    await panel.send(initMessage(server, 'wasm'));
-    await panel.send(runMessage(3, tokens, null, false));
-    const r = await panel.waitFor(is.result, { from });
-    assert.strictEqual(r.backend, 'wasm');
-    assert.strictEqual(r.backendReason, 'WASM chosen in the attentionLens.backend setting');
-  });
-});
