@@ -77,8 +77,7 @@ export async function runCompare(msg: CompareMessage, init: InitMessage, engineP
       runId, message, tokens: v.tokens, config, modelName: init.model.name,
       stack: makeStack(result.outputs.attentions, config.num_heads, v.tokens.length), outputs: result.outputs,
       backend: engine.backend, backendReason: engine.reason, loadMs: engine.loadMs, inferenceMs: result.inferenceMs,
-      ...(engine.backend === 'wasm' ? { threads: engine.phases.threads } : {}),
-      modelFrom: engine.phases.model_from,
+      ...engine.runFacts(),
     });
     await yieldToMessages();
   }

@@ -272,6 +272,11 @@ export class Engine {
     }
   }
 
+  /** What a run's data says of this engine's load: its WASM threads and where the model came from. */
+  runFacts(): { threads?: number; modelFrom: ModelSource } {
+    return { ...(this.backend === 'wasm' ? { threads: this.phases.threads } : {}), modelFrom: this.phases.model_from };
+  }
+
   async release(): Promise<void> {
     this.modelBytes = null;
     await this.session.release();

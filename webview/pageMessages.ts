@@ -225,8 +225,7 @@ export class PageMessages {
       backendNote: this.auto.note(engine),
       loadMs: engine.loadMs,
       inferenceMs: result.inferenceMs,
-      ...(engine.backend === 'wasm' ? { threads: engine.phases.threads } : {}),
-      modelFrom: engine.phases.model_from,
+      ...engine.runFacts(),
     };
     post({ type: 'progress', runId, phase: 'rendering', detail: '' });
     const r0 = performance.now();

@@ -110,13 +110,12 @@ async function pickVariant(repo: string, variants: Variant[], wanted: string | u
   return pick?.v;
 }
 
-async function connection(d: DownloadDeps, signal?: AbortSignal): Promise<HubHttp> {
+async function connection(d: DownloadDeps, env: ReturnType<typeof hubEnv>): Promise<HubHttp> {
   const setting = vscode.workspace.getConfiguration('attentionLens').inspect<string>('hubEndpoint')?.globalValue;
-  const env = hubEnv(d.storage);
   const endpoint = chooseEndpoint(env.get('HF_ENDPOINT'), setting);
   const token = await hubToken(d.secrets, env, nodeFiles);
   return {
-    endpoint, userAgent: `attention-lens/${d.version}`, redirects: HUB_REDIRECTS, fetch: (u, i) => fetch(u, i), ...(token ? { token } : {}), ...(signal ? { signal } : {}),
+    endpoint, userAgent: `attention-lens/${d.version}`, redirects: HUB_REDIRECTS, fetch: (u, i) => fetch(u, i), ...(token ? { token } : {}),
     onWait: (s) => {
       d.log.appendLine(`[hub] rate-limited: waiting ${s} s as the Hub asks`);
       void vscode.window.setStatusBarMessage(`Attention Lens: the Hub asks to wait ${s} s (rate limit)…`, s * 1000);
@@ -128,7 +127,7 @@ async function fetchRepo(d: DownloadDeps, repo: string, wanted: string | undefin
   const env = hubEnv(d.storage);
   const cache = hubCacheDir(env);
   if (isOffline(env)) return fromCache(d, cache, repo, wanted);
-  const h = await connection(d);
+  const h = await connection(d, env);
   const listing = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${repo} on the Hub…` }, () => fetchListing(h, repo));
   const variants = variantsOf(listing.files);
   if (variants.length === 0) {

@@ -21,7 +21,8 @@ const FILE = 1;
 const PARTS = '.parts';
 
 const partName = (i: number): string => String(i).padStart(8, '0');
-const hex = (b: ArrayBuffer): string => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
+/** A digest in lowercase hex (also src/env/browser/contentHash.ts). */
+export const hex = (b: ArrayBuffer): string => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
 
 /**
  * @param estimate the browser's storage estimate (navigator.storage.estimate), where there is one: it
